@@ -1,0 +1,84 @@
+using Ppl.Constraints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>The Bernoulli distribution over {0, 1}, given by probabilities or logits.</summary>
+public sealed class Bernoulli : Distribution
+{
+    private Bernoulli(Tensor logits)
+        : base(logits.shape, [])
+    {
+        Logits = logits;
+    }
+
+    /// <summary>Bernoulli with success probabilities <paramref name="probs"/> in [0, 1].</summary>
+    /// <exception cref="ArgumentException">Validation is on and some probability is outside [0, 1].</exception>
+    public static Bernoulli FromProbs(Tensor probs)
+    {
+        ArgumentNullException.ThrowIfNull(probs);
+        var d = new Bernoulli(probs.clamp(Eps(probs), 1 - Eps(probs)).logit());
+        d.Require(probs.ge(0).logical_and(probs.le(1)), nameof(probs), probs, "in [0, 1]");
+        return d;
+    }
+
+    /// <summary>Bernoulli with log-odds <paramref name="logits"/>.</summary>
+    public static Bernoulli FromLogits(Tensor logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        return new Bernoulli(logits);
+    }
+
+    /// <summary>Log-odds of success.</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>Probabilities of success.</summary>
+    public Tensor Probs => Logits.sigmoid();
+
+    /// <inheritdoc />
+    public override Constraint Support => Constraints.Constraints.Boolean;
+
+    /// <inheritdoc />
+    public override Device Device => Logits.device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => Logits.dtype;
+
+    /// <inheritdoc />
+    public override Tensor Mean => Probs;
+
+    /// <inheritdoc />
+    public override Tensor Variance
+    {
+        get
+        {
+            var p = Probs;
+            return p.mul(p.neg().add(1));
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor Entropy() =>
+        nn.functional.binary_cross_entropy_with_logits(Logits, Probs, reduction: nn.Reduction.None);
+
+    /// <inheritdoc />
+    protected internal override Distribution ExpandCore(long[] batchShape) => new Bernoulli(Logits.expand(batchShape));
+
+    /// <inheritdoc />
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
+        torch.bernoulli(Probs.expand(ExtendedShape(sampleShape)), generator);
+
+    /// <inheritdoc />
+    protected internal override Tensor LogProbCore(Tensor value)
+    {
+        // log p(x) = x·logits − softplus(logits), stable for large |logits|
+        return value.mul(Logits).sub(nn.functional.softplus(Logits));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Bernoulli(logits: {ShapeUtil.Format(Logits.shape)})";
+
+    // float32 cannot hold 1 - 1e-12; the clamp keeps logit finite in each dtype.
+    private static double Eps(Tensor t) => t.dtype == ScalarType.Float64 ? 1e-15 : 1e-7;
+}

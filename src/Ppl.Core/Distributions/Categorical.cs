@@ -1,0 +1,113 @@
+using Ppl.Constraints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>
+/// The categorical distribution over {0, …, K−1}; the rightmost parameter dimension indexes the
+/// categories. Draws are int64. Sampling is Gumbel-max (argmax of logits plus Gumbel noise),
+/// which runs on every device, meta included.
+/// </summary>
+public sealed class Categorical : Distribution
+{
+    private Categorical(Tensor normalizedLogits)
+        : base(normalizedLogits.shape[..^1], [])
+    {
+        Logits = normalizedLogits;
+    }
+
+    /// <summary>Categorical with (unnormalized, non-negative) weights <paramref name="probs"/> over the last dimension.</summary>
+    /// <exception cref="ArgumentException">The tensor has no dimension, or validation is on and some weight is negative.</exception>
+    public static Categorical FromProbs(Tensor probs)
+    {
+        ArgumentNullException.ThrowIfNull(probs);
+        RequireCategories(probs, nameof(probs));
+        var d = FromLogits(probs.log());
+        d.Require(probs.ge(0), nameof(probs), probs, "non-negative");
+        return d;
+    }
+
+    /// <summary>Categorical with (unnormalized) log-weights <paramref name="logits"/> over the last dimension.</summary>
+    /// <exception cref="ArgumentException">The tensor has no dimension.</exception>
+    public static Categorical FromLogits(Tensor logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        RequireCategories(logits, nameof(logits));
+        return new Categorical(logits.sub(logits.logsumexp(-1, keepdim: true)));
+    }
+
+    /// <summary>Normalized log-probabilities, shape <c>BatchShape + [K]</c>.</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>Probabilities, shape <c>BatchShape + [K]</c>.</summary>
+    public Tensor Probs => Logits.exp();
+
+    /// <summary>The number of categories K.</summary>
+    public long NumCategories => Logits.shape[^1];
+
+    /// <inheritdoc />
+    public override Constraint Support => Constraints.Constraints.IntegerInterval(0, NumCategories - 1);
+
+    /// <inheritdoc />
+    public override Device Device => Logits.device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => Logits.dtype;
+
+    /// <inheritdoc />
+    public override Tensor Mean => Probs.mul(torch.arange(NumCategories, dtype: DType, device: Device)).sum(-1);
+
+    /// <inheritdoc />
+    public override Tensor Variance
+    {
+        get
+        {
+            var k = torch.arange(NumCategories, dtype: DType, device: Device);
+            var p = Probs;
+            var mean = p.mul(k).sum(-1, keepdim: true);
+            return p.mul(k.sub(mean).square()).sum(-1);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor Entropy()
+    {
+        var p = Probs;
+        return torch.where(p.gt(0), p.mul(Logits), torch.zeros_like(p)).sum(-1).neg();
+    }
+
+    /// <inheritdoc />
+    protected internal override Distribution ExpandCore(long[] batchShape) =>
+        new Categorical(Logits.expand([.. batchShape, NumCategories]));
+
+    /// <inheritdoc />
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
+    {
+        long[] shape = [.. sampleShape, .. BatchShape, NumCategories];
+        var u = torch.rand(shape, dtype: DType, device: Device, generator: generator);
+        double tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
+        var gumbel = u.clamp_min(tiny).log().neg().log().neg();
+        return Logits.add(gumbel).argmax(-1);
+    }
+
+    /// <inheritdoc />
+    protected internal override Tensor LogProbCore(Tensor value)
+    {
+        var index = value.to(ScalarType.Int64).unsqueeze(-1);
+        long[] batch = ShapeUtil.Broadcast(index.shape.AsSpan(0, index.shape.Length - 1), BatchShape);
+        var logits = Logits.expand([.. batch, NumCategories]);
+        return logits.gather(-1, index.expand([.. batch, 1])).squeeze(-1);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Categorical(logits: {ShapeUtil.Format(Logits.shape)})";
+
+    private static void RequireCategories(Tensor t, string name)
+    {
+        if (t.dim() == 0 || t.shape[^1] == 0)
+        {
+            throw new ArgumentException($"Categorical: parameter '{name}' (shape {ShapeUtil.Format(t.shape)}) needs a last dimension of categories.", name);
+        }
+    }
+}

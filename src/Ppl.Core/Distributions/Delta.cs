@@ -1,0 +1,84 @@
+using Ppl.Constraints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>
+/// A point mass at <see cref="V"/>; <see cref="LogDensity"/> is added to the log-probability of
+/// that point (autoguides use it for the Jacobian of a transform). Reparameterized.
+/// </summary>
+public sealed class Delta : Distribution
+{
+    /// <summary>A point mass at <paramref name="v"/>, whose rightmost <paramref name="eventDim"/> dims form one event.</summary>
+    /// <exception cref="ArgumentException"><paramref name="eventDim"/> exceeds the value's rank.</exception>
+    public Delta(Tensor v, Tensor? logDensity = null, int eventDim = 0)
+        : base(SplitBatch(v, eventDim), v.shape[(v.shape.Length - eventDim)..])
+    {
+        V = v;
+        LogDensity = logDensity?.expand(BatchShape) ?? torch.zeros(BatchShape, dtype: v.dtype, device: v.device);
+    }
+
+    /// <summary>The point.</summary>
+    public Tensor V { get; }
+
+    /// <summary>Log-density added at the point, shape <c>BatchShape</c>.</summary>
+    public Tensor LogDensity { get; }
+
+    /// <inheritdoc />
+    public override Constraint Support => Constraints.Constraints.Real;
+
+    /// <inheritdoc />
+    public override bool HasRSample => true;
+
+    /// <inheritdoc />
+    public override Device Device => V.device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => V.dtype;
+
+    /// <inheritdoc />
+    public override Tensor Mean => V.alias();
+
+    /// <inheritdoc />
+    public override Tensor Variance => torch.zeros_like(V);
+
+    /// <inheritdoc />
+    protected internal override Distribution ExpandCore(long[] batchShape) =>
+        new Delta(V.expand([.. batchShape, .. EventShape]), LogDensity.expand(batchShape), EventShape.Length);
+
+    /// <inheritdoc />
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => V.expand(ExtendedShape(sampleShape));
+
+    /// <inheritdoc />
+    protected internal override Tensor LogProbCore(Tensor value)
+    {
+        var equal = value.eq(V);
+        for (int i = 0; i < EventShape.Length; i++)
+        {
+            equal = equal.all(-1);
+        }
+
+        return equal.to(DType).log().add(LogDensity);
+    }
+
+    /// <inheritdoc />
+    protected override void ValidateSample(Tensor value)
+    {
+        // every real value is admissible; a value off the point has log-probability −∞
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Delta(v: {ShapeUtil.Format(V.shape)}, event_dim: {EventShape.Length})";
+
+    private static long[] SplitBatch(Tensor v, int eventDim)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        if (eventDim < 0 || eventDim > v.dim())
+        {
+            throw new ArgumentException($"Delta: eventDim {eventDim} is outside [0, {v.dim()}] for a value of shape {ShapeUtil.Format(v.shape)}.", nameof(eventDim));
+        }
+
+        return v.shape[..(v.shape.Length - eventDim)];
+    }
+}

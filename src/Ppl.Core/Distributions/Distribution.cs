@@ -1,0 +1,170 @@
+using Ppl.Constraints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>
+/// A batch of probability distributions over tensors (Pyro's / PyTorch's <c>Distribution</c>).
+/// Shapes follow PyTorch: a draw has shape <c>sampleShape + BatchShape + EventShape</c> and
+/// <see cref="LogProb"/> returns <c>sampleShape + BatchShape</c>. Parameters stay on the caller's
+/// device and dtype and follow ordinary tensor lifetimes (distributions own nothing).
+/// </summary>
+public abstract class Distribution
+{
+    /// <summary>Creates a distribution with the given batch and event shapes.</summary>
+    protected Distribution(long[] batchShape, long[] eventShape)
+    {
+        BatchShape = batchShape;
+        EventShape = eventShape;
+    }
+
+    /// <summary>Turns argument and support validation on or off (on by default; Pyro's <c>enable_validation</c>).</summary>
+    public static bool ValidationEnabled { get; set; } = true;
+
+    /// <summary>Shape of the batch of independent (not identically distributed) distributions.</summary>
+    public long[] BatchShape { get; }
+
+    /// <summary>Shape of one draw of a single distribution.</summary>
+    public long[] EventShape { get; }
+
+    /// <summary>The set of values with positive density.</summary>
+    public abstract Constraint Support { get; }
+
+    /// <summary>True when <see cref="RSample(Generator?, long[])"/> gives pathwise gradients.</summary>
+    public virtual bool HasRSample => false;
+
+    /// <summary>The device the parameters live on.</summary>
+    public abstract Device Device { get; }
+
+    /// <summary>The floating dtype of the parameters.</summary>
+    public abstract ScalarType DType { get; }
+
+    /// <summary>The mean, shape <c>BatchShape + EventShape</c>.</summary>
+    public virtual Tensor Mean => throw new NotSupportedException($"{GetType().Name} has no closed-form mean.");
+
+    /// <summary>The variance, shape <c>BatchShape + EventShape</c>.</summary>
+    public virtual Tensor Variance => throw new NotSupportedException($"{GetType().Name} has no closed-form variance.");
+
+    /// <summary>The entropy, shape <c>BatchShape</c>.</summary>
+    public virtual Tensor Entropy() => throw new NotSupportedException($"{GetType().Name} has no closed-form entropy.");
+
+    /// <summary>Draws without gradient, shape <c>sampleShape + BatchShape + EventShape</c>.</summary>
+    public Tensor Sample(params long[] sampleShape) => Sample(null, sampleShape);
+
+    /// <summary>Draws without gradient using <paramref name="generator"/> (the default generator when null).</summary>
+    public Tensor Sample(Generator? generator, params long[] sampleShape)
+    {
+        using (no_grad())
+        {
+            return SampleCore(generator, sampleShape ?? []);
+        }
+    }
+
+    /// <summary>Draws with pathwise gradients to the parameters.</summary>
+    /// <exception cref="NotSupportedException">The family has no reparameterized sampler.</exception>
+    public Tensor RSample(Generator? generator, params long[] sampleShape)
+    {
+        if (!HasRSample)
+        {
+            throw new NotSupportedException($"{this} has no reparameterized sampler (HasRSample is false); use Sample.");
+        }
+
+        return SampleCore(generator, sampleShape ?? []);
+    }
+
+    /// <summary>Draws with pathwise gradients to the parameters.</summary>
+    public Tensor RSample(params long[] sampleShape) => RSample(null, sampleShape);
+
+    /// <summary>Log-density (or log-mass) of <paramref name="value"/>, shape <c>sampleShape + BatchShape</c>.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the value is outside <see cref="Support"/>.</exception>
+    public Tensor LogProb(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (ValidationEnabled)
+        {
+            ValidateSample(value);
+        }
+
+        return LogProbCore(value);
+    }
+
+    /// <summary>The same distribution broadcast to a larger batch shape (Pyro's <c>expand</c>).</summary>
+    /// <exception cref="ArgumentException">The current batch shape does not broadcast to <paramref name="batchShape"/>.</exception>
+    public Distribution Expand(params long[] batchShape)
+    {
+        ArgumentNullException.ThrowIfNull(batchShape);
+        if (ShapeUtil.SameShape(batchShape, BatchShape))
+        {
+            return this;
+        }
+
+        if (batchShape.Length < BatchShape.Length || !ShapeUtil.SameShape(ShapeUtil.Broadcast(BatchShape, batchShape), batchShape))
+        {
+            throw new ArgumentException(
+                $"{GetType().Name}: cannot expand batch shape {ShapeUtil.Format(BatchShape)} to {ShapeUtil.Format(batchShape)}.",
+                nameof(batchShape));
+        }
+
+        return ExpandCore(batchShape);
+    }
+
+    /// <summary>Reinterprets the rightmost <paramref name="reinterpretedBatchDims"/> batch dims as event dims (Pyro's <c>to_event</c>).</summary>
+    public Distribution ToEvent(int reinterpretedBatchDims = 1) =>
+        reinterpretedBatchDims == 0 ? this : new Independent(this, reinterpretedBatchDims);
+
+    /// <summary>Masks log-densities where <paramref name="mask"/> (bool, broadcastable to the batch shape) is false.</summary>
+    public Distribution Mask(Tensor mask) => new MaskedDistribution(this, mask);
+
+    /// <summary>The distribution with parameters broadcast to <paramref name="batchShape"/> (already checked to be valid).</summary>
+    protected internal abstract Distribution ExpandCore(long[] batchShape);
+
+    /// <summary>Drawing logic; <paramref name="generator"/> may be null.</summary>
+    protected internal abstract Tensor SampleCore(Generator? generator, long[] sampleShape);
+
+    /// <summary>Log-density logic, called after validation.</summary>
+    protected internal abstract Tensor LogProbCore(Tensor value);
+
+    /// <summary><c>sampleShape + BatchShape + EventShape</c>.</summary>
+    protected long[] ExtendedShape(long[] sampleShape) => [.. sampleShape, .. BatchShape, .. EventShape];
+
+    /// <summary>Throws when a value is outside the support or of incompatible shape.</summary>
+    protected virtual void ValidateSample(Tensor value)
+    {
+        if (value.device.type == DeviceType.META)
+        {
+            return; // a meta tensor has no values to check
+        }
+
+        using var scope = NewDisposeScope();
+        var inside = Support.Check(value);
+        if (!inside.all().item<bool>())
+        {
+            throw new ArgumentException(
+                $"{GetType().Name}: value of shape {ShapeUtil.Format(value.shape)} is outside the support {Support} of {this}.",
+                nameof(value));
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the parameter when <paramref name="ok"/> is false anywhere.</summary>
+    protected void Require(Tensor ok, string parameter, Tensor value, string requirement)
+    {
+        ArgumentNullException.ThrowIfNull(ok);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ValidationEnabled || ok.device.type == DeviceType.META)
+        {
+            return;
+        }
+
+        if (!ok.all().item<bool>())
+        {
+            throw new ArgumentException(
+                $"{GetType().Name}: parameter '{parameter}' (shape {ShapeUtil.Format(value.shape)}) must be {requirement}.",
+                parameter);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{GetType().Name}(batch: {ShapeUtil.Format(BatchShape)}, event: {ShapeUtil.Format(EventShape)})";
+}

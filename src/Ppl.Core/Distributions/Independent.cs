@@ -1,0 +1,84 @@
+using Ppl.Constraints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>
+/// Reinterprets the rightmost batch dimensions of <see cref="Base"/> as event dimensions, so
+/// their log-probabilities are summed (Pyro's <c>Independent</c>, made by <c>ToEvent(n)</c>).
+/// </summary>
+public sealed class Independent : Distribution
+{
+    /// <summary>Wraps <paramref name="baseDistribution"/>, moving <paramref name="reinterpretedBatchDims"/> batch dims to the event.</summary>
+    /// <exception cref="ArgumentException">The base has fewer batch dims than asked for.</exception>
+    public Independent(Distribution baseDistribution, int reinterpretedBatchDims)
+        : base(Split(baseDistribution, reinterpretedBatchDims).Batch, Split(baseDistribution, reinterpretedBatchDims).Event)
+    {
+        Base = baseDistribution;
+        ReinterpretedBatchDims = reinterpretedBatchDims;
+    }
+
+    /// <summary>The wrapped distribution.</summary>
+    public Distribution Base { get; }
+
+    /// <summary>How many of the base's batch dims became event dims.</summary>
+    public int ReinterpretedBatchDims { get; }
+
+    /// <inheritdoc />
+    public override Constraint Support => Base.Support;
+
+    /// <inheritdoc />
+    public override bool HasRSample => Base.HasRSample;
+
+    /// <inheritdoc />
+    public override Device Device => Base.Device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => Base.DType;
+
+    /// <inheritdoc />
+    public override Tensor Mean => Base.Mean;
+
+    /// <inheritdoc />
+    public override Tensor Variance => Base.Variance;
+
+    /// <inheritdoc />
+    public override Tensor Entropy() => TensorUtil.SumRightmost(Base.Entropy(), ReinterpretedBatchDims);
+
+    /// <inheritdoc />
+    protected internal override Distribution ExpandCore(long[] batchShape) =>
+        new Independent(Base.Expand([.. batchShape, .. Base.BatchShape[^ReinterpretedBatchDims..]]), ReinterpretedBatchDims);
+
+    /// <inheritdoc />
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => Base.SampleCore(generator, sampleShape);
+
+    /// <inheritdoc />
+    protected internal override Tensor LogProbCore(Tensor value) =>
+        TensorUtil.SumRightmost(Base.LogProbCore(value), ReinterpretedBatchDims);
+
+    /// <inheritdoc />
+    protected override void ValidateSample(Tensor value)
+    {
+        if (ValidationEnabled)
+        {
+            Base.LogProb(value).Dispose(); // the base validates its own support
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Independent({Base}, {ReinterpretedBatchDims})";
+
+    private static (long[] Batch, long[] Event) Split(Distribution d, int n)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (n < 0 || n > d.BatchShape.Length)
+        {
+            throw new ArgumentException(
+                $"ToEvent({n}): {d} has only {d.BatchShape.Length} batch dims (batch shape {ShapeUtil.Format(d.BatchShape)}).", nameof(n));
+        }
+
+        int keep = d.BatchShape.Length - n;
+        return (d.BatchShape[..keep], [.. d.BatchShape[keep..], .. d.EventShape]);
+    }
+}

@@ -1,0 +1,77 @@
+using Ppl.Constraints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>
+/// <see cref="Base"/> with log-probabilities set to zero where a boolean mask is false (Pyro's
+/// <c>MaskedDistribution</c>, made by <c>Mask(mask)</c>). Sampling is unchanged.
+/// </summary>
+public sealed class MaskedDistribution : Distribution
+{
+    /// <summary>Masks <paramref name="baseDistribution"/> with <paramref name="mask"/> (broadcastable to its batch shape).</summary>
+    /// <exception cref="ArgumentException">The mask does not broadcast to the batch shape.</exception>
+    public MaskedDistribution(Distribution baseDistribution, Tensor mask)
+        : base(ShapeUtil.Broadcast(Checked(baseDistribution).BatchShape, Checked(mask).shape), baseDistribution.EventShape)
+    {
+        if (!ShapeUtil.SameShape(BatchShape, baseDistribution.BatchShape))
+        {
+            throw new ArgumentException(
+                $"Mask of shape {ShapeUtil.Format(mask.shape)} does not broadcast to batch shape {ShapeUtil.Format(baseDistribution.BatchShape)} of {baseDistribution}.",
+                nameof(mask));
+        }
+
+        Base = baseDistribution;
+        MaskTensor = mask.to(ScalarType.Bool);
+    }
+
+    /// <summary>The wrapped distribution.</summary>
+    public Distribution Base { get; }
+
+    /// <summary>True where log-probabilities count.</summary>
+    public Tensor MaskTensor { get; }
+
+    /// <inheritdoc />
+    public override Constraint Support => Base.Support;
+
+    /// <inheritdoc />
+    public override bool HasRSample => Base.HasRSample;
+
+    /// <inheritdoc />
+    public override Device Device => Base.Device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => Base.DType;
+
+    /// <inheritdoc />
+    public override Tensor Mean => Base.Mean;
+
+    /// <inheritdoc />
+    public override Tensor Variance => Base.Variance;
+
+    /// <inheritdoc />
+    protected internal override Distribution ExpandCore(long[] batchShape) => new MaskedDistribution(Base.Expand(batchShape), MaskTensor);
+
+    /// <inheritdoc />
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => Base.SampleCore(generator, sampleShape);
+
+    /// <inheritdoc />
+    protected internal override Tensor LogProbCore(Tensor value)
+    {
+        var lp = Base.LogProbCore(value);
+        return torch.where(MaskTensor, lp, torch.zeros_like(lp));
+    }
+
+    /// <inheritdoc />
+    protected override void ValidateSample(Tensor value)
+    {
+        // values outside the base support are allowed where masked; the base checks unmasked use
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Masked({Base})";
+
+    private static T Checked<T>(T value)
+        where T : class => value ?? throw new ArgumentNullException(nameof(value));
+}

@@ -1,0 +1,70 @@
+namespace Ppl.Effects;
+
+/// <summary>
+/// The per-thread stack of installed handlers, innermost last. Per-thread, like TorchSharp's
+/// dispose scopes and libtorch's grad mode, so the three always agree; models are synchronous.
+/// The array is replaced, never mutated, so a snapshot taken by <see cref="Runtime.ApplyStack"/> stays
+/// valid while handlers re-enter it.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Pyro's name for it; it is a stack.")]
+public static class HandlerStack
+{
+    [ThreadStatic]
+    private static Messenger[]? _stack;
+
+    /// <summary>The installed handlers, outermost first. Never null.</summary>
+    public static IReadOnlyList<Messenger> Current => _stack ?? [];
+
+    /// <summary>True when any handler is installed on this thread (Pyro's <c>am_i_wrapped</c>).</summary>
+    public static bool IsActive => _stack is { Length: > 0 };
+
+    internal static Messenger[] Snapshot() => _stack ?? [];
+
+    /// <summary>Installs <paramref name="handler"/> innermost.</summary>
+    /// <exception cref="InvalidOperationException">The same handler instance is already installed.</exception>
+    internal static void Push(Messenger handler)
+    {
+        var stack = Snapshot();
+        if (Array.IndexOf(stack, handler) >= 0)
+        {
+            throw new InvalidOperationException($"{handler} is already installed on this thread; create a new handler instead.");
+        }
+
+        _stack = [.. stack, handler];
+    }
+
+    /// <summary>
+    /// Removes <paramref name="handler"/>, which must be innermost. Otherwise removes it and
+    /// every handler installed after it, so the stack stays consistent, and throws.
+    /// </summary>
+    internal static void Pop(Messenger handler)
+    {
+        var stack = Snapshot();
+        int index = Array.LastIndexOf(stack, handler);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"{handler} is not installed on this thread (disposed twice, or on another thread).");
+        }
+
+        _stack = index == 0 ? null : stack[..index];
+        if (index != stack.Length - 1)
+        {
+            var orphans = string.Join(", ", stack[(index + 1)..].Select(h => h.ToString()));
+            throw new InvalidOperationException(
+                $"Handler scopes disposed out of order: {handler} was disposed while {orphans} installed after it were still active; those were removed too.");
+        }
+    }
+
+    /// <summary>Inserts <paramref name="handler"/> just outside <paramref name="anchor"/> (for lazily created world plates).</summary>
+    internal static void InsertOutside(Messenger anchor, Messenger handler)
+    {
+        var stack = Snapshot();
+        int index = Array.IndexOf(stack, anchor);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"{anchor} is not installed on this thread.");
+        }
+
+        _stack = [.. stack[..index], handler, .. stack[index..]];
+    }
+}

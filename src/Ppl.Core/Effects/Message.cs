@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using Ppl.Distributions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Effects;
+
+/// <summary>
+/// The one mutable record that travels the handler stack for every effect. Handlers edit it in
+/// place: <see cref="Runtime.ApplyStack"/> documents the order. Primitives create it; traces snapshot it
+/// as an immutable <see cref="Site"/>.
+/// </summary>
+public sealed class Message
+{
+    /// <summary>Creates a message of the given kind for the named site.</summary>
+    public Message(SiteKind kind, string name)
+    {
+        Kind = kind;
+        Name = name;
+    }
+
+    /// <summary>What the message asks for.</summary>
+    public SiteKind Kind { get; }
+
+    /// <summary>The site's name. Mutable because <see cref="Handlers.DoMessenger"/> renames the intervened node.</summary>
+    public string Name { get; set; }
+
+    /// <summary>The distribution of a sample site (plates may replace it with an expanded one).</summary>
+    public Distribution? Distribution { get; set; }
+
+    /// <summary>The site's value; when a handler sets it, the default behaviour does not run.</summary>
+    public Tensor? Value { get; set; }
+
+    /// <summary>True when <see cref="Value"/> is an observation (it conditions the model).</summary>
+    public bool IsObserved { get; set; }
+
+    /// <summary>Multiplier of the site's log-density (plates with subsampling, <see cref="Handlers.ScaleMessenger"/>).</summary>
+    public double Scale { get; set; } = 1.0;
+
+    /// <summary>An extra tensor-valued multiplier of the log-density, broadcast against it; null for none.</summary>
+    public Tensor? ScaleTensor { get; set; }
+
+    /// <summary>A boolean tensor; log-density entries where it is false are zero. Null for no mask.</summary>
+    public Tensor? Mask { get; set; }
+
+    /// <summary>False when a <see cref="Handlers.MaskMessenger"/> masked the whole site out.</summary>
+    public bool MaskAll { get; set; } = true;
+
+    /// <summary>The plates enclosing the site, outermost first.</summary>
+    public ImmutableArray<PlateFrame> Plates { get; set; } = ImmutableArray<PlateFrame>.Empty;
+
+    /// <summary>Hints for inference algorithms.</summary>
+    public InferConfig Infer { get; set; } = InferConfig.Default;
+
+    /// <summary>The generator the default behaviour samples with (set by <see cref="Handlers.SeedMessenger"/>).</summary>
+    public Generator? Generator { get; set; }
+
+    /// <summary>Set when the value is final; the default behaviour then does nothing.</summary>
+    public bool Done { get; set; }
+
+    /// <summary>Set by a handler to keep the message from the handlers outside it.</summary>
+    public bool Stop { get; set; }
+
+    /// <summary>Identity of the <see cref="Handlers.DoMessenger"/> that split this site (re-entrancy guard).</summary>
+    public object? IntervenerId { get; set; }
+
+    /// <summary>Typed arguments of the effect (for example <see cref="ParamSpec"/> or <see cref="PlateSpec"/>).</summary>
+    public object? Payload { get; init; }
+
+    /// <summary>Computes the value when no handler supplied one (sampling for sample sites).</summary>
+    public Func<Message, Tensor>? DefaultBehavior { get; init; }
+
+    /// <summary>The distribution and observation the primitive created the message with.</summary>
+    internal (Distribution? Distribution, Tensor? Value, bool IsObserved, InferConfig Infer) Original { get; init; }
+
+    /// <summary>
+    /// A fresh message for the same site as the primitive first made it: no handler edits, no
+    /// plates, scale 1. <see cref="Handlers.DoMessenger"/> uses it to sample the intervened site
+    /// anew through the whole stack.
+    /// </summary>
+    public Message CopyForResample() => new(Kind, Name)
+    {
+        Distribution = Original.Distribution,
+        Value = Original.Value,
+        IsObserved = Original.IsObserved,
+        Infer = Original.Infer,
+        Payload = Payload,
+        DefaultBehavior = DefaultBehavior,
+        Original = Original,
+        IntervenerId = IntervenerId,
+    };
+
+    /// <summary>The device of the site: its distribution's, its value's, or the default device.</summary>
+    public Device Device => Distribution?.Device ?? Value?.device ?? (Payload as PlateSpec)?.Device ?? torch.CPU;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Kind} '{Name}'" + (Distribution is null ? "" : $" ~ {Distribution}") + (IsObserved ? " (observed)" : "");
+}

@@ -1,0 +1,11 @@
+using Ppl.Constraints;
+using static TorchSharp.torch;
+
+namespace Ppl.Effects;
+
+/// <summary>Arguments of a param message.</summary>
+/// <param name="Init">Computes the initial (constrained) value; null when the store must already hold the parameter.</param>
+/// <param name="Constraint">The domain of the parameter.</param>
+/// <param name="EventDim">How many rightmost dims form one value (for plates and guides).</param>
+/// <param name="Existing">A parameter owned elsewhere (an <c>nn.Module</c>'s), registered as is.</param>
+public sealed record ParamSpec(Func<Tensor>? Init, Constraint Constraint, int EventDim = 0, TorchSharp.Modules.Parameter? Existing = null);

@@ -1,0 +1,28 @@
+using Ppl.Effects;
+
+namespace Ppl.Handlers;
+
+/// <summary>
+/// Records every sample, param, deterministic and plate site into <see cref="Trace"/> after all
+/// handlers inside it ran. A new trace starts at each installation.
+/// </summary>
+/// <example><code>
+/// var tracer = new TraceMessenger();
+/// using (tracer.Install()) { model(); }
+/// var logJoint = tracer.Trace.LogProbSum();
+/// </code></example>
+public sealed class TraceMessenger : Messenger
+{
+    /// <summary>The trace of the current (or last) installation.</summary>
+    public Trace Trace { get; private set; } = new();
+
+    /// <inheritdoc />
+    protected override void OnInstalled() => Trace = new Trace();
+
+    /// <inheritdoc />
+    protected internal override void Postprocess(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Trace.Add(Site.From(message));
+    }
+}

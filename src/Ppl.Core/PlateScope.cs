@@ -1,0 +1,63 @@
+using Ppl.Effects;
+using Ppl.Handlers;
+using static TorchSharp.torch;
+
+namespace Ppl;
+
+/// <summary>
+/// An entered vectorized plate, returned by <see cref="Primitives.Plate"/>; dispose it (with
+/// <c>using</c>) to leave the plate. A ref struct, like every handler scope.
+/// </summary>
+public readonly ref struct PlateScope
+{
+    private readonly PlateMessenger _handler;
+
+    internal PlateScope(PlateMessenger handler, Tensor indices)
+    {
+        _handler = handler;
+        Indices = indices;
+    }
+
+    /// <summary>The plate's name.</summary>
+    public string Name => _handler.Frame.Name;
+
+    /// <summary>The full size.</summary>
+    public long Size => _handler.Frame.Size;
+
+    /// <summary>The number of indices used in this run.</summary>
+    public long SubsampleSize => _handler.Frame.SubsampleSize;
+
+    /// <summary>The (negative) batch dim the plate occupies.</summary>
+    public int Dim => _handler.Frame.Dim!.Value;
+
+    /// <summary>The subsample indices (all of 0…Size−1 when not subsampling), int64.</summary>
+    public Tensor Indices { get; }
+
+    /// <summary>
+    /// Selects the subsample from full-size <paramref name="data"/> along the plate's dim, where
+    /// the rightmost <paramref name="eventDim"/> dims of the data are event dims.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data does not have the plate's size at that dim.</exception>
+    public Tensor Subsample(Tensor data, int eventDim = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        long axis = data.dim() + Dim - eventDim;
+        if (axis < 0 || data.shape[axis] != Size)
+        {
+            throw new ArgumentException(
+                $"plate('{Name}').Subsample: data of shape {Distributions.ShapeUtil.Format(data.shape)} (event dims {eventDim}) needs size {Size} at dim {Dim}.",
+                nameof(data));
+        }
+
+        return SubsampleSize == Size ? data.alias() : data.index_select(axis, Indices.to(data.device));
+    }
+
+    /// <summary>Leaves the plate.</summary>
+    public void Dispose()
+    {
+        if (_handler is not null)
+        {
+            HandlerStack.Pop(_handler);
+        }
+    }
+}

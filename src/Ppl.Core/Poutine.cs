@@ -1,0 +1,101 @@
+using Ppl.Diagnostics;
+using Ppl.Effects;
+using Ppl.Handlers;
+using Ppl.Params;
+using static TorchSharp.torch;
+
+namespace Ppl;
+
+/// <summary>
+/// Handlers in wrapper form (Pyro's <c>poutine.condition(model, data)</c> style): each method
+/// returns a new model that runs the original under a fresh handler per call. Wrappers compose
+/// from the inside out: <c>model.Condition(d).Seed(0)</c> puts Seed outermost.
+/// </summary>
+public static class Poutine
+{
+    /// <summary>Runs <paramref name="model"/> under a trace and returns the trace and the model's return value.</summary>
+    /// <exception cref="ModelExecutionException">The model threw; the message carries the shapes of the sites recorded so far.</exception>
+    public static (Trace Trace, TOut Value) TraceRun<TArgs, TOut>(this Func<TArgs, TOut> model, TArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var tracer = new TraceMessenger();
+        try
+        {
+            TOut value;
+            using (tracer.Install())
+            {
+                value = model(args);
+            }
+
+            return (tracer.Trace, value);
+        }
+        catch (Exception e) when (e is not ModelExecutionException and not PplWarningException and not OutOfMemoryException)
+        {
+            throw new ModelExecutionException($"The model threw {e.GetType().Name}: {e.Message}", tracer.Trace.FormatShapes(), e);
+        }
+    }
+
+    /// <summary>Runs <paramref name="model"/> under a trace and returns the trace.</summary>
+    public static Trace GetTrace<TArgs, TOut>(this Func<TArgs, TOut> model, TArgs args) => model.TraceRun(args).Trace;
+
+    /// <summary>Runs an argument-less <paramref name="model"/> under a trace and returns the trace.</summary>
+    public static Trace GetTrace<TOut>(this Func<TOut> model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return GetTrace<bool, TOut>(_ => model(), false);
+    }
+
+    /// <summary>The model run under a fresh handler from <paramref name="handler"/> at each call.</summary>
+    public static Func<TArgs, TOut> With<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Messenger> handler)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(handler);
+        return args =>
+        {
+            using (handler().Install())
+            {
+                return model(args);
+            }
+        };
+    }
+
+    /// <summary>Observes the named sites (<see cref="ConditionMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Condition<TArgs, TOut>(this Func<TArgs, TOut> model, IReadOnlyDictionary<string, Tensor> data) =>
+        model.With(() => new ConditionMessenger(data));
+
+    /// <summary>Substitutes values of the named sites (<see cref="SubstituteMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Substitute<TArgs, TOut>(this Func<TArgs, TOut> model, IReadOnlyDictionary<string, Tensor> data) =>
+        model.With(() => new SubstituteMessenger(data));
+
+    /// <summary>Intervenes on the named sites (<see cref="DoMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Do<TArgs, TOut>(this Func<TArgs, TOut> model, IReadOnlyDictionary<string, Tensor> data) =>
+        model.With(() => new DoMessenger(data));
+
+    /// <summary>Replays latent sites from <paramref name="trace"/> (<see cref="ReplayMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Replay<TArgs, TOut>(this Func<TArgs, TOut> model, Trace trace) =>
+        model.With(() => new ReplayMessenger(trace));
+
+    /// <summary>Hides sites for which <paramref name="hide"/> is true from outer handlers (<see cref="BlockMessenger"/>); all when null.</summary>
+    public static Func<TArgs, TOut> Block<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Message, bool>? hide = null) =>
+        model.With(() => new BlockMessenger(hide ?? (_ => true)));
+
+    /// <summary>Scales log-densities (<see cref="ScaleMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Scale<TArgs, TOut>(this Func<TArgs, TOut> model, double scale) =>
+        model.With(() => new ScaleMessenger(scale));
+
+    /// <summary>Masks log-densities (<see cref="MaskMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Mask<TArgs, TOut>(this Func<TArgs, TOut> model, Tensor mask) =>
+        model.With(() => new MaskMessenger(mask));
+
+    /// <summary>Seeds every draw (<see cref="SeedMessenger"/>); each call starts from the seed.</summary>
+    public static Func<TArgs, TOut> Seed<TArgs, TOut>(this Func<TArgs, TOut> model, long seed) =>
+        model.With(() => new SeedMessenger(seed));
+
+    /// <summary>Turns observations into draws (<see cref="UnconditionMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Uncondition<TArgs, TOut>(this Func<TArgs, TOut> model) =>
+        model.With(() => new UnconditionMessenger());
+
+    /// <summary>Serves param sites from <paramref name="store"/> (<see cref="ParamStoreMessenger"/>).</summary>
+    public static Func<TArgs, TOut> WithParams<TArgs, TOut>(this Func<TArgs, TOut> model, ParamStore store) =>
+        model.With(() => new ParamStoreMessenger(store));
+}

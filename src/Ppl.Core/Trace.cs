@@ -1,0 +1,133 @@
+using System.Text;
+using Ppl.Distributions;
+using Ppl.Effects;
+using static TorchSharp.torch;
+
+namespace Ppl;
+
+/// <summary>
+/// The ordered record of a model run: one <see cref="Site"/> per effect (Pyro's <c>Trace</c>).
+/// Valid inside the dispose scope the model ran in.
+/// </summary>
+public sealed class Trace
+{
+    private static readonly string[] Header = ["site", "kind", "batch", "event", "value", "plates"];
+    private readonly List<Site> _order = [];
+    private readonly Dictionary<string, Site> _byName = new(StringComparer.Ordinal);
+
+    /// <summary>All sites in execution order.</summary>
+    public IReadOnlyList<Site> Nodes => _order;
+
+    /// <summary>Sample sites in execution order.</summary>
+    public IEnumerable<Site> SampleSites => _order.Where(s => s.Kind == SiteKind.Sample);
+
+    /// <summary>Observed sample sites.</summary>
+    public IEnumerable<Site> ObservedSites => SampleSites.Where(s => s.IsObserved);
+
+    /// <summary>Latent (drawn, not observed) sample sites.</summary>
+    public IEnumerable<Site> LatentSites => SampleSites.Where(s => !s.IsObserved);
+
+    /// <summary>Param sites.</summary>
+    public IEnumerable<Site> ParamSites => _order.Where(s => s.Kind == SiteKind.Param);
+
+    /// <summary>The site called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No site has that name; the message lists the names.</exception>
+    public Site this[string name] => _byName.TryGetValue(name, out var site)
+        ? site
+        : throw new KeyNotFoundException($"No site named '{name}' in the trace; sites: {string.Join(", ", _order.Select(s => s.Name))}.");
+
+    /// <summary>True when a site of that name was recorded.</summary>
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    /// <summary>Looks a site up by name.</summary>
+    public bool TryGetSite(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Site? site) => _byName.TryGetValue(name, out site);
+
+    /// <summary>Records a site. A param may be recorded again; any other repeated name throws.</summary>
+    /// <exception cref="InvalidOperationException">A site of that name exists and is not a param used twice.</exception>
+    public void Add(Site site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        if (_byName.TryGetValue(site.Name, out var existing))
+        {
+            if (existing.Kind != site.Kind)
+            {
+                throw new InvalidOperationException($"'{site.Name}' is already in the trace as a {existing.Kind} site.");
+            }
+
+            if (site.Kind != SiteKind.Param)
+            {
+                throw new InvalidOperationException($"Multiple {site.Kind} sites named '{site.Name}'.");
+            }
+
+            return;
+        }
+
+        _order.Add(site);
+        _byName.Add(site.Name, site);
+    }
+
+    /// <summary>
+    /// Σ over sample sites of the scaled, masked log-density (Pyro's <c>log_prob_sum</c>): the log joint
+    /// density of the run, weighted by plate subsampling. A 0-dim tensor on the model's device.
+    /// </summary>
+    /// <param name="siteFilter">Which sample sites to include; all when null.</param>
+    /// <exception cref="InvalidOperationException">The trace has no sample site to sum.</exception>
+    public Tensor LogProbSum(Func<Site, bool>? siteFilter = null)
+    {
+        Tensor? total = null;
+        foreach (var site in SampleSites)
+        {
+            if (siteFilter is not null && !siteFilter(site))
+            {
+                continue;
+            }
+
+            Tensor term;
+            try
+            {
+                term = site.LogProb().sum();
+            }
+            catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
+            {
+                throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", FormatShapes(), e);
+            }
+
+            total = total is null ? term : total.add(term);
+        }
+
+        return total ?? throw new InvalidOperationException("The trace has no sample sites to sum over.");
+    }
+
+    /// <summary>
+    /// A table of each site's distribution batch and event shapes and value shape (Pyro's
+    /// <c>format_shapes</c>), for error messages and debugging.
+    /// </summary>
+    public string FormatShapes()
+    {
+        var rows = new List<string[]> { Header };
+        foreach (var s in _order)
+        {
+            rows.Add(
+            [
+                s.Name,
+                s.Kind.Value + (s.IsObserved ? " (obs)" : ""),
+                s.Distribution is null ? "" : ShapeUtil.Format(s.Distribution.BatchShape),
+                s.Distribution is null ? "" : ShapeUtil.Format(s.Distribution.EventShape),
+                s.Value is null ? "" : ShapeUtil.Format(s.Value.shape),
+                string.Join(" ", s.Plates.Select(p => p.ToString())),
+            ]);
+        }
+
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder("Trace shapes:\n");
+        foreach (var r in rows)
+        {
+            text.AppendLine(string.Join(" | ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => FormatShapes();
+}
