@@ -49,7 +49,16 @@ public readonly ref struct PlateScope
                 nameof(data));
         }
 
-        return SubsampleSize == Size ? data.alias() : data.index_select(axis, Indices.to(data.device));
+        if (SubsampleSize == Size)
+        {
+            return data.alias();
+        }
+
+        // advanced indexing rather than index_select, which has no meta kernel
+        var index = new TensorIndex[axis + 1];
+        Array.Fill(index, TensorIndex.Colon);
+        index[axis] = TensorIndex.Tensor(Indices.to(data.device));
+        return data.index(index);
     }
 
     /// <summary>Leaves the plate.</summary>

@@ -90,7 +90,7 @@ public sealed record Site
 
         if (Mask is not null)
         {
-            lp = TorchSharp.torch.where(Mask, lp, TorchSharp.torch.zeros_like(lp));
+            lp = lp.masked_fill(Mask.bitwise_not(), 0.0); // masked_fill, not where: it runs on meta and drops -inf/NaN
         }
 
         if (ScaleTensor is not null)

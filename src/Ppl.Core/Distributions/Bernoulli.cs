@@ -18,7 +18,8 @@ public sealed class Bernoulli : Distribution
     public static Bernoulli FromProbs(Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(probs);
-        var d = new Bernoulli(probs.clamp(Eps(probs), 1 - Eps(probs)).logit());
+        var p = probs.clamp(Eps(probs), 1 - Eps(probs));
+        var d = new Bernoulli(p.log().sub(p.neg().log1p())); // logit, written with ops that also run on meta
         d.Require(probs.ge(0).logical_and(probs.le(1)), nameof(probs), probs, "in [0, 1]");
         return d;
     }

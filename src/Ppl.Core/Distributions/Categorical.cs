@@ -34,7 +34,7 @@ public sealed class Categorical : Distribution
     {
         ArgumentNullException.ThrowIfNull(logits);
         RequireCategories(logits, nameof(logits));
-        return new Categorical(logits.sub(logits.logsumexp(-1, keepdim: true)));
+        return new Categorical(logits.log_softmax(-1)); // log_softmax, unlike logsumexp, also runs on meta
     }
 
     /// <summary>Normalized log-probabilities, shape <c>BatchShape + [K]</c>.</summary>
@@ -74,7 +74,7 @@ public sealed class Categorical : Distribution
     public override Tensor Entropy()
     {
         var p = Probs;
-        return torch.where(p.gt(0), p.mul(Logits), torch.zeros_like(p)).sum(-1).neg();
+        return p.mul(Logits).masked_fill(p.eq(0), 0.0).sum(-1).neg();
     }
 
     /// <inheritdoc />

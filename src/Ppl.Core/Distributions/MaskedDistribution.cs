@@ -60,7 +60,7 @@ public sealed class MaskedDistribution : Distribution
     protected internal override Tensor LogProbCore(Tensor value)
     {
         var lp = Base.LogProbCore(value);
-        return torch.where(MaskTensor, lp, torch.zeros_like(lp));
+        return lp.masked_fill(MaskTensor.bitwise_not(), 0.0);
     }
 
     /// <inheritdoc />

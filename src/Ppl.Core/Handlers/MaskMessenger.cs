@@ -35,7 +35,7 @@ public sealed class MaskMessenger : Messenger
         message.MaskAll &= _all;
         if (_mask is not null)
         {
-            message.Mask = message.Mask is null ? _mask.alias() : message.Mask.logical_and(_mask);
+            message.Mask = message.Mask is null ? _mask.alias() : message.Mask.bitwise_and(_mask);
         }
     }
 }
