@@ -1,0 +1,10 @@
+using Ppl.Examples.Confounding;
+
+namespace Ppl.Examples;
+
+/// <summary>Every example the command line offers.</summary>
+public static class ExampleCatalog
+{
+    /// <summary>All examples, in the order <c>list</c> shows them.</summary>
+    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample()];
+}

@@ -1,0 +1,29 @@
+using Ppl.Examples;
+using Ppl.Examples.Confounding;
+
+namespace Ppl.Tests;
+
+[Collection("Sequential")]
+public sealed class ConfoundingExampleTests
+{
+    [Fact]
+    public void SmokeRunRecoversBothClosedFormsWithinFiveStandardErrors()
+    {
+        using var output = new StringWriter();
+        var result = new ConfoundingExample().Run(new ExampleOptions(Seed: 1, Smoke: true), output).Values;
+
+        // closed forms: E[Y | X=1] = 2 + 3·E[U | X=1] = 2 + 3·0.5; E[Y | do(X=1)] = 2
+        Assert.InRange(result["observational"], 3.5 - (5 * result["observationalSe"]), 3.5 + (5 * result["observationalSe"]));
+        Assert.InRange(result["interventional"], 2.0 - (5 * result["interventionalSe"]), 2.0 + (5 * result["interventionalSe"]));
+        Assert.True(result["observational"] - result["interventional"] > 1.0, "seeing and doing must differ under confounding");
+        Assert.Contains("E[Y | do(X=1)]", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryCatalogEntryHasAUniqueCommandName()
+    {
+        var names = ExampleCatalog.All.Select(e => e.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain("list", names);
+    }
+}
