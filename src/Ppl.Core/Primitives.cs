@@ -42,7 +42,7 @@ public static class Primitives
             Value = obs,
             IsObserved = obs is not null,
             Infer = infer ?? InferConfig.Default,
-            DefaultBehavior = static m => Draw(m.Distribution!, m.Generator),
+            DefaultBehavior = static m => Draw(m.Distribution!, m.ResolveGenerator()),
             Original = (distribution, obs, obs is not null, infer ?? InferConfig.Default),
         };
         return Runtime.ApplyStack(message).Value!;
@@ -243,7 +243,7 @@ public static class Primitives
         var message = new Message(SiteKind.Plate, name)
         {
             Payload = new PlateSpec(size, subsample, dim, device),
-            DefaultBehavior = static m => DrawIndices((PlateSpec)m.Payload!, m.Generator),
+            DefaultBehavior = static m => DrawIndices((PlateSpec)m.Payload!, m.ResolveGenerator()),
             Plates = HandlerStack.Snapshot().OfType<PlateMessenger>().Select(p => p.Frame).ToImmutableArray(),
         };
         var indices = HandlerStack.IsActive ? Runtime.ApplyStack(message).Value! : DrawIndices((PlateSpec)message.Payload, null);
@@ -277,7 +277,7 @@ public static class Primitives
         }
         else
         {
-            using var scope = NewDisposeScope();
+            // no inner dispose scope: the indices tensor is recorded in traces and lives in the caller's scope
             indices = SubsampleIndices(name, size, subsample, null, CPU).data<long>().ToArray();
         }
 

@@ -52,8 +52,16 @@ public sealed class Message
     /// <summary>Hints for inference algorithms.</summary>
     public InferConfig Infer { get; set; } = InferConfig.Default;
 
-    /// <summary>The generator the default behaviour samples with (set by <see cref="Handlers.SeedMessenger"/>).</summary>
+    /// <summary>The generator the default behaviour samples with; null for the default generator.</summary>
     public Generator? Generator { get; set; }
+
+    /// <summary>
+    /// Supplies <see cref="Generator"/> only if the site is actually drawn (set by
+    /// <see cref="Handlers.SeedMessenger"/>, so a handler outside the seed that turns an
+    /// observation into a draw still draws reproducibly, and no generator is made for sites that
+    /// never draw).
+    /// </summary>
+    public Func<Message, Generator>? GeneratorSource { get; set; }
 
     /// <summary>Set when the value is final; the default behaviour then does nothing.</summary>
     public bool Done { get; set; }
@@ -61,8 +69,8 @@ public sealed class Message
     /// <summary>Set by a handler to keep the message from the handlers outside it.</summary>
     public bool Stop { get; set; }
 
-    /// <summary>Identity of the <see cref="Handlers.DoMessenger"/> that split this site (re-entrancy guard).</summary>
-    public object? IntervenerId { get; set; }
+    /// <summary>The <see cref="Handlers.DoMessenger"/>s that already split this site (each splits a site once).</summary>
+    public ImmutableList<object> Interveners { get; set; } = ImmutableList<object>.Empty;
 
     /// <summary>Typed arguments of the effect (for example <see cref="ParamSpec"/> or <see cref="PlateSpec"/>).</summary>
     public object? Payload { get; init; }
@@ -87,8 +95,11 @@ public sealed class Message
         Payload = Payload,
         DefaultBehavior = DefaultBehavior,
         Original = Original,
-        IntervenerId = IntervenerId,
+        Interveners = Interveners,
     };
+
+    /// <summary>The generator to draw with: <see cref="Generator"/>, else one from <see cref="GeneratorSource"/>, else null.</summary>
+    public Generator? ResolveGenerator() => Generator ??= GeneratorSource?.Invoke(this);
 
     /// <summary>The device of the site: its distribution's, its value's, or the default device.</summary>
     public Device Device => Distribution?.Device ?? Value?.device ?? (Payload as PlateSpec)?.Device ?? torch.CPU;

@@ -37,21 +37,21 @@ public sealed class DoMessenger : Messenger
     protected override void OnSample(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (ReferenceEquals(message.IntervenerId, this) || !_data.TryGet(message, out var intervention))
+        if (message.Interveners.Contains(this) || !_data.TryGet(message, out var intervention))
         {
             return;
         }
 
-        if (message.IntervenerId is not null)
+        if (!message.Interveners.IsEmpty)
         {
             PplWarnings.Warn($"Do: intervening on site '{message.Name}' more than once; this is almost certainly a mistake.");
         }
 
-        message.IntervenerId = this;
+        // every handler splits a site once, so nested interventions on one site terminate
+        message.Interveners = message.Interveners.Add(this);
 
         // split the node: the site itself is drawn anew through the whole stack under its own name…
         var factual = message.CopyForResample();
-        factual.IntervenerId = this;
         Runtime.ApplyStack(factual);
 
         // …and the model continues with the intervention, under a mangled name that outer handlers never see

@@ -39,11 +39,14 @@ public sealed class SeedMessenger(long seed) : Messenger
     private void Assign(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Value is not null || message.IsObserved || message.Generator is not null)
+        if (message.Generator is null && message.GeneratorSource is null)
         {
-            return; // the innermost seed wins; observed and supplied values draw nothing
+            message.GeneratorSource = GeneratorFor; // the innermost seed wins; made only if the site draws
         }
+    }
 
+    private Generator GeneratorFor(Message message)
+    {
         var device = message.Device;
         var key = (message.Name, device.type, device.index);
         if (!_generators.TryGetValue(key, out var generator))
@@ -52,7 +55,7 @@ public sealed class SeedMessenger(long seed) : Messenger
             _generators.Add(key, generator);
         }
 
-        message.Generator = generator;
+        return generator;
     }
 
     /// <summary>SplitMix64 of the seed mixed with FNV-1a of the name: stable across processes, unlike string.GetHashCode.</summary>

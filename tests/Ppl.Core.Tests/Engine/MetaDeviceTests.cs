@@ -5,7 +5,7 @@ using Ppl.Params;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Runtime;
+namespace Ppl.Tests.Engine;
 
 /// <summary>
 /// The meta device computes shapes only and throws on any value read or device mix, so a model

@@ -5,7 +5,7 @@ using Ppl.Params;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Runtime;
+namespace Ppl.Tests.Engine;
 
 [Collection("Sequential")]
 public sealed class LeakTests

@@ -1,7 +1,7 @@
 using Ppl.Effects;
 using Ppl.Handlers;
 
-namespace Ppl.Tests.Runtime;
+namespace Ppl.Tests.Engine;
 
 [Collection("Sequential")]
 public sealed class HandlerStackTests

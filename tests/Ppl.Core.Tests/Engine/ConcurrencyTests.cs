@@ -4,7 +4,7 @@ using Ppl.Handlers;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Runtime;
+namespace Ppl.Tests.Engine;
 
 [Collection("Sequential")]
 public sealed class ConcurrencyTests
