@@ -20,7 +20,7 @@ public sealed class DoTests
     };
 
     [Fact]
-    public void InterventedSiteIsStillDrawnUnderItsOwnName()
+    public void IntervenedSiteIsStillDrawnUnderItsOwnName()
     {
         using var scope = NewDisposeScope();
         var intervened = Model.Do(F64.Data(("x", F64.T(1.0)))).Seed(11).GetTrace(false);

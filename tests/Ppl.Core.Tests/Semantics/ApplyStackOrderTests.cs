@@ -1,7 +1,7 @@
 using Ppl.Effects;
-using EffectRuntime = Ppl.Effects.Runtime;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
+using EffectRuntime = Ppl.Effects.Runtime;
 
 namespace Ppl.Tests.Semantics;
 
