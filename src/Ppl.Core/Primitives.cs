@@ -283,7 +283,7 @@ public static class Primitives
 
         for (long counter = 0; counter < indices.Length; counter++)
         {
-            var handler = new SequentialPlateMessenger(new PlateFrame(name, null, size, subsample, counter));
+            var handler = new PlateMessenger(new PlateFrame(name, null, size, subsample, counter));
             HandlerStack.Push(handler);
             try
             {

@@ -4,9 +4,10 @@ using Ppl.Effects;
 namespace Ppl.Handlers;
 
 /// <summary>
-/// The handler behind a vectorized <see cref="Primitives.Plate"/>: adds its frame to every site
-/// inside, broadcasts each sample site's distribution so the plate dim has the subsample size,
-/// and multiplies the log-density scale by <c>size / subsampleSize</c>.
+/// The handler behind <see cref="Primitives.Plate"/> and each iteration of
+/// <see cref="Primitives.SequentialPlate"/>: adds its frame to every site inside and multiplies
+/// the log-density scale by <c>size / subsampleSize</c>; a vectorized plate also broadcasts each
+/// sample site's distribution so the plate dim has the subsample size.
 /// </summary>
 public sealed class PlateMessenger : Messenger
 {
