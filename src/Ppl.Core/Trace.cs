@@ -122,7 +122,7 @@ public sealed class Trace
         var text = new StringBuilder("Trace shapes:\n");
         foreach (var r in rows)
         {
-            text.AppendLine(string.Join(" | ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+            text.AppendLine(string.Join(" | ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd(' ', '|'));
         }
 
         return text.ToString();
