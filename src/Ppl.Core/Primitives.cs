@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Ppl.Constraints;
 using Ppl.Diagnostics;
 using Ppl.Distributions;
 using Ppl.Effects;
@@ -64,7 +63,7 @@ public static class Primitives
     public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int eventDim = 0)
     {
         CheckName(name);
-        var spec = new ParamSpec(init, constraint ?? Constraints.Constraints.Real, eventDim);
+        var spec = new ParamSpec(init, constraint ?? Constraints.Real, eventDim);
         var message = new Message(SiteKind.Param, name)
         {
             Payload = spec,
@@ -157,7 +156,7 @@ public static class Primitives
         {
             var message = new Message(SiteKind.Param, $"{name}${parameterName}")
             {
-                Payload = new ParamSpec(null, Constraints.Constraints.Real, 0, parameter),
+                Payload = new ParamSpec(null, Constraints.Real, 0, parameter),
                 DefaultBehavior = static m => ((ParamSpec)m.Payload!).Existing!.alias(),
             };
             Runtime.ApplyStack(message);

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +19,7 @@ public sealed class Bernoulli : Distribution
         ArgumentNullException.ThrowIfNull(probs);
         var p = probs.clamp(Eps(probs), 1 - Eps(probs));
         var d = new Bernoulli(p.log().sub(p.neg().log1p())); // logit, written with ops that also run on meta
-        d.Require(probs.ge(0).logical_and(probs.le(1)), nameof(probs), probs, "in [0, 1]");
+        d.Require(probs, nameof(probs), "in [0, 1]", p => p.ge(0).logical_and(p.le(1)));
         return d;
     }
 
@@ -38,7 +37,7 @@ public sealed class Bernoulli : Distribution
     public Tensor Probs => Logits.sigmoid();
 
     /// <inheritdoc />
-    public override Constraint Support => Constraints.Constraints.Boolean;
+    public override Constraint Support => Constraints.Boolean;
 
     /// <inheritdoc />
     public override Device Device => Logits.device;

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,7 +23,7 @@ public sealed class Categorical : Distribution
         ArgumentNullException.ThrowIfNull(probs);
         RequireCategories(probs, nameof(probs));
         var d = FromLogits(probs.log());
-        d.Require(probs.ge(0), nameof(probs), probs, "non-negative");
+        d.Require(probs, nameof(probs), "non-negative", p => p.ge(0));
         return d;
     }
 
@@ -47,7 +46,7 @@ public sealed class Categorical : Distribution
     public long NumCategories => Logits.shape[^1];
 
     /// <inheritdoc />
-    public override Constraint Support => Constraints.Constraints.IntegerInterval(0, NumCategories - 1);
+    public override Constraint Support => Constraints.IntegerInterval(0, NumCategories - 1);
 
     /// <inheritdoc />
     public override Device Device => Logits.device;

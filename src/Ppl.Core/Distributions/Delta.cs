@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +25,7 @@ public sealed class Delta : Distribution
     public Tensor LogDensity { get; }
 
     /// <inheritdoc />
-    public override Constraint Support => Constraints.Constraints.Real;
+    public override Constraint Support => Constraints.Real;
 
     /// <inheritdoc />
     public override bool HasRSample => true;

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -116,8 +115,12 @@ public abstract class Distribution
     /// <summary>Masks log-densities where <paramref name="mask"/> (bool, broadcastable to the batch shape) is false.</summary>
     public Distribution Mask(Tensor mask) => new MaskedDistribution(this, mask);
 
-    /// <summary>The distribution with parameters broadcast to <paramref name="batchShape"/> (already checked to be valid).</summary>
-    protected internal abstract Distribution ExpandCore(long[] batchShape);
+    /// <summary>
+    /// The distribution broadcast to <paramref name="batchShape"/> (already checked to be valid).
+    /// The default wraps it in an <see cref="ExpandedDistribution"/>; families override it to
+    /// expand their parameters instead.
+    /// </summary>
+    protected internal virtual Distribution ExpandCore(long[] batchShape) => new ExpandedDistribution(this, batchShape);
 
     /// <summary>Drawing logic; <paramref name="generator"/> may be null.</summary>
     protected internal abstract Tensor SampleCore(Generator? generator, long[] sampleShape);
@@ -146,22 +149,37 @@ public abstract class Distribution
         }
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the parameter when <paramref name="ok"/> is false anywhere.</summary>
-    protected void Require(Tensor ok, string parameter, Tensor value, string requirement)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the family, the parameter, its shape and the
+    /// first offending entry when <paramref name="ok"/>(<paramref name="value"/>) is false anywhere.
+    /// The check runs only while validation is on and never on the meta device (no values there).
+    /// </summary>
+    protected void Require(Tensor value, string parameter, string requirement, Func<Tensor, Tensor> ok)
     {
-        ArgumentNullException.ThrowIfNull(ok);
         ArgumentNullException.ThrowIfNull(value);
-        if (!ValidationEnabled || ok.device.type == DeviceType.META)
+        ArgumentNullException.ThrowIfNull(ok);
+        if (!ValidationEnabled || value.device.type == DeviceType.META)
         {
             return;
         }
 
-        if (!ok.all().item<bool>())
+        using var scope = NewDisposeScope();
+        var holds = ok(value);
+        if (holds.all().item<bool>())
         {
-            throw new ArgumentException(
-                $"{GetType().Name}: parameter '{parameter}' (shape {ShapeUtil.Format(value.shape)}) must be {requirement}.",
-                parameter);
+            return;
         }
+
+        string offending = "";
+        if (ShapeUtil.SameShape(holds.shape, value.shape) && value.dtype != ScalarType.Bool)
+        {
+            var bad = value.masked_select(holds.logical_not());
+            offending = $", got {bad[0].to(ScalarType.Float64).item<double>().ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
+        throw new ArgumentException(
+            $"{GetType().Name}: parameter '{parameter}' (shape {ShapeUtil.Format(value.shape)}) must be {requirement}{offending}.",
+            parameter);
     }
 
     /// <inheritdoc />

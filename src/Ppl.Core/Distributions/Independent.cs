@@ -1,41 +1,24 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ppl.Distributions;
 
 /// <summary>
-/// Reinterprets the rightmost batch dimensions of <see cref="Base"/> as event dimensions, so
+/// Reinterprets the rightmost batch dimensions of <see cref="WrappedDistribution.Base"/> as event dimensions, so
 /// their log-probabilities are summed (Pyro's <c>Independent</c>, made by <c>ToEvent(n)</c>).
 /// </summary>
-public sealed class Independent : Distribution
+public sealed class Independent : WrappedDistribution
 {
     /// <summary>Wraps <paramref name="baseDistribution"/>, moving <paramref name="reinterpretedBatchDims"/> batch dims to the event.</summary>
     /// <exception cref="ArgumentException">The base has fewer batch dims than asked for.</exception>
     public Independent(Distribution baseDistribution, int reinterpretedBatchDims)
-        : base(Split(baseDistribution, reinterpretedBatchDims).Batch, Split(baseDistribution, reinterpretedBatchDims).Event)
+        : base(baseDistribution, Split(baseDistribution, reinterpretedBatchDims).Batch, Split(baseDistribution, reinterpretedBatchDims).Event)
     {
-        Base = baseDistribution;
         ReinterpretedBatchDims = reinterpretedBatchDims;
     }
 
-    /// <summary>The wrapped distribution.</summary>
-    public Distribution Base { get; }
-
     /// <summary>How many of the base's batch dims became event dims.</summary>
     public int ReinterpretedBatchDims { get; }
-
-    /// <inheritdoc />
-    public override Constraint Support => Base.Support;
-
-    /// <inheritdoc />
-    public override bool HasRSample => Base.HasRSample;
-
-    /// <inheritdoc />
-    public override Device Device => Base.Device;
-
-    /// <inheritdoc />
-    public override ScalarType DType => Base.DType;
 
     /// <inheritdoc />
     public override Tensor Mean => Base.Mean;

@@ -1,19 +1,18 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ppl.Distributions;
 
 /// <summary>
-/// <see cref="Base"/> with log-probabilities set to zero where a boolean mask is false (Pyro's
+/// <see cref="WrappedDistribution.Base"/> with log-probabilities set to zero where a boolean mask is false (Pyro's
 /// <c>MaskedDistribution</c>, made by <c>Mask(mask)</c>). Sampling is unchanged.
 /// </summary>
-public sealed class MaskedDistribution : Distribution
+public sealed class MaskedDistribution : WrappedDistribution
 {
     /// <summary>Masks <paramref name="baseDistribution"/> with <paramref name="mask"/> (broadcastable to its batch shape).</summary>
     /// <exception cref="ArgumentException">The mask does not broadcast to the batch shape.</exception>
     public MaskedDistribution(Distribution baseDistribution, Tensor mask)
-        : base(ShapeUtil.Broadcast(Checked(baseDistribution).BatchShape, Checked(mask).shape), baseDistribution.EventShape)
+        : base(baseDistribution, ShapeUtil.Broadcast(Checked(baseDistribution).BatchShape, Checked(mask).shape), baseDistribution.EventShape)
     {
         if (!ShapeUtil.SameShape(BatchShape, baseDistribution.BatchShape))
         {
@@ -22,27 +21,11 @@ public sealed class MaskedDistribution : Distribution
                 nameof(mask));
         }
 
-        Base = baseDistribution;
         MaskTensor = mask.to(ScalarType.Bool);
     }
 
-    /// <summary>The wrapped distribution.</summary>
-    public Distribution Base { get; }
-
     /// <summary>True where log-probabilities count.</summary>
     public Tensor MaskTensor { get; }
-
-    /// <inheritdoc />
-    public override Constraint Support => Base.Support;
-
-    /// <inheritdoc />
-    public override bool HasRSample => Base.HasRSample;
-
-    /// <inheritdoc />
-    public override Device Device => Base.Device;
-
-    /// <inheritdoc />
-    public override ScalarType DType => Base.DType;
 
     /// <inheritdoc />
     public override Tensor Mean => Base.Mean;

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +15,7 @@ public sealed class Normal : Distribution
     {
         Loc = loc.expand(BatchShape);
         Scale = scale.expand(BatchShape);
-        Require(scale.gt(0), nameof(scale), scale, "positive");
+        Require(scale, nameof(scale), "positive", s => s.gt(0));
     }
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="scale"/>²) with a scalar scale on loc's device.</summary>
@@ -38,7 +37,7 @@ public sealed class Normal : Distribution
     public Tensor Scale { get; }
 
     /// <inheritdoc />
-    public override Constraint Support => Constraints.Constraints.Real;
+    public override Constraint Support => Constraints.Real;
 
     /// <inheritdoc />
     public override bool HasRSample => true;

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +15,7 @@ public sealed class Unit(Tensor logFactor, bool hasRSample = true) : Distributio
     public Tensor LogFactor { get; } = logFactor;
 
     /// <inheritdoc />
-    public override Constraint Support => Constraints.Constraints.Real;
+    public override Constraint Support => Constraints.Real;
 
     /// <inheritdoc />
     public override bool HasRSample => hasRSample;

@@ -1,4 +1,4 @@
-using Ppl.Constraints;
+using Ppl.Distributions;
 using static TorchSharp.torch;
 
 namespace Ppl.Effects;

@@ -1,5 +1,5 @@
-using Ppl.Constraints;
 using Ppl.Distributions;
+using Ppl.Distributions.Transforms;
 using Ppl.Effects;
 using Ppl.Handlers;
 using TorchSharp;
@@ -101,11 +101,11 @@ public sealed class ParamStore : IDisposable
                 existing.Unconstrained.Dispose();
             }
 
-            _entries[name] = new Entry(parameter, Constraints.Constraints.Real, 0, Owned: false);
+            _entries[name] = new Entry(parameter, Constraints.Real, 0, Owned: false);
         }
         else
         {
-            Add(name, new Entry(parameter, Constraints.Constraints.Real, 0, Owned: false));
+            Add(name, new Entry(parameter, Constraints.Real, 0, Owned: false));
         }
 
         return parameter.alias();
@@ -177,7 +177,7 @@ public sealed class ParamStore : IDisposable
         : throw new KeyNotFoundException($"ParamStore has no parameter '{name}'; it has: {string.Join(", ", _order)}.");
 
     private static Tensor Constrain(Entry entry) =>
-        entry.Constraint.Equals(Constraints.Constraints.Real)
+        entry.Constraint.Equals(Constraints.Real)
             ? entry.Unconstrained.alias()
             : Bijectors.BijectTo(entry.Constraint).Forward(entry.Unconstrained);
 

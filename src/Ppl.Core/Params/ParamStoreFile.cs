@@ -1,5 +1,4 @@
 using System.Text;
-using Ppl.Constraints;
 using Ppl.Distributions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -108,7 +107,7 @@ internal static class ParamStoreFile
     private static Record ReadRecord(BinaryReader reader, string path, int index)
     {
         string name = reader.ReadString();
-        var constraint = Constraints.Constraints.Parse(reader.ReadString());
+        var constraint = Constraints.Parse(reader.ReadString());
         int eventDim = reader.ReadInt32();
         int dtypeCode = reader.ReadInt32();
         if (!Enum.IsDefined(typeof(ScalarType), (sbyte)dtypeCode) || dtypeCode is < 0 or > 127)

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using Ppl.Distributions;
 using Ppl.Handlers;
 using Ppl.Params;
@@ -13,7 +12,7 @@ public sealed class LeakTests
     private static Tensor Model(Tensor data)
     {
         var loc = Param("loc", () => zeros(3, dtype: float64));
-        var scale = Param("scale", () => ones(3, dtype: float64), Constraints.Constraints.Positive);
+        var scale = Param("scale", () => ones(3, dtype: float64), Constraints.Positive);
         var z = Sample("z", new Normal(loc, scale).ToEvent(1));
         using (var plate = Plate("data", data.shape[0], subsampleSize: 4))
         {

@@ -1,4 +1,3 @@
-using Ppl.Constraints;
 using Ppl.Distributions;
 using Ppl.Handlers;
 using Ppl.Params;
@@ -27,7 +26,7 @@ public sealed class MetaDeviceTests
         Tensor Model(bool _)
         {
             var w = Param("w", () => zeros(2, device: Meta));
-            var s = Param("s", () => ones(1, device: Meta), Constraints.Constraints.Positive);
+            var s = Param("s", () => ones(1, device: Meta), Constraints.Positive);
             var prior = Sample("prior", new Normal(zeros(2, device: Meta), 1.0).ToEvent(1));
             using (Plate("groups", 3, dim: -2, device: Meta))
             using (var rows = Plate("rows", 6, subsampleSize: 2, device: Meta))

@@ -1,4 +1,4 @@
-using Ppl.Constraints;
+using Ppl.Distributions;
 using Ppl.Params;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
@@ -28,8 +28,8 @@ public sealed class ParamStoreTests : IDisposable
         using var store = new ParamStore();
         using (store.Activate())
         {
-            var first = Param("s", () => tensor(2.0, dtype: float64), Constraints.Constraints.Positive);
-            var second = Param("s", () => tensor(99.0, dtype: float64), Constraints.Constraints.Positive);
+            var first = Param("s", () => tensor(2.0, dtype: float64), Constraints.Positive);
+            var second = Param("s", () => tensor(99.0, dtype: float64), Constraints.Positive);
             Assert.Equal(2.0, first.item<double>(), 12);
             Assert.Equal(2.0, second.item<double>(), 12); // the init of a later call is ignored
         }
@@ -46,7 +46,7 @@ public sealed class ParamStoreTests : IDisposable
         using var store = new ParamStore();
         using (store.Activate())
         {
-            var p = Param("p", () => tensor(0.25, dtype: float64), Constraints.Constraints.Interval(0, 0.5));
+            var p = Param("p", () => tensor(0.25, dtype: float64), Constraints.Interval(0, 0.5));
             Assert.Equal(0.25, p.item<double>(), 12);
         }
 
@@ -60,7 +60,7 @@ public sealed class ParamStoreTests : IDisposable
         using var store = new ParamStore();
         using (store.Activate())
         {
-            var e = Assert.Throws<ArgumentException>(() => Param("scale", () => tensor(-1.0), Constraints.Constraints.Positive));
+            var e = Assert.Throws<ArgumentException>(() => Param("scale", () => tensor(-1.0), Constraints.Positive));
             Assert.Contains("scale", e.Message, StringComparison.Ordinal);
         }
     }
@@ -72,7 +72,7 @@ public sealed class ParamStoreTests : IDisposable
         using var store = new ParamStore();
         using (store.Activate())
         {
-            var s = Param("s", () => tensor(3.0, dtype: float64), Constraints.Constraints.Positive);
+            var s = Param("s", () => tensor(3.0, dtype: float64), Constraints.Positive);
             s.backward();
         }
 
@@ -90,8 +90,8 @@ public sealed class ParamStoreTests : IDisposable
             using (store.Activate())
             {
                 Param("w", () => tensor(new[] { 1.0, -2.0, 3.5 }, dtype: float64));
-                Param("s", () => tensor(new[] { 0.5f, 4f }), Constraints.Constraints.Positive);
-                Param("p", () => tensor(0.3, dtype: float64), Constraints.Constraints.UnitInterval);
+                Param("s", () => tensor(new[] { 0.5f, 4f }), Constraints.Positive);
+                Param("p", () => tensor(0.3, dtype: float64), Constraints.UnitInterval);
             }
 
             store.Save(path);
@@ -104,7 +104,7 @@ public sealed class ParamStoreTests : IDisposable
         Assert.Equal(new[] { 0.5f, 4f }, loaded["s"].data<float>().ToArray().Select(v => MathF.Round(v, 5)).ToArray());
         Assert.Equal(ScalarType.Float32, loaded["s"].dtype);
         Assert.Equal(0.3, loaded["p"].item<double>(), 12);
-        Assert.Equal(Constraints.Constraints.Positive, loaded.GetConstraint("s"));
+        Assert.Equal(Constraints.Positive, loaded.GetConstraint("s"));
         Assert.True(loaded.GetUnconstrained("w").requires_grad);
     }
 

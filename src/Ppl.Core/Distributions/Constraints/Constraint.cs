@@ -1,10 +1,11 @@
 using static TorchSharp.torch;
 
-namespace Ppl.Constraints;
+namespace Ppl.Distributions;
 
 /// <summary>
-/// A region of values: a distribution's support or a parameter's domain. <see cref="Check"/> is
-/// elementwise over the batch; <see cref="EventDim"/> counts the rightmost dims it consumes.
+/// A region of values: a distribution's support or a parameter's domain (Pyro's
+/// <c>constraints</c>). <see cref="Check"/> returns one boolean per event, i.e. the value's shape
+/// without the rightmost <see cref="EventDim"/> dims. The factory is <see cref="Constraints"/>.
 /// </summary>
 public abstract class Constraint
 {
@@ -14,10 +15,10 @@ public abstract class Constraint
     /// <summary>How many rightmost dimensions one point of the region spans.</summary>
     public virtual int EventDim => 0;
 
-    /// <summary>A boolean tensor, true where <paramref name="value"/> lies in the region.</summary>
+    /// <summary>A boolean tensor, true where <paramref name="value"/> lies in the region (one entry per event).</summary>
     public abstract Tensor Check(Tensor value);
 
-    /// <summary>A stable text form, also used by <see cref="Params.ParamStore.Save"/>.</summary>
+    /// <summary>A stable text form; <see cref="Constraints.Parse"/> reads back those without tensor bounds.</summary>
     public abstract override string ToString();
 
     /// <inheritdoc />

@@ -1,22 +1,20 @@
 using static TorchSharp.torch;
 
-namespace Ppl.Constraints;
+namespace Ppl.Distributions.Transforms;
 
 /// <summary>Maps each constraint to a bijection from unconstrained reals onto it (Pyro's <c>biject_to</c>).</summary>
 public static class Bijectors
 {
-    /// <summary>The bijection ℝ → <paramref name="constraint"/>.</summary>
+    /// <summary>The bijection ℝⁿ → <paramref name="constraint"/>.</summary>
     /// <exception cref="NotSupportedException">The constraint is discrete or has no registered bijection.</exception>
     public static Transform BijectTo(Constraint constraint)
     {
         ArgumentNullException.ThrowIfNull(constraint);
-        string[] parts = constraint.ToString().Split('(', ')', ',');
-        double Arg(int i) => double.Parse(parts[i], System.Globalization.CultureInfo.InvariantCulture);
-        return parts[0] switch
+        return constraint switch
         {
-            "real" => IdentityTransform.Instance,
-            "greater_than" => new ShiftedExpTransform(Arg(1)),
-            "interval" => new ScaledSigmoidTransform(Arg(1), Arg(2)),
+            RealConstraint => IdentityTransform.Instance,
+            GreaterThanConstraint g when !g.LowerBound.IsTensor => new ShiftedExpTransform(g.LowerBound.Value),
+            IntervalConstraint i when !i.LowerBound.IsTensor && !i.UpperBound.IsTensor => new ScaledSigmoidTransform(i.LowerBound.Value, i.UpperBound.Value),
             _ => throw new NotSupportedException($"No bijection onto the constraint {constraint} (discrete constraints have none)."),
         };
     }
@@ -25,6 +23,8 @@ public static class Bijectors
     {
         public static readonly IdentityTransform Instance = new();
 
+        public override Constraint Codomain => Constraints.Real;
+
         public override Tensor Forward(Tensor x) => x.alias();
 
         public override Tensor Inverse(Tensor y) => y.alias();
@@ -32,9 +32,10 @@ public static class Bijectors
         public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => zeros_like(x);
     }
 
-    /// <summary>y = lb + exp(x).</summary>
     private sealed class ShiftedExpTransform(double lowerBound) : Transform
     {
+        public override Constraint Codomain => Constraints.GreaterThan(lowerBound);
+
         public override Tensor Forward(Tensor x) => lowerBound == 0 ? x.exp() : x.exp().add(lowerBound);
 
         public override Tensor Inverse(Tensor y) => lowerBound == 0 ? y.log() : y.sub(lowerBound).log();
@@ -42,10 +43,11 @@ public static class Bijectors
         public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => x.alias();
     }
 
-    /// <summary>y = lb + (ub − lb)·σ(x).</summary>
     private sealed class ScaledSigmoidTransform(double lowerBound, double upperBound) : Transform
     {
         private readonly double _width = upperBound - lowerBound;
+
+        public override Constraint Codomain => Constraints.Interval(lowerBound, upperBound);
 
         public override Tensor Forward(Tensor x) => x.sigmoid().mul(_width).add(lowerBound);
 

@@ -1,0 +1,19 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>x &gt; <see cref="LowerBound"/> (or x ≥ it when <see cref="Inclusive"/>).</summary>
+public sealed class GreaterThanConstraint(Bound lowerBound, bool inclusive = false) : Constraint
+{
+    /// <summary>The lower bound.</summary>
+    public Bound LowerBound { get; } = lowerBound;
+
+    /// <summary>True when the bound itself belongs to the region.</summary>
+    public bool Inclusive { get; } = inclusive;
+
+    /// <inheritdoc />
+    public override Tensor Check(Tensor value) => Inclusive ? LowerBound.BelowOrAt(value) : LowerBound.Below(value);
+
+    /// <inheritdoc />
+    public override string ToString() => Inclusive ? $"greater_than_eq({LowerBound})" : $"greater_than({LowerBound})";
+}

@@ -1,0 +1,9 @@
+using Ppl.Distributions;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Distributions;
+
+internal static class TransformedCases
+{
+    public static IEnumerable<DistributionCase> All => [];
+}
