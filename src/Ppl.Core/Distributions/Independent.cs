@@ -21,6 +21,9 @@ public sealed class Independent : WrappedDistribution
     public int ReinterpretedBatchDims { get; }
 
     /// <inheritdoc />
+    public override Constraint Support => Constraints.Independent(Base.Support, ReinterpretedBatchDims);
+
+    /// <inheritdoc />
     public override Tensor Mean => Base.Mean;
 
     /// <inheritdoc />

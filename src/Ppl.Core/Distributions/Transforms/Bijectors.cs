@@ -1,59 +1,77 @@
+using System.Collections.Concurrent;
 using static TorchSharp.torch;
 
 namespace Ppl.Distributions.Transforms;
 
-/// <summary>Maps each constraint to a bijection from unconstrained reals onto it (Pyro's <c>biject_to</c>).</summary>
+/// <summary>
+/// Maps each constraint to a bijection from unconstrained reals onto it (Pyro's <c>biject_to</c>).
+/// Optimizers and autoguides work in the unconstrained space and push values through these maps.
+/// New constraint types plug in with <see cref="Register{TConstraint}"/>.
+/// </summary>
 public static class Bijectors
 {
-    /// <summary>The bijection ℝⁿ → <paramref name="constraint"/>.</summary>
-    /// <exception cref="NotSupportedException">The constraint is discrete or has no registered bijection.</exception>
+    private static readonly ConcurrentDictionary<Type, Func<Constraint, Transform>> Rules = new();
+
+    static Bijectors()
+    {
+        Register<RealConstraint>(_ => IdentityTransform.Instance);
+        Register<GreaterThanConstraint>(c => OntoHalfLine(c.LowerBound, 1.0));
+        Register<LessThanConstraint>(c => OntoHalfLine(c.UpperBound, -1.0));
+        Register<IntervalConstraint>(c => OntoInterval(c.LowerBound, c.UpperBound));
+        Register<SimplexConstraint>(_ => StickBreakingTransform.Instance);
+        Register<LowerCholeskyConstraint>(_ => LowerCholeskyTransform.Instance);
+        Register<PositiveDefiniteConstraint>(_ => new ComposeTransform(LowerCholeskyTransform.Instance, CholeskyOuterProductTransform.Instance));
+        Register<IndependentConstraint>(c => new IndependentTransform(BijectTo(c.Base), c.ReinterpretedBatchDims));
+    }
+
+    /// <summary>The bijection from unconstrained space onto <paramref name="constraint"/>.</summary>
+    /// <exception cref="NotSupportedException">The constraint is discrete or no rule is registered for its type.</exception>
     public static Transform BijectTo(Constraint constraint)
     {
         ArgumentNullException.ThrowIfNull(constraint);
-        return constraint switch
+        if (constraint.IsDiscrete)
         {
-            RealConstraint => IdentityTransform.Instance,
-            GreaterThanConstraint g when !g.LowerBound.IsTensor => new ShiftedExpTransform(g.LowerBound.Value),
-            IntervalConstraint i when !i.LowerBound.IsTensor && !i.UpperBound.IsTensor => new ScaledSigmoidTransform(i.LowerBound.Value, i.UpperBound.Value),
-            _ => throw new NotSupportedException($"No bijection onto the constraint {constraint} (discrete constraints have none)."),
-        };
+            throw new NotSupportedException($"No bijection onto the discrete constraint {constraint}: discrete latents cannot be optimized in an unconstrained space.");
+        }
+
+        for (var type = constraint.GetType(); type is not null; type = type.BaseType)
+        {
+            if (Rules.TryGetValue(type, out var rule))
+            {
+                return rule(constraint);
+            }
+        }
+
+        throw new NotSupportedException($"No bijection registered onto the constraint {constraint} ({constraint.GetType().Name}); add one with Bijectors.Register.");
     }
 
-    private sealed class IdentityTransform : Transform
+    /// <summary>Registers (or replaces) the bijection onto constraints of type <typeparamref name="TConstraint"/> and its subclasses.</summary>
+    public static void Register<TConstraint>(Func<TConstraint, Transform> rule)
+        where TConstraint : Constraint
     {
-        public static readonly IdentityTransform Instance = new();
-
-        public override Constraint Codomain => Constraints.Real;
-
-        public override Tensor Forward(Tensor x) => x.alias();
-
-        public override Tensor Inverse(Tensor y) => y.alias();
-
-        public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => zeros_like(x);
+        ArgumentNullException.ThrowIfNull(rule);
+        Rules[typeof(TConstraint)] = c => rule((TConstraint)c);
     }
 
-    private sealed class ShiftedExpTransform(double lowerBound) : Transform
+    /// <summary>bound + direction · exp(x): onto (bound, ∞) for direction 1, (−∞, bound) for −1.</summary>
+    private static Transform OntoHalfLine(Bound bound, double direction) =>
+        !bound.IsTensor && bound.Value == 0 && direction > 0
+            ? ExpTransform.Instance
+            : new ComposeTransform(ExpTransform.Instance, new AffineTransform(bound, direction));
+
+    /// <summary>lower + (upper − lower) · σ(x).</summary>
+    private static Transform OntoInterval(Bound lower, Bound upper)
     {
-        public override Constraint Codomain => Constraints.GreaterThan(lowerBound);
+        if (!lower.IsTensor && !upper.IsTensor)
+        {
+            return lower.Value == 0 && upper.Value == 1
+                ? SigmoidTransform.Instance
+                : new ComposeTransform(SigmoidTransform.Instance, new AffineTransform(lower.Value, upper.Value - lower.Value));
+        }
 
-        public override Tensor Forward(Tensor x) => lowerBound == 0 ? x.exp() : x.exp().add(lowerBound);
-
-        public override Tensor Inverse(Tensor y) => lowerBound == 0 ? y.log() : y.sub(lowerBound).log();
-
-        public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => x.alias();
-    }
-
-    private sealed class ScaledSigmoidTransform(double lowerBound, double upperBound) : Transform
-    {
-        private readonly double _width = upperBound - lowerBound;
-
-        public override Constraint Codomain => Constraints.Interval(lowerBound, upperBound);
-
-        public override Tensor Forward(Tensor x) => x.sigmoid().mul(_width).add(lowerBound);
-
-        public override Tensor Inverse(Tensor y) => y.sub(lowerBound).div(_width).logit();
-
-        public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) =>
-            nn.functional.logsigmoid(x).add(nn.functional.logsigmoid(x.neg())).add(Math.Log(_width));
+        Tensor width = upper.IsTensor
+            ? (lower.IsTensor ? upper.Tensor!.sub(lower.Tensor!) : upper.Tensor!.sub(lower.Value))
+            : lower.Tensor!.neg().add(upper.Value);
+        return new ComposeTransform(SigmoidTransform.Instance, new AffineTransform(lower, width));
     }
 }

@@ -21,6 +21,11 @@ public abstract class Transform
     /// <summary>The region f maps onto.</summary>
     public abstract Constraint Codomain { get; }
 
+    private Transform? _inv;
+
+    /// <summary>The inverse bijection f⁻¹ (the same object on every call, so f.Inv.Inv is f).</summary>
+    public virtual Transform Inv => _inv ??= new InverseTransform(this);
+
     /// <summary>y = f(x).</summary>
     public abstract Tensor Forward(Tensor x);
 
@@ -35,4 +40,7 @@ public abstract class Transform
 
     /// <summary>The shape of f⁻¹(y) for y of shape <paramref name="shape"/>.</summary>
     public virtual long[] InverseShape(long[] shape) => shape;
+
+    /// <inheritdoc />
+    public override string ToString() => GetType().Name.Replace("Transform", "", StringComparison.Ordinal) + "Transform()";
 }

@@ -1,0 +1,44 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions.Transforms;
+
+/// <summary>
+/// y = L Lᵀ: lower-Cholesky factors onto positive-definite matrices, inverted by the Cholesky
+/// decomposition. Both sides are parameterized by their n(n+1)/2 lower-triangular entries.
+/// </summary>
+public sealed class CholeskyOuterProductTransform : Transform
+{
+    /// <summary>The shared instance (the transform has no state).</summary>
+    public static readonly CholeskyOuterProductTransform Instance = new();
+
+    private CholeskyOuterProductTransform()
+    {
+    }
+
+    /// <inheritdoc />
+    public override int DomainEventDim => 2;
+
+    /// <inheritdoc />
+    public override Constraint Domain => Constraints.LowerCholesky;
+
+    /// <inheritdoc />
+    public override Constraint Codomain => Constraints.PositiveDefinite;
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor x) => x.matmul(x.mT);
+
+    /// <inheritdoc />
+    public override Tensor Inverse(Tensor y) => linalg.cholesky(y);
+
+    /// <summary>
+    /// Row i of Σ's lower triangle depends on L's rows up to i, so the Jacobian is triangular in
+    /// a suitable order with diagonal 2·L_jj for Σ_jj and L_jj for Σ_ij (i &gt; j): log |det| =
+    /// n log 2 + Σ_j (n − j) log L_jj with j counted from 0.
+    /// </summary>
+    public override Tensor LogAbsDetJacobian(Tensor x, Tensor y)
+    {
+        long n = x.shape[^1];
+        var powers = arange(n, 0, -1, dtype: x.dtype, device: x.device);
+        return x.diagonal(0, -2, -1).log().mul(powers).sum(-1).add(n * Math.Log(2));
+    }
+}
