@@ -19,6 +19,8 @@ internal static class KLPairs
         ["Categorical-Categorical"] = () => (
             Categorical.FromProbs(T(0.2, 0.3, 0.5, 0.7, 0.2, 0.1).reshape(2, 3)),
             Categorical.FromLogits(T(0.0, 1.0, -1.0, 0.5, 0.5, 0.0).reshape(2, 3))),
+        ["Gamma-Gamma"] = () => (new Gamma(T(0.5, 2.0, 5.0), T(1.0, 0.5, 3.0)), new Gamma(T(1.0, 3.0, 4.0), T(2.0, 0.5, 1.0))),
+        ["Beta-Beta"] = () => (new Beta(T(0.7, 2.0, 5.0), T(1.5, 2.0, 0.8)), new Beta(T(1.0, 3.0, 4.0), T(2.0, 0.5, 1.0))),
         ["Delta-Normal"] = () => (new Delta(T(0.3, -1.0)), new Normal(T(0.0, 1.0), T(2.0, 0.5))),
     };
 }

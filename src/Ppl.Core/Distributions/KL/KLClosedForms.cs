@@ -10,6 +10,39 @@ internal static class KLClosedForms
         KL.Register<Normal, Normal>(NormalNormal);
         KL.Register<Bernoulli, Bernoulli>(BernoulliBernoulli);
         KL.Register<Categorical, Categorical>(CategoricalCategorical);
+        KL.Register<Gamma, Gamma>(GammaGamma);
+        KL.Register<Beta, Beta>(BetaBeta);
+    }
+
+    /// <summary>(αp − αq)ψ(αp) − lnΓ(αp) + lnΓ(αq) + αq(ln βp − ln βq) + αp(βq − βp)/βp, with shape α and rate β.</summary>
+    private static Tensor GammaGamma(Gamma p, Gamma q)
+    {
+        var ap = p.Concentration;
+        var aq = q.Concentration;
+        var t1 = ap.sub(aq).mul(ap.digamma());
+        var t2 = aq.lgamma().sub(ap.lgamma());
+        var t3 = aq.mul(p.Rate.log().sub(q.Rate.log()));
+        var t4 = ap.mul(q.Rate.sub(p.Rate)).div(p.Rate);
+        return t1.add(t2).add(t3).add(t4);
+    }
+
+    /// <summary>
+    /// ln B(aq, bq) − ln B(ap, bp) + (ap − aq)ψ(ap) + (bp − bq)ψ(bp) + (aq − ap + bq − bp)ψ(ap + bp),
+    /// with a = concentration1 and b = concentration0.
+    /// </summary>
+    private static Tensor BetaBeta(Beta p, Beta q)
+    {
+        var ap = p.Concentration1;
+        var bp = p.Concentration0;
+        var aq = q.Concentration1;
+        var bq = q.Concentration0;
+        var sp = ap.add(bp);
+        var logBetaQ = aq.lgamma().add(bq.lgamma()).sub(aq.add(bq).lgamma());
+        var logBetaP = ap.lgamma().add(bp.lgamma()).sub(sp.lgamma());
+        var t = ap.sub(aq).mul(ap.digamma())
+            .add(bp.sub(bq).mul(bp.digamma()))
+            .add(aq.sub(ap).add(bq).sub(bp).mul(sp.digamma()));
+        return logBetaQ.sub(logBetaP).add(t);
     }
 
     /// <summary>log(σq/σp) + (σp² + (μp − μq)²) / (2σq²) − ½.</summary>
