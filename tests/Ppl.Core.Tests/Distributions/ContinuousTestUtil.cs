@@ -33,10 +33,11 @@ internal static class ContinuousTestUtil
         }
     }
 
-    /// <summary>Draws 20 000 float64 values at <paramref name="seed"/> and runs a KS test against <paramref name="cdf"/>.</summary>
-    public static void AssertSamplesFit(Distribution d, int seed, Func<double, double> cdf)
+    /// <summary>Draws 20 000 float64 values from <paramref name="make"/>() at <paramref name="seed"/> and runs a KS test against <paramref name="cdf"/>.</summary>
+    public static void AssertSamplesFit(Func<Distribution> make, int seed, Func<double, double> cdf)
     {
         using var scope = NewDisposeScope();
+        var d = make();
         var x = d.Sample(new Generator((ulong)seed, CPU), 20_000);
         Assert.Equal(float64, x.dtype);
         GoodnessOfFit.AssertFits(GoodnessOfFit.KolmogorovSmirnov(x.data<double>().ToArray(), cdf), d.ToString());
@@ -98,10 +99,11 @@ internal static class ContinuousTestUtil
         Assert.Contains(value, e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Asserts LogProb of <paramref name="value"/> throws because it is outside the support.</summary>
-    public static void AssertOutsideSupport(Distribution d, double value)
+    /// <summary>Asserts LogProb of <paramref name="value"/> under <paramref name="make"/>() throws because it is outside the support.</summary>
+    public static void AssertOutsideSupport(Func<Distribution> make, double value)
     {
         using var scope = NewDisposeScope();
+        var d = make();
         var e = Assert.Throws<ArgumentException>(() => d.LogProb(tensor(value, dtype: d.DType)));
         Assert.Contains("support", e.Message, StringComparison.Ordinal);
     }
