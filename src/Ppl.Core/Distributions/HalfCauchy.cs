@@ -1,0 +1,76 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>The half-Cauchy distribution: |X| for X ~ Cauchy(0, <c>scale</c>), reparameterizable.</summary>
+public sealed class HalfCauchy : Distribution
+{
+    private static readonly double Log2OverPi = Math.Log(2 / Math.PI);
+    private static readonly double Log2Pi = Math.Log(2 * Math.PI);
+
+    /// <summary>HalfCauchy(<paramref name="scale"/>).</summary>
+    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    public HalfCauchy(Tensor scale)
+        : base(Checked(scale).shape, [])
+    {
+        Scale = scale;
+        Require(scale, nameof(scale), "positive", s => s.gt(0));
+    }
+
+    /// <summary>A scalar HalfCauchy(<paramref name="scale"/>) on the default device.</summary>
+    public HalfCauchy(double scale)
+        : this(TensorUtil.Scalar(scale))
+    {
+    }
+
+    /// <summary>The scale of the underlying Cauchy distribution (also the median).</summary>
+    public Tensor Scale { get; }
+
+    /// <inheritdoc />
+    public override Constraint Support => Constraints.NonNegative;
+
+    /// <inheritdoc />
+    public override bool HasRSample => true;
+
+    /// <inheritdoc />
+    public override Device Device => Scale.device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => Scale.dtype;
+
+    /// <summary>Not defined: the half-Cauchy distribution has an infinite mean.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override Tensor Mean => throw new NotSupportedException("HalfCauchy: the mean is undefined (the integral diverges).");
+
+    /// <summary>Not defined: the half-Cauchy distribution has an infinite second moment.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public override Tensor Variance => throw new NotSupportedException("HalfCauchy: the variance is undefined (the integral diverges).");
+
+    /// <inheritdoc />
+    public override Tensor Entropy() => Scale.log().add(Log2Pi);
+
+    /// <inheritdoc />
+    protected internal override Distribution ExpandCore(long[] batchShape) => new HalfCauchy(Scale.expand(batchShape));
+
+    /// <inheritdoc />
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
+    {
+        // inverse CDF: scale·tan(πu/2), which stays finite for u in [0, 1)
+        var u = torch.rand(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator);
+        return u.mul(Math.PI / 2).tan().mul(Scale);
+    }
+
+    /// <inheritdoc />
+    protected internal override Tensor LogProbCore(Tensor value)
+    {
+        var z = value.div(Scale);
+        var lp = z.square().log1p().neg().sub(Scale.log()).add(Log2OverPi);
+        return lp.masked_fill(value.lt(0), double.NegativeInfinity); // reached only with validation off
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"HalfCauchy(scale: {ShapeUtil.Format(Scale.shape)})";
+
+    private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
+}
