@@ -5,5 +5,24 @@ namespace Ppl.Tests.Distributions;
 
 internal static class MultivariateCases
 {
-    public static IEnumerable<DistributionCase> All => [];
+    public static IEnumerable<DistributionCase> All =>
+    [
+        new("MultivariateNormal(covariance)", (d, t) => MultivariateNormal.FromCovariance(Locs(t).to(d), Covariances(t).to(d))),
+        new("MultivariateNormal(precision)", (d, t) => MultivariateNormal.FromPrecision(Locs(t).to(d), Covariances(t)[0].to(d))),
+        new("MultivariateNormal(scale_tril)", (d, t) => MultivariateNormal.FromScaleTril(Locs(t)[0].to(d), ScaleTrils(t).to(d))),
+    ];
+
+    /// <summary>Means for a batch of 2, D = 3.</summary>
+    internal static Tensor Locs(ScalarType t) => tensor(new[] { 0.5, -1.0, 2.0, 0.0, 3.0, -0.25 }, dtype: t).reshape(2, 3);
+
+    /// <summary>Two symmetric positive-definite 3×3 matrices A·Aᵀ + I.</summary>
+    internal static Tensor Covariances(ScalarType t)
+    {
+        var a = tensor(new[] { 1.0, 0.3, -0.5, 0.2, 2.0, 0.1, -0.4, 0.7, 0.6, 0.9, -0.2, 0.0, 0.5, 0.4, 0.3, -1.1, 0.8, 1.5 }, dtype: ScalarType.Float64).reshape(2, 3, 3);
+        return a.matmul(a.mT).add(eye(3, dtype: ScalarType.Float64)).to(t);
+    }
+
+    /// <summary>Two lower-triangular 3×3 factors with positive diagonals.</summary>
+    internal static Tensor ScaleTrils(ScalarType t) =>
+        tensor(new[] { 1.0, 0, 0, 0.5, 2.0, 0, -0.3, 0.4, 0.7, 0.2, 0, 0, 1.5, 1.1, 0, 0.9, -0.6, 3.0 }, dtype: t).reshape(2, 3, 3);
 }
