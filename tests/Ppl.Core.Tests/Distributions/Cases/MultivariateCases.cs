@@ -10,6 +10,8 @@ internal static class MultivariateCases
         new("MultivariateNormal(covariance)", (d, t) => MultivariateNormal.FromCovariance(Locs(t).to(d), Covariances(t).to(d))),
         new("MultivariateNormal(precision)", (d, t) => MultivariateNormal.FromPrecision(Locs(t).to(d), Covariances(t)[0].to(d))),
         new("MultivariateNormal(scale_tril)", (d, t) => MultivariateNormal.FromScaleTril(Locs(t)[0].to(d), ScaleTrils(t).to(d))),
+        new("LowRankMultivariateNormal", (d, t) => new LowRankMultivariateNormal(Locs(t).to(d), CovFactor(t).to(d), tensor(new[] { 0.5, 1.0, 2.0, 0.1, 0.3, 1.5 }, dtype: t).reshape(2, 3).to(d))),
+        new("Dirichlet", (d, t) => new Dirichlet(tensor(new[] { 0.5, 1.0, 2.0, 3.0, 1.5, 0.8, 1.0, 1.0, 1.0, 4.0, 0.7, 2.5 }, dtype: t).reshape(2, 2, 3).to(d))),
     ];
 
     /// <summary>Means for a batch of 2, D = 3.</summary>
@@ -21,6 +23,9 @@ internal static class MultivariateCases
         var a = tensor(new[] { 1.0, 0.3, -0.5, 0.2, 2.0, 0.1, -0.4, 0.7, 0.6, 0.9, -0.2, 0.0, 0.5, 0.4, 0.3, -1.1, 0.8, 1.5 }, dtype: ScalarType.Float64).reshape(2, 3, 3);
         return a.matmul(a.mT).add(eye(3, dtype: ScalarType.Float64)).to(t);
     }
+
+    /// <summary>A rank-2 factor for D = 3.</summary>
+    internal static Tensor CovFactor(ScalarType t) => tensor(new[] { 1.0, -0.5, 0.3, 2.0, -1.2, 0.4 }, dtype: t).reshape(3, 2);
 
     /// <summary>Two lower-triangular 3×3 factors with positive diagonals.</summary>
     internal static Tensor ScaleTrils(ScalarType t) =>
