@@ -46,7 +46,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     {
         get
         {
-            var a = Kernels.SolveLowerTriangular(CapacitanceTril(), CovFactor.div(CovDiag.unsqueeze(-1)).mT); // A ᵀ, [R, D]
+            var a = Kernels.SolveLowerTriangular(CapacitanceTril(), CovFactor.div(CovDiag.unsqueeze(-1)).mT); // Aᵀ, [R, D]
             return CovDiag.reciprocal().unsqueeze(-1).mul(torch.eye(EventShape[0], dtype: DType, device: Device)).sub(a.mT.matmul(a));
         }
     }

@@ -129,7 +129,7 @@ public sealed class MultivariateNormal : Distribution
         $"MultivariateNormal(loc: {ShapeUtil.Format(Loc.shape)}, scale_tril: {ShapeUtil.Format(ScaleTril.shape)})";
 
     /// <summary>Throws the family's validation error when some matrix is not symmetric positive definite.</summary>
-    internal static void RequirePositiveDefinite(Tensor matrix, string parameter, string family = nameof(MultivariateNormal))
+    private static void RequirePositiveDefinite(Tensor matrix, string parameter)
     {
         if (!ValidationEnabled || Kernels.IsMeta(matrix))
         {
@@ -148,14 +148,12 @@ public sealed class MultivariateNormal : Distribution
         double smallest = linalg.eigvalsh(m.add(m.mT).mul(0.5)).min().item<double>();
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         throw new ArgumentException(
-            $"{family}: parameter '{parameter}' (shape {ShapeUtil.Format(matrix.shape)}) must be symmetric positive definite, " +
+            $"MultivariateNormal: parameter '{parameter}' (shape {ShapeUtil.Format(matrix.shape)}) must be symmetric positive definite, " +
             $"got smallest eigenvalue {smallest.ToString("G6", culture)} and asymmetry {asymmetry.ToString("G6", culture)}.",
             parameter);
     }
 
-    private static Tensor HalfLogDetOf(Tensor scaleTril) => scaleTril.diagonal(0, -2, -1).log().sum(-1);
-
-    private Tensor HalfLogDet() => HalfLogDetOf(ScaleTril);
+    private Tensor HalfLogDet() => ScaleTril.diagonal(0, -2, -1).log().sum(-1);
 
     private static Tensor IsCholeskyEntry(Tensor l)
     {

@@ -12,6 +12,16 @@ internal static class MultivariateCases
         new("MultivariateNormal(scale_tril)", (d, t) => MultivariateNormal.FromScaleTril(Locs(t)[0].to(d), ScaleTrils(t).to(d))),
         new("LowRankMultivariateNormal", (d, t) => new LowRankMultivariateNormal(Locs(t).to(d), CovFactor(t).to(d), tensor(new[] { 0.5, 1.0, 2.0, 0.1, 0.3, 1.5 }, dtype: t).reshape(2, 3).to(d))),
         new("Dirichlet", (d, t) => new Dirichlet(tensor(new[] { 0.5, 1.0, 2.0, 3.0, 1.5, 0.8, 1.0, 1.0, 1.0, 4.0, 0.7, 2.5 }, dtype: t).reshape(2, 2, 3).to(d))),
+        new("MixtureSameFamily(Normal)", (d, t) => new MixtureSameFamily(
+            Categorical.FromLogits(tensor(new[] { 0.0, 1.0, -1.0, 2.0, 0.5, 0.0 }, dtype: t).reshape(2, 3).to(d)),
+            new Normal(tensor(new[] { -2.0, 0.0, 3.0, 1.0, 1.5, -4.0 }, dtype: t).reshape(2, 3).to(d), tensor(new[] { 0.5, 1.0, 2.0 }, dtype: t).to(d)))),
+        new("MixtureSameFamily(MultivariateNormal)", (d, t) => new MixtureSameFamily(
+            Categorical.FromProbs(tensor(new[] { 0.3, 0.7 }, dtype: t).to(d)).Expand(2) is Categorical c ? c : throw new InvalidOperationException(),
+            MultivariateNormal.FromScaleTril(Locs(t).reshape(1, 2, 3).expand(2, 2, 3).to(d), ScaleTrils(t).to(d)))),
+        new("RelaxedBernoulli(probs)", (d, t) => RelaxedBernoulli.FromProbs(tensor(new[] { 0.5, 1.0, 2.0 }, dtype: t).to(d), tensor(new[] { 0.1, 0.5, 0.9, 0.3, 0.6, 0.99 }, dtype: t).reshape(2, 3).to(d))),
+        new("RelaxedBernoulli(logits)", (d, t) => RelaxedBernoulli.FromLogits(0.3, linspace(-3, 3, 6, dtype: t).reshape(3, 2).to(d))),
+        new("RelaxedOneHotCategorical(probs)", (d, t) => RelaxedOneHotCategorical.FromProbs(tensor(new[] { 0.5, 2.0 }, dtype: t).to(d), tensor(new[] { 0.2, 0.3, 0.5, 0.6, 0.3, 0.1 }, dtype: t).reshape(2, 3).to(d))),
+        new("RelaxedOneHotCategorical(logits)", (d, t) => RelaxedOneHotCategorical.FromLogits(0.7, linspace(-2, 2, 8, dtype: t).reshape(2, 4).to(d))),
     ];
 
     /// <summary>Means for a batch of 2, D = 3.</summary>
