@@ -1,0 +1,41 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>Linear-algebra kernels of the multivariate families.</summary>
+internal static partial class Kernels
+{
+    /// <summary>
+    /// X with <paramref name="lower"/>·X = <paramref name="rhs"/> for lower-triangular
+    /// <paramref name="lower"/> (<c>[..., D, D]</c>) and <paramref name="rhs"/> (<c>[..., D, K]</c>),
+    /// batch dims broadcast. LibTorch has no meta kernel for the triangular solve; on meta the
+    /// product <c>lower·rhs</c> has the solution's shape and keeps both inputs in the graph.
+    /// </summary>
+    public static Tensor SolveLowerTriangular(Tensor lower, Tensor rhs)
+    {
+        if (IsMeta(lower) || IsMeta(rhs))
+        {
+            return ShapeOnly(lower.matmul(rhs));
+        }
+
+        long[] batch = ShapeUtil.Broadcast(lower.shape.AsSpan(0, lower.shape.Length - 2), rhs.shape.AsSpan(0, rhs.shape.Length - 2));
+        return linalg.solve_triangular(
+            lower.expand([.. batch, lower.shape[^2], lower.shape[^1]]),
+            rhs.expand([.. batch, rhs.shape[^2], rhs.shape[^1]]),
+            upper: false);
+    }
+
+    /// <summary>The inverse of a batch of lower-triangular matrices (again lower-triangular).</summary>
+    public static Tensor InverseLowerTriangular(Tensor lower) =>
+        SolveLowerTriangular(lower, torch.eye(lower.shape[^1], dtype: lower.dtype, device: lower.device));
+
+    /// <summary>log Σ exp over <paramref name="dim"/>, stabilized by the maximum (runs on meta, unlike <c>logsumexp</c>).</summary>
+    public static Tensor LogSumExp(Tensor x, long dim)
+    {
+        // an all −∞ slice would give −∞ − (−∞) = NaN; clamping the shift to the dtype's lowest
+        // finite value keeps the result −∞ there
+        var shift = x.amax([dim], keepdim: true).detach().clamp_min(torch.finfo(x.dtype).min);
+        return x.sub(shift).exp().sum([dim], keepdim: true).log().add(shift).squeeze(dim);
+    }
+}
