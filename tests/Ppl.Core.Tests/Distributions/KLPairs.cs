@@ -21,6 +21,11 @@ internal static class KLPairs
             Categorical.FromLogits(T(0.0, 1.0, -1.0, 0.5, 0.5, 0.0).reshape(2, 3))),
         ["Gamma-Gamma"] = () => (new Gamma(T(0.5, 2.0, 5.0), T(1.0, 0.5, 3.0)), new Gamma(T(1.0, 3.0, 4.0), T(2.0, 0.5, 1.0))),
         ["Beta-Beta"] = () => (new Beta(T(0.7, 2.0, 5.0), T(1.5, 2.0, 0.8)), new Beta(T(1.0, 3.0, 4.0), T(2.0, 0.5, 1.0))),
+        ["Dirichlet-Dirichlet"] = () => (new Dirichlet(T(0.7, 2.0, 5.0, 1.0, 1.0, 1.0).reshape(2, 3)), new Dirichlet(T(1.0, 3.0, 4.0, 0.5, 2.0, 1.5).reshape(2, 3))),
+        ["MultivariateNormal-MultivariateNormal"] = () => (
+            MultivariateNormal.FromCovariance(T(0.0, 1.0, -1.0, 0.5, 0.5, 0.0).reshape(2, 3), T(2.0, 0.5, 0.2, 0.5, 1.0, 0.3, 0.2, 0.3, 1.5).reshape(3, 3)),
+            MultivariateNormal.FromScaleTril(T(1.0, 0.0, 0.0), T(1.5, 0.0, 0.0, 0.4, 0.8, 0.0, -0.3, 0.2, 1.1).reshape(3, 3))),
+        ["Independent(Gamma)-Independent(Gamma)"] = () => (new Gamma(T(0.5, 2.0, 5.0, 1.0), T(1.0, 0.5, 3.0, 2.0)).ToEvent(1), new Gamma(T(1.0, 3.0, 4.0, 1.5), T(2.0, 0.5, 1.0, 1.0)).ToEvent(1)),
         ["Delta-Normal"] = () => (new Delta(T(0.3, -1.0)), new Normal(T(0.0, 1.0), T(2.0, 0.5))),
     };
 }

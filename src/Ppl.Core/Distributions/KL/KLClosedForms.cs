@@ -12,6 +12,37 @@ internal static class KLClosedForms
         KL.Register<Categorical, Categorical>(CategoricalCategorical);
         KL.Register<Gamma, Gamma>(GammaGamma);
         KL.Register<Beta, Beta>(BetaBeta);
+        KL.Register<Dirichlet, Dirichlet>(DirichletDirichlet);
+        KL.Register<MultivariateNormal, MultivariateNormal>(MultivariateNormalMultivariateNormal);
+    }
+
+    /// <summary>lnΓ(Σαp) − lnΓ(Σαq) − Σ[lnΓ(αp) − lnΓ(αq)] + Σ(αp − αq)(ψ(αp) − ψ(Σαp)).</summary>
+    private static Tensor DirichletDirichlet(Dirichlet p, Dirichlet q)
+    {
+        var ap = p.Concentration;
+        var aq = q.Concentration;
+        var sp = ap.sum(-1);
+        var t1 = sp.lgamma().sub(aq.sum(-1).lgamma());
+        var t2 = ap.lgamma().sub(aq.lgamma()).sum(-1);
+        var t3 = ap.sub(aq).mul(ap.digamma().sub(sp.digamma().unsqueeze(-1))).sum(-1);
+        return t1.sub(t2).add(t3);
+    }
+
+    /// <summary>
+    /// ½[tr(Σq⁻¹Σp) + (μq − μp)ᵀΣq⁻¹(μq − μp) − D + ln|Σq| − ln|Σp|], through the Cholesky
+    /// factors: tr(Σq⁻¹Σp) = ‖Lq⁻¹Lp‖²_F and the quadratic form is ‖Lq⁻¹(μq − μp)‖².
+    /// </summary>
+    private static Tensor MultivariateNormalMultivariateNormal(MultivariateNormal p, MultivariateNormal q)
+    {
+        long d = p.EventShape[0];
+        var lp = p.ScaleTril;
+        var lq = q.ScaleTril;
+        var halfLogDetP = lp.diagonal(0, -2, -1).log().sum(-1);
+        var halfLogDetQ = lq.diagonal(0, -2, -1).log().sum(-1);
+        var trace = Kernels.SolveLowerTriangular(lq, lp).square().sum([-2, -1]);
+        var diff = q.Loc.sub(p.Loc).unsqueeze(-1);
+        var mahalanobis = Kernels.SolveLowerTriangular(lq, diff).square().sum([-2, -1]);
+        return trace.add(mahalanobis).sub(d).mul(0.5).add(halfLogDetQ).sub(halfLogDetP);
     }
 
     /// <summary>(αp − αq)ψ(αp) − lnΓ(αp) + lnΓ(αq) + αq(ln βp − ln βq) + αp(βq − βp)/βp, with shape α and rate β.</summary>
