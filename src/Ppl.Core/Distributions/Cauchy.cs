@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Ppl.Distributions;
 
 /// <summary>The Cauchy (Lorentz) distribution with location <c>loc</c> and scale <c>scale</c>, reparameterizable.</summary>
-public sealed class Cauchy : Distribution
+public sealed class Cauchy : LocationScaleDistribution
 {
     private static readonly double LogPi = Math.Log(Math.PI);
     private static readonly double Log4Pi = Math.Log(4 * Math.PI);
@@ -12,16 +12,13 @@ public sealed class Cauchy : Distribution
     /// <summary>Cauchy(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public Cauchy(Tensor loc, Tensor scale)
-        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+        : base(loc, scale)
     {
-        Loc = loc.expand(BatchShape);
-        Scale = scale.expand(BatchShape);
-        Require(scale, nameof(scale), "positive", s => s.gt(0));
     }
 
     /// <summary>Cauchy(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's device.</summary>
     public Cauchy(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, Checked(loc)))
+        : this(loc, TensorUtil.ScalarLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))))
     {
     }
 
@@ -30,24 +27,6 @@ public sealed class Cauchy : Distribution
         : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
     {
     }
-
-    /// <summary>The location (median and mode).</summary>
-    public Tensor Loc { get; }
-
-    /// <summary>The scale (half the interquartile range).</summary>
-    public Tensor Scale { get; }
-
-    /// <inheritdoc />
-    public override Constraint Support => Constraints.Real;
-
-    /// <inheritdoc />
-    public override bool HasRSample => true;
-
-    /// <inheritdoc />
-    public override Device Device => Loc.device;
-
-    /// <inheritdoc />
-    public override ScalarType DType => Loc.dtype;
 
     /// <summary>Not defined: the Cauchy distribution has no mean.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
@@ -61,25 +40,12 @@ public sealed class Cauchy : Distribution
     public override Tensor Entropy() => Scale.log().add(Log4Pi);
 
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new Cauchy(Loc.expand(batchShape), Scale.expand(batchShape));
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Cauchy(loc, scale);
+
+    /// <summary>Inverse CDF tan(π(u − ½)); u = 0 maps to a huge finite value, not infinity.</summary>
+    protected override Tensor StandardSample(long[] shape, Generator? generator) =>
+        torch.rand(shape, dtype: DType, device: Device, generator: generator).sub(0.5).mul(Math.PI).tan();
 
     /// <inheritdoc />
-    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
-    {
-        // inverse CDF: loc + scale·tan(π(u − ½)); u = 0 maps to a huge finite value, not infinity
-        var u = torch.rand(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator);
-        return u.sub(0.5).mul(Math.PI).tan().mul(Scale).add(Loc);
-    }
-
-    /// <inheritdoc />
-    protected internal override Tensor LogProbCore(Tensor value)
-    {
-        var z = value.sub(Loc).div(Scale);
-        return z.square().log1p().neg().sub(Scale.log()).sub(LogPi);
-    }
-
-    /// <inheritdoc />
-    public override string ToString() => $"Cauchy(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
-
-    private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
+    protected override Tensor StandardLogDensity(Tensor z) => z.square().log1p().neg().sub(LogPi);
 }

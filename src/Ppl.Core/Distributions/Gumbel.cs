@@ -4,23 +4,20 @@ using static TorchSharp.torch;
 namespace Ppl.Distributions;
 
 /// <summary>The Gumbel (type-I extreme value) distribution with location <c>loc</c> and scale <c>scale</c>, reparameterizable.</summary>
-public sealed class Gumbel : Distribution
+public sealed class Gumbel : LocationScaleDistribution
 {
     private const double EulerGamma = 0.57721566490153286061;
 
     /// <summary>Gumbel(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public Gumbel(Tensor loc, Tensor scale)
-        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+        : base(loc, scale)
     {
-        Loc = loc.expand(BatchShape);
-        Scale = scale.expand(BatchShape);
-        Require(scale, nameof(scale), "positive", s => s.gt(0));
     }
 
     /// <summary>Gumbel(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's device.</summary>
     public Gumbel(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, Checked(loc)))
+        : this(loc, TensorUtil.ScalarLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))))
     {
     }
 
@@ -29,24 +26,6 @@ public sealed class Gumbel : Distribution
         : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
     {
     }
-
-    /// <summary>The location (the mode).</summary>
-    public Tensor Loc { get; }
-
-    /// <summary>The scale.</summary>
-    public Tensor Scale { get; }
-
-    /// <inheritdoc />
-    public override Constraint Support => Constraints.Real;
-
-    /// <inheritdoc />
-    public override bool HasRSample => true;
-
-    /// <inheritdoc />
-    public override Device Device => Loc.device;
-
-    /// <inheritdoc />
-    public override ScalarType DType => Loc.dtype;
 
     /// <inheritdoc />
     public override Tensor Mean => Scale.mul(EulerGamma).add(Loc);
@@ -58,25 +37,12 @@ public sealed class Gumbel : Distribution
     public override Tensor Entropy() => Scale.log().add(EulerGamma + 1);
 
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new Gumbel(Loc.expand(batchShape), Scale.expand(batchShape));
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Gumbel(loc, scale);
+
+    /// <summary>Inverse CDF −log(−log u); u = 0 would give −∞, so u comes from the open interval.</summary>
+    protected override Tensor StandardSample(long[] shape, Generator? generator) =>
+        Kernels.OpenUniform(shape, DType, Device, generator).log().neg().log().neg();
 
     /// <inheritdoc />
-    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
-    {
-        // inverse CDF loc − scale·log(−log u); u = 0 would give −∞, so u comes from the open interval
-        var u = Kernels.OpenUniform(ExtendedShape(sampleShape), DType, Device, generator);
-        return u.log().neg().log().mul(Scale).neg().add(Loc);
-    }
-
-    /// <inheritdoc />
-    protected internal override Tensor LogProbCore(Tensor value)
-    {
-        var z = value.sub(Loc).div(Scale);
-        return z.add(z.neg().exp()).neg().sub(Scale.log());
-    }
-
-    /// <inheritdoc />
-    public override string ToString() => $"Gumbel(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
-
-    private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
+    protected override Tensor StandardLogDensity(Tensor z) => z.add(z.neg().exp()).neg();
 }

@@ -1,0 +1,66 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions;
+
+/// <summary>
+/// A family of laws of loc + scale · Z for a fixed standard variable Z on the reals (Normal,
+/// Cauchy, Laplace, Gumbel). The shared parts live here once: broadcasting and validating the
+/// parameters, expanding them, the pathwise sampler, and log p(x) = log p_Z((x − loc)/scale) − log scale.
+/// A family supplies the standard draw and the standard log-density.
+/// </summary>
+public abstract class LocationScaleDistribution : Distribution
+{
+    /// <summary>Broadcasts <paramref name="loc"/> and <paramref name="scale"/> and checks that scale is positive.</summary>
+    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    protected LocationScaleDistribution(Tensor loc, Tensor scale)
+        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+    {
+        Loc = loc.expand(BatchShape);
+        Scale = scale.expand(BatchShape);
+        Require(scale, nameof(scale), "positive", s => s.gt(0));
+    }
+
+    /// <summary>The location.</summary>
+    public Tensor Loc { get; }
+
+    /// <summary>The scale.</summary>
+    public Tensor Scale { get; }
+
+    /// <inheritdoc />
+    public override Constraint Support => Constraints.Real;
+
+    /// <inheritdoc />
+    public override bool HasRSample => true;
+
+    /// <inheritdoc />
+    public override Device Device => Loc.device;
+
+    /// <inheritdoc />
+    public override ScalarType DType => Loc.dtype;
+
+    /// <summary>The same family with other (already broadcast) parameters.</summary>
+    protected abstract LocationScaleDistribution WithParameters(Tensor loc, Tensor scale);
+
+    /// <summary>Draws of the standard variable Z, shape <paramref name="shape"/>.</summary>
+    protected abstract Tensor StandardSample(long[] shape, Generator? generator);
+
+    /// <summary>log p_Z(z) elementwise.</summary>
+    protected abstract Tensor StandardLogDensity(Tensor z);
+
+    /// <inheritdoc />
+    protected internal sealed override Distribution ExpandCore(long[] batchShape) => WithParameters(Loc.expand(batchShape), Scale.expand(batchShape));
+
+    /// <inheritdoc />
+    protected internal sealed override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
+        StandardSample(ExtendedShape(sampleShape), generator).mul(Scale).add(Loc);
+
+    /// <inheritdoc />
+    protected internal sealed override Tensor LogProbCore(Tensor value) =>
+        StandardLogDensity(value.sub(Loc).div(Scale)).sub(Scale.log());
+
+    /// <inheritdoc />
+    public override string ToString() => $"{GetType().Name}(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
+
+    private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
+}
