@@ -147,7 +147,10 @@ public abstract class Optimizer : IDisposable
         ArgumentNullException.ThrowIfNull(parameters);
         foreach (var p in parameters)
         {
-            if (p.grad is not null)
+            // The getter wraps the native gradient in a new Tensor; dispose the wrapper (not the
+            // gradient) so calling this outside a dispose scope leaves nothing to the finalizer.
+            using var grad = p.grad;
+            if (grad is not null)
             {
                 p.grad = null;
             }
