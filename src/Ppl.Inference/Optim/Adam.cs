@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace Ppl.Inference.Optim;
+
+/// <summary>
+/// Adam (Kingma and Ba) with PyTorch's semantics: bias-corrected moment averages and coupled
+/// weight decay (the L2 penalty is added to the gradient), as <c>pyro.optim.Adam</c> wraps.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    /// <summary>Creates an Adam optimizer; <see cref="OptimizerOptions"/> overrides may change every argument per parameter.</summary>
+    /// <param name="lr">Learning rate, non-negative.</param>
+    /// <param name="beta1">Decay of the gradient average, in [0, 1).</param>
+    /// <param name="beta2">Decay of the squared-gradient average, in [0, 1).</param>
+    /// <param name="eps">Added to the denominator, non-negative.</param>
+    /// <param name="weightDecay">L2 penalty, non-negative.</param>
+    /// <exception cref="ArgumentException">An argument is out of range.</exception>
+    public Adam(double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+        : base(nameof(Adam), new OptimizerOptions { LearningRate = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay })
+    {
+    }
+
+    private protected override void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr)
+    {
+        double beta1 = options.Beta1!.Value, beta2 = options.Beta2!.Value, eps = options.Eps!.Value, weightDecay = options.WeightDecay!.Value;
+        var expAvg = state.GetOrCreate("exp_avg", () => zeros_like(parameter));
+        var expAvgSq = state.GetOrCreate("exp_avg_sq", () => zeros_like(parameter));
+        if (weightDecay != 0)
+        {
+            grad = grad.add(parameter, alpha: weightDecay);
+        }
+
+        double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
+        expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        // PyTorch's order of operations (eps added after the bias correction), so trajectories agree to the last bit.
+        var denom = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(eps);
+        parameter.addcdiv_(expAvg, denom, value: -lr / biasCorrection1);
+    }
+}

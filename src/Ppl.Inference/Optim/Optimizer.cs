@@ -1,0 +1,268 @@
+using Ppl.Params;
+using TorchSharp;
+using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace Ppl.Inference.Optim;
+
+/// <summary>
+/// An optimizer over named parameters in the style of Pyro's <c>pyro.optim</c>: state is created
+/// lazily per parameter NAME the first time that parameter has a gradient, so parameters that
+/// appear mid-training (a guide growing new sites) are picked up without re-creating the
+/// optimizer, and a checkpoint can be matched to parameters by name. The update math is our own
+/// (following PyTorch's single-tensor implementations op for op) rather than TorchSharp's
+/// optimizer classes, which key state by native handle and have no ClippedAdam.
+/// </summary>
+public abstract class Optimizer : IDisposable
+{
+    private readonly Dictionary<string, ParameterState> _states = new(StringComparer.Ordinal);
+    private OptimizerOptions _defaults;
+    private bool _disposed;
+
+    private protected Optimizer(string name, OptimizerOptions defaults)
+    {
+        Name = name;
+        defaults.Validate(name, parameterName: null);
+        _defaults = defaults;
+    }
+
+    /// <summary>The optimizer's kind, used in messages and recorded in saved state.</summary>
+    public string Name { get; }
+
+    /// <summary>The hyperparameters every parameter gets unless <see cref="PerParameter"/> overrides them.</summary>
+    public OptimizerOptions Defaults => _defaults;
+
+    /// <summary>Base learning rate, before <see cref="Schedule"/> and per-parameter overrides.</summary>
+    /// <exception cref="ArgumentException">Set to a negative value.</exception>
+    public double LearningRate
+    {
+        get => _defaults.LearningRate!.Value;
+        set
+        {
+            var updated = _defaults with { LearningRate = value };
+            updated.Validate(Name, parameterName: null);
+            _defaults = updated;
+        }
+    }
+
+    /// <summary>Completed calls to <see cref="Step(IEnumerable{ValueTuple{string, Parameter}})"/>; the clock of <see cref="Schedule"/>.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>
+    /// Optional learning-rate schedule, evaluated with <see cref="StepCount"/> and each parameter's
+    /// base learning rate before every update. Not saved by <see cref="Save"/>: it is code, so the
+    /// resuming program sets it again; the saved step count makes it continue where it stopped.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; set; }
+
+    /// <summary>
+    /// Optional per-parameter overrides, like Pyro's callable optimizer arguments: called with a
+    /// parameter's name on every update, and the properties it sets replace the defaults for that
+    /// parameter (null means no override). Called on every step rather than cached so it may
+    /// change its answer during training.
+    /// </summary>
+    public Func<string, OptimizerOptions?>? PerParameter { get; set; }
+
+    /// <summary>Names of the parameters the optimizer holds state for.</summary>
+    public IReadOnlyCollection<string> StateNames => _states.Keys;
+
+    /// <summary>
+    /// Updates, in place, every parameter whose gradient is not null; parameters without a gradient
+    /// are skipped (they did not take part in this loss). The caller zeroes the gradients
+    /// afterwards (<see cref="ZeroGrad"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A name occurs twice, or a per-parameter override is out of range.</exception>
+    /// <exception cref="InvalidOperationException">Loaded or earlier state does not fit a parameter of the same name.</exception>
+    public void Step(IEnumerable<(string Name, Parameter Parameter)> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The scope frees every temporary of the update at once; state tensors are detached from it.
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in parameters)
+            {
+                ArgumentNullException.ThrowIfNull(name);
+                ArgumentNullException.ThrowIfNull(parameter);
+                if (!seen.Add(name))
+                {
+                    throw new ArgumentException($"{Name}.Step: parameter name '{name}' occurs twice; state is kept by name.", nameof(parameters));
+                }
+
+                var grad = parameter.grad;
+                if (grad is null)
+                {
+                    continue;
+                }
+
+                var options = OptionsFor(name);
+                if (!_states.TryGetValue(name, out var state))
+                {
+                    state = new ParameterState();
+                    _states.Add(name, state);
+                }
+
+                state.EnsureFits(parameter, name, Name);
+                double lr = options.LearningRate!.Value;
+                if (Schedule is not null)
+                {
+                    lr = Schedule.Evaluate(StepCount, lr);
+                }
+
+                state.Step++;
+                Update(parameter, grad, state, options, lr);
+            }
+        }
+
+        StepCount++;
+    }
+
+    /// <summary>Steps every parameter of <paramref name="store"/> (their unconstrained values), by name.</summary>
+    public void Step(ParamStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Step(store.Names.Select(n => (n, store.GetUnconstrained(n))));
+    }
+
+    /// <summary>
+    /// The learning rate the next update of <paramref name="parameterName"/> would use (schedule
+    /// and overrides applied; ClippedAdam's per-update decay is not), or of a parameter without
+    /// overrides when null.
+    /// </summary>
+    public double CurrentLearningRate(string? parameterName = null)
+    {
+        double lr = (parameterName is null ? _defaults : OptionsFor(parameterName)).LearningRate!.Value;
+        return Schedule is null ? lr : Schedule.Evaluate(StepCount, lr);
+    }
+
+    /// <summary>
+    /// Clears the gradients by setting them to null (PyTorch's default), so a parameter that
+    /// takes no part in the next loss is skipped by the next step instead of being moved by
+    /// stale momentum on a zero gradient.
+    /// </summary>
+    public static void ZeroGrad(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var p in parameters)
+        {
+            // The getter wraps the native gradient in a new Tensor; dispose the wrapper (not the
+            // gradient) so calling this outside a dispose scope leaves nothing to the finalizer.
+            using var grad = p.grad;
+            if (grad is not null)
+            {
+                p.grad = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the step count and every parameter's update count and state tensors, by name, to
+    /// <paramref name="path"/> in Ppl's optimizer state format (raw tensor bytes, so a resumed run
+    /// is bit-identical). Hyperparameters, <see cref="Schedule"/> and <see cref="PerParameter"/>
+    /// are code and are not saved.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        OptimizerStateFile.Write(path, Name, StepCount, _states.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
+    }
+
+    /// <summary>
+    /// Replaces all state with what <see cref="Save"/> wrote to <paramref name="path"/>. Tensors are
+    /// placed on <paramref name="device"/> (CPU when null) and moved to their parameter's device on
+    /// its next update. The file is read and checked whole before anything changes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not an optimizer state file or is damaged.</exception>
+    /// <exception cref="InvalidOperationException">The file was written by another kind of optimizer.</exception>
+    public void Load(string path, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var contents = OptimizerStateFile.Read(path);
+        if (contents.Kind != Name)
+        {
+            throw new InvalidOperationException($"{Name}.Load: {path} holds the state of a {contents.Kind} optimizer.");
+        }
+
+        var loaded = new Dictionary<string, ParameterState>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var p in contents.Parameters)
+            {
+                var state = new ParameterState { Step = p.Step };
+                loaded.Add(p.Name, state);
+                foreach (var t in p.Tensors)
+                {
+                    state.Set(t.Key, t.ToTensor(device ?? CPU));
+                }
+            }
+        }
+        catch
+        {
+            foreach (var s in loaded.Values)
+            {
+                s.Dispose();
+            }
+
+            throw;
+        }
+
+        ClearState();
+        foreach (var (name, state) in loaded)
+        {
+            _states.Add(name, state);
+        }
+
+        StepCount = contents.StepCount;
+    }
+
+    /// <summary>Disposes the state tensors.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the state tensors when <paramref name="disposing"/>.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            ClearState();
+        }
+
+        _disposed = true;
+    }
+
+    /// <summary>
+    /// One in-place update of <paramref name="parameter"/>, under no_grad and inside a dispose
+    /// scope. <paramref name="state"/>'s step already counts this update; <paramref name="lr"/> has
+    /// the schedule applied.
+    /// </summary>
+    private protected abstract void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr);
+
+    private OptimizerOptions OptionsFor(string name)
+    {
+        var overrides = PerParameter?.Invoke(name);
+        if (overrides is null)
+        {
+            return _defaults;
+        }
+
+        overrides.Validate(Name, name);
+        return _defaults.OverriddenBy(overrides);
+    }
+
+    private void ClearState()
+    {
+        foreach (var s in _states.Values)
+        {
+            s.Dispose();
+        }
+
+        _states.Clear();
+    }
+}

@@ -1,0 +1,86 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Inference.Optim;
+
+/// <summary>
+/// What an optimizer remembers about one named parameter: its own update count (bias correction
+/// and decays count the updates the parameter received, not the optimizer's steps, because a
+/// parameter can appear mid-training) and named state tensors. The tensors are detached from
+/// every dispose scope: they must survive the caller's per-step scopes, and are disposed with
+/// the optimizer.
+/// </summary>
+internal sealed class ParameterState : IDisposable
+{
+    private readonly SortedDictionary<string, Tensor> _tensors = new(StringComparer.Ordinal);
+
+    /// <summary>Updates this parameter has received, including the one in progress.</summary>
+    public long Step { get; set; }
+
+    /// <summary>State tensors by key, in ordinal key order (so files are deterministic).</summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> Tensors => _tensors;
+
+    /// <summary>The state tensor <paramref name="key"/>, made by <paramref name="create"/> the first time.</summary>
+    public Tensor GetOrCreate(string key, Func<Tensor> create)
+    {
+        if (!_tensors.TryGetValue(key, out var t))
+        {
+            t = create().detach().DetachFromDisposeScope();
+            _tensors.Add(key, t);
+        }
+
+        return t;
+    }
+
+    /// <summary>The state tensor <paramref name="key"/>, or null when it has not been made yet.</summary>
+    public Tensor? TryGet(string key) => _tensors.TryGetValue(key, out var t) ? t : null;
+
+    /// <summary>Stores <paramref name="value"/> (taking ownership) under <paramref name="key"/>, disposing what was there.</summary>
+    public Tensor Set(string key, Tensor value)
+    {
+        var owned = value.DetachFromDisposeScope();
+        if (_tensors.TryGetValue(key, out var old) && !ReferenceEquals(old, owned))
+        {
+            old.Dispose();
+        }
+
+        _tensors[key] = owned;
+        return owned;
+    }
+
+    /// <summary>
+    /// Checks that state restored from a file fits <paramref name="parameter"/>, moving it to the
+    /// parameter's device: a file is read onto one device before the parameters are known.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A state tensor's shape or dtype differs from the parameter's.</exception>
+    public void EnsureFits(TorchSharp.Modules.Parameter parameter, string name, string optimizer)
+    {
+        foreach (var key in _tensors.Keys.ToList())
+        {
+            var t = _tensors[key];
+            if (!t.shape.SequenceEqual(parameter.shape) || t.dtype != parameter.dtype)
+            {
+                throw new InvalidOperationException(
+                    $"{optimizer}: state '{key}' of parameter '{name}' is [{string.Join(", ", t.shape)}] {t.dtype} but the parameter is [{string.Join(", ", parameter.shape)}] {parameter.dtype}; was a different parameter given the same name?");
+            }
+
+            if (t.device_type != parameter.device_type || t.device_index != parameter.device_index)
+            {
+                var moved = t.to(parameter.device).DetachFromDisposeScope();
+                t.Dispose();
+                _tensors[key] = moved;
+            }
+        }
+    }
+
+    /// <summary>Disposes the state tensors.</summary>
+    public void Dispose()
+    {
+        foreach (var t in _tensors.Values)
+        {
+            t.Dispose();
+        }
+
+        _tensors.Clear();
+    }
+}
