@@ -1,0 +1,148 @@
+using Ppl.Diagnostics;
+using static Ppl.Primitives;
+using static TorchSharp.torch;
+
+namespace Ppl.Inference;
+
+/// <summary>
+/// An evidence lower bound estimator (Pyro's <c>ELBO</c>): runs the guide, replays the model at
+/// the guide's draws, and turns the two traces into a loss (−ELBO) and a surrogate whose
+/// gradient is an unbiased estimate of the loss gradient. Subclasses differ only in how they
+/// score a pair of traces.
+/// </summary>
+public abstract class Elbo
+{
+    private const string ParticlePlate = "num_particles_vectorized";
+    private int? _inferredNesting;
+    private bool _vectorizationFailed;
+
+    /// <summary>Particles averaged per estimate (Pyro's <c>num_particles</c>).</summary>
+    public int NumParticles { get; init; } = 1;
+
+    /// <summary>
+    /// Whether particles run in one vectorized pass along an outer plate: true forces it, false
+    /// runs them one after another, null (the default) tries the vectorized pass and falls back
+    /// to sequential runs for models whose shapes do not allow it.
+    /// </summary>
+    public bool? VectorizeParticles { get; init; }
+
+    /// <summary>
+    /// How many batch dims the model and guide use (Pyro's <c>max_plate_nesting</c>); the particle
+    /// plate goes left of them. Inferred from a first run when null.
+    /// </summary>
+    public int? MaxPlateNesting { get; init; }
+
+    /// <summary>Whether the last estimate ran its particles vectorized.</summary>
+    public bool LastRunVectorized { get; private set; }
+
+    /// <summary>The −ELBO estimate, without gradients.</summary>
+    public double Loss<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
+    {
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            return Estimate(model, guide, args).Loss.to(ScalarType.Float64).item<double>();
+        }
+    }
+
+    /// <summary>A surrogate loss tensor whose gradient is the −ELBO gradient estimate (Pyro's <c>differentiable_loss</c>).</summary>
+    public Tensor DifferentiableLoss<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args) =>
+        Estimate(model, guide, args).Surrogate;
+
+    /// <summary>Runs the particles and scores them: the −ELBO value and the surrogate loss, plus the traces of the runs.</summary>
+    public ElboEstimate Estimate<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(guide);
+        if (NumParticles < 1)
+        {
+            throw new InvalidOperationException($"{GetType().Name}: NumParticles must be at least 1, got {NumParticles}.");
+        }
+
+        var runs = Run(model, guide, args);
+        var (loss, surrogate) = Score(runs);
+        return new ElboEstimate(loss, surrogate, runs);
+    }
+
+    /// <summary>
+    /// Scores the runs: the −ELBO estimate and the surrogate loss (both means over all
+    /// particles). The default averages <see cref="ScoreParticles"/> over the runs.
+    /// </summary>
+    protected virtual (Tensor Loss, Tensor Surrogate) Score(IReadOnlyList<ElboTraces> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        Tensor? elbo = null;
+        Tensor? surrogate = null;
+        int total = 0;
+        foreach (var run in runs)
+        {
+            var (e, s) = ScoreParticles(run);
+            elbo = elbo is null ? e.sum() : elbo.add(e.sum());
+            surrogate = surrogate is null ? s.sum() : surrogate.add(s.sum());
+            total += run.Layout.Count;
+        }
+
+        return (elbo!.div(-total), surrogate!.div(-total));
+    }
+
+    /// <summary>The ELBO and the surrogate ELBO of each particle of one run, shape <c>[Count]</c> or <c>[]</c>.</summary>
+    protected abstract (Tensor Elbo, Tensor Surrogate) ScoreParticles(ElboTraces run);
+
+    /// <summary>The guide trace and the model trace replayed on it, for all particles.</summary>
+    private List<ElboTraces> Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
+    {
+        bool tryVectorized = NumParticles > 1 && (VectorizeParticles ?? !_vectorizationFailed);
+        if (tryVectorized)
+        {
+            int nesting = MaxPlateNesting ?? (_inferredNesting ??= Vectorization.InferNesting(model, guide, args));
+            var layout = new ParticleLayout(NumParticles, -(nesting + 1));
+            try
+            {
+                var traces = RunOnce(model, guide, args, layout);
+                LastRunVectorized = true;
+                return [traces];
+            }
+            catch (ModelExecutionException e) when (VectorizeParticles is null)
+            {
+                _vectorizationFailed = true;
+                PplWarnings.Warn($"{GetType().Name}: the model or guide does not vectorize over particles ({e.Message.Split('\n')[0]}); running {NumParticles} particles sequentially.");
+            }
+        }
+
+        LastRunVectorized = false;
+        var runs = new List<ElboTraces>(NumParticles);
+        for (int i = 0; i < NumParticles; i++)
+        {
+            runs.Add(RunOnce(model, guide, args, ParticleLayout.One));
+        }
+
+        return runs;
+    }
+
+    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout)
+    {
+        var guideTrace = Vectorization.InPlate(guide, ParticlePlate, layout).GetTrace(args);
+        var modelTrace = Vectorization.InPlate(model, ParticlePlate, layout).Replay(guideTrace).GetTrace(args);
+        CheckMatch(modelTrace, guideTrace);
+        return new ElboTraces(modelTrace, guideTrace, layout);
+    }
+
+    /// <summary>Pyro's model/guide consistency checks: observed sites in the guide are errors, unmatched latents warnings.</summary>
+    private static void CheckMatch(Trace model, Trace guide)
+    {
+        foreach (var site in guide.ObservedSites.Where(s => !s.Infer.IsAuxiliary))
+        {
+            throw new InvalidOperationException($"The guide observes site '{site.Name}'; observations belong in the model.\n{guide.FormatShapes()}");
+        }
+
+        foreach (var site in guide.LatentSites.Where(s => !s.Infer.IsAuxiliary && !model.Contains(s.Name)))
+        {
+            PplWarnings.Warn($"Found a guide site not in the model: '{site.Name}'.");
+        }
+
+        foreach (var site in model.LatentSites.Where(s => !guide.Contains(s.Name)))
+        {
+            PplWarnings.Warn($"Found a model latent not in the guide: '{site.Name}' (it is drawn from its prior).");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Inference;
+
+/// <summary>The per-particle sums every ELBO is built from.</summary>
+internal static class ElboTerms
+{
+    /// <summary>Σ over the model's sample sites of the scaled, masked log-density, per particle.</summary>
+    public static Tensor ModelLogJoint(ElboTraces run) => Sum(run.Model, run.Model.SampleSites, run.Layout);
+
+    /// <summary>Σ over the guide's latent sites of the scaled, masked log-density, per particle.</summary>
+    public static Tensor GuideLogDensity(ElboTraces run) => Sum(run.Guide, run.Guide.LatentSites, run.Layout);
+
+    /// <summary>The guide's latent sites drawn without a pathwise gradient (they need score-function terms).</summary>
+    public static IEnumerable<Site> NonReparameterized(Trace guide) =>
+        guide.LatentSites.Where(s => s.Distribution is { HasRSample: false });
+
+    /// <summary>Σ of each site's log-density reduced to the particle layout; failures carry the trace's shapes.</summary>
+    public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout)
+    {
+        Tensor? total = null;
+        foreach (var site in sites)
+        {
+            Tensor term;
+            try
+            {
+                term = layout.PerParticle(site.LogProb());
+            }
+            catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
+            {
+                throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", trace.FormatShapes(), e);
+            }
+
+            total = total is null ? term : total.add(term);
+        }
+
+        return total ?? (layout.Dim is null ? zeros(1).squeeze() : zeros(layout.Count));
+    }
+}

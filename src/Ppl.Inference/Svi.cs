@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Ppl.Handlers;
+using Ppl.Inference.Optim;
+using Ppl.Params;
+using static TorchSharp.torch;
+
+namespace Ppl.Inference;
+
+/// <summary>
+/// Stochastic variational inference (Pyro's <c>SVI</c>): each <see cref="Step"/> estimates the
+/// ELBO of <c>model</c> under <c>guide</c>, backpropagates, and lets the optimizer update every
+/// parameter the two programs touched. Each step runs in its own dispose scope, so a long run
+/// keeps a flat tensor count; only the parameters and optimizer state live across steps.
+/// </summary>
+/// <typeparam name="TArgs">The argument both programs take (a tuple or record for several).</typeparam>
+public sealed class Svi<TArgs>
+{
+    private readonly Func<TArgs, object?> _model;
+    private readonly Func<TArgs, object?> _guide;
+
+    /// <summary>SVI of <paramref name="model"/> with <paramref name="guide"/>.</summary>
+    /// <param name="model">The generative model (observations as <c>Sample(..., obs:)</c>).</param>
+    /// <param name="guide">The variational family; an autoguide's <c>Guide</c> method fits here.</param>
+    /// <param name="optimizer">Updates the parameters.</param>
+    /// <param name="loss">The ELBO estimator.</param>
+    /// <param name="paramStore">Where parameters live; a new store when null.</param>
+    /// <param name="seed">When set, step k draws with seed (seed, k), so runs repeat exactly; otherwise the global generator is used.</param>
+    public Svi(Func<TArgs, object?> model, Func<TArgs, object?> guide, Optimizer optimizer, Elbo loss, ParamStore? paramStore = null, long? seed = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _guide = guide ?? throw new ArgumentNullException(nameof(guide));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        ParamStore = paramStore ?? new ParamStore();
+        Seed = seed;
+    }
+
+    /// <summary>SVI of programs that return nothing.</summary>
+    public Svi(Action<TArgs> model, Action<TArgs> guide, Optimizer optimizer, Elbo loss, ParamStore? paramStore = null, long? seed = null)
+        : this(AsFunc(model), AsFunc(guide), optimizer, loss, paramStore, seed)
+    {
+    }
+
+    /// <summary>The optimizer.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The ELBO estimator.</summary>
+    public Elbo Loss { get; }
+
+    /// <summary>The parameters.</summary>
+    public ParamStore ParamStore { get; }
+
+    /// <summary>The seed, when runs are seeded.</summary>
+    public long? Seed { get; }
+
+    /// <summary>Steps taken so far (saved with checkpoints, so a resumed run continues the seed sequence).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>One gradient step; returns the −ELBO estimate before the update.</summary>
+    public double Step(TArgs args)
+    {
+        using var scope = NewDisposeScope();
+        ElboEstimate estimate;
+        using (ParamStore.Activate())
+        using (SeedForStep())
+        {
+            estimate = Loss.Estimate(_model, _guide, args);
+        }
+
+        estimate.Surrogate.backward();
+        var parameters = estimate.ParamNames.Where(ParamStore.Contains).Select(n => (n, ParamStore.GetUnconstrained(n))).ToList();
+        Optimizer.Step(parameters);
+        Optimizer.ZeroGrad(parameters.Select(p => p.Item2));
+        StepCount++;
+        return estimate.Loss.to(ScalarType.Float64).item<double>();
+    }
+
+    /// <summary>The −ELBO estimate at the current parameters, without gradients or updates.</summary>
+    public double Evaluate(TArgs args)
+    {
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        using (ParamStore.Activate())
+        using (SeedForStep())
+        {
+            return Loss.Estimate(_model, _guide, args).Loss.to(ScalarType.Float64).item<double>();
+        }
+    }
+
+    /// <summary>Runs <paramref name="steps"/> steps and returns their losses (the plain synchronous loop).</summary>
+    public double[] Fit(TArgs args, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        var losses = new double[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            losses[i] = Step(args);
+        }
+
+        return losses;
+    }
+
+    /// <summary>
+    /// A cold stream of up to <paramref name="steps"/> steps: each subscription runs them on the
+    /// subscribing thread, one <see cref="SviProgress"/> per step. Unsubscribing stops the run
+    /// before the next step, so <c>TakeWhile</c> is early stopping.
+    /// </summary>
+    /// <param name="args">The programs' argument.</param>
+    /// <param name="steps">The most steps to run.</param>
+    /// <param name="paramNorms">Whether to report each parameter's norm (one device sync per parameter).</param>
+    public IObservable<SviProgress> Run(TArgs args, int steps, bool paramNorms = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+
+        // one scheduled action per step on the current-thread trampoline: disposal between
+        // actions cancels the rest, which a plain synchronous loop inside Subscribe could not see
+        return Observable.Defer(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            return Observable.Generate(
+                0,
+                i => i < steps,
+                i => i + 1,
+                _ =>
+                {
+                    double loss = Step(args);
+                    return new SviProgress(StepCount, loss, clock.Elapsed, paramNorms ? ParamNorms() : EmptyNorms);
+                },
+                Scheduler.CurrentThread);
+        });
+    }
+
+    /// <summary>Writes the parameters, the optimizer state and the step count under <paramref name="directory"/>.</summary>
+    public void SaveCheckpoint(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        ParamStore.Save(Path.Combine(directory, "params.bin"));
+        Optimizer.Save(Path.Combine(directory, "optimizer.bin"));
+        File.WriteAllText(Path.Combine(directory, "svi.txt"), StepCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Restores what <see cref="SaveCheckpoint"/> wrote; continuing gives the same trajectory as never stopping.</summary>
+    /// <exception cref="FileNotFoundException">A checkpoint file is missing.</exception>
+    public void LoadCheckpoint(string directory, Device? device = null)
+    {
+        ParamStore.Load(Path.Combine(directory, "params.bin"), device);
+        Optimizer.Load(Path.Combine(directory, "optimizer.bin"), device);
+        StepCount = long.Parse(File.ReadAllText(Path.Combine(directory, "svi.txt")), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static readonly IReadOnlyDictionary<string, double> EmptyNorms = new Dictionary<string, double>();
+
+    private Dictionary<string, double> ParamNorms()
+    {
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            return ParamStore.Names.ToDictionary(n => n, n => ParamStore[n].to(ScalarType.Float64).norm().item<double>());
+        }
+    }
+
+    private Ppl.Effects.HandlerScope SeedForStep() =>
+        Seed is long seed ? new SeedMessenger(unchecked((seed * 1_000_003L) + StepCount)).Install() : default;
+
+    private static Func<TArgs, object?> AsFunc(Action<TArgs> program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return a =>
+        {
+            program(a);
+            return null;
+        };
+    }
+}
