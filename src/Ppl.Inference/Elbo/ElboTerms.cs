@@ -15,6 +15,24 @@ internal static class ElboTerms
     public static IEnumerable<Site> NonReparameterized(Trace guide) =>
         guide.LatentSites.Where(s => s.Distribution is { HasRSample: false });
 
+    /// <summary>
+    /// The log q a score-function term multiplies: masked but not scaled. The costs it is paired
+    /// with carry the subsampling scales, and scaling both would count the scale twice.
+    /// </summary>
+    public static Tensor ScoreLogProb(Site site) => Mask(site, site.UnscaledLogProb());
+
+    /// <summary>A per-element term of a site with the site's mask and scales applied, as <see cref="Site.LogProb"/> does for its log-density.</summary>
+    public static Tensor ScaleAndMask(Site site, Tensor term)
+    {
+        var masked = Mask(site, term);
+        if (site.ScaleTensor is not null)
+        {
+            masked = masked.mul(site.ScaleTensor);
+        }
+
+        return site.Scale == 1.0 ? masked : masked.mul(site.Scale);
+    }
+
     /// <summary>Σ of each site's log-density reduced to the particle layout; failures carry the trace's shapes.</summary>
     public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout)
     {
@@ -35,5 +53,15 @@ internal static class ElboTerms
         }
 
         return total ?? (layout.Dim is null ? zeros(1).squeeze() : zeros(layout.Count));
+    }
+
+    private static Tensor Mask(Site site, Tensor term)
+    {
+        if (!site.MaskAll)
+        {
+            return zeros_like(term);
+        }
+
+        return site.Mask is null ? term : term.masked_fill(site.Mask.bitwise_not(), 0.0);
     }
 }

@@ -18,7 +18,7 @@ public class TraceElbo : Elbo
         var cost = elbo.detach();
         foreach (var site in ElboTerms.NonReparameterized(run.Guide))
         {
-            surrogate = surrogate.add(run.Layout.PerParticle(site.LogProb()).mul(cost));
+            surrogate = surrogate.add(run.Layout.PerParticle(ElboTerms.ScoreLogProb(site)).mul(cost));
         }
 
         return (elbo, surrogate);
