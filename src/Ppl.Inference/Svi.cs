@@ -58,7 +58,7 @@ public sealed class Svi<TArgs>
     /// <summary>Steps taken so far (saved with checkpoints, so a resumed run continues the seed sequence).</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>One gradient step; returns the −ELBO estimate before the update.</summary>
+    /// <summary>One gradient step; returns the −ELBO estimate before the update (NaN on the meta device, where tensors hold no values).</summary>
     public double Step(TArgs args)
     {
         using var scope = NewDisposeScope();
@@ -74,7 +74,7 @@ public sealed class Svi<TArgs>
         Optimizer.Step(parameters);
         Optimizer.ZeroGrad(parameters.Select(p => p.Item2));
         StepCount++;
-        return estimate.Loss.to(ScalarType.Float64).item<double>();
+        return ToDouble(estimate.Loss);
     }
 
     /// <summary>The −ELBO estimate at the current parameters, without gradients or updates.</summary>
@@ -85,7 +85,7 @@ public sealed class Svi<TArgs>
         using (ParamStore.Activate())
         using (SeedForStep())
         {
-            return Loss.Estimate(_model, _guide, args).Loss.to(ScalarType.Float64).item<double>();
+            return ToDouble(Loss.Estimate(_model, _guide, args).Loss);
         }
     }
 
@@ -163,6 +163,10 @@ public sealed class Svi<TArgs>
 
     private Ppl.Effects.HandlerScope SeedForStep() =>
         Seed is long seed ? new SeedMessenger(unchecked((seed * 1_000_003L) + StepCount)).Install() : default;
+
+    /// <summary>The one device sync of a step; meta tensors have no value to sync.</summary>
+    private static double ToDouble(Tensor loss) =>
+        loss.device.type == TorchSharp.DeviceType.META ? double.NaN : loss.to(ScalarType.Float64).item<double>();
 
     private static Func<TArgs, object?> AsFunc(Action<TArgs> program)
     {

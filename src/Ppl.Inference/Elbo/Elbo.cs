@@ -122,19 +122,48 @@ public abstract class Elbo
     private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout)
     {
         var guideTrace = Vectorization.InPlate(guide, ParticlePlate, layout).GetTrace(args);
+        CheckGuide(guideTrace);
         var modelTrace = Vectorization.InPlate(model, ParticlePlate, layout).Replay(guideTrace).GetTrace(args);
         CheckMatch(modelTrace, guideTrace);
+        if (layout.Dim is int particleDim)
+        {
+            CheckParticleDim(guideTrace, particleDim);
+            CheckParticleDim(modelTrace, particleDim);
+        }
+
         return new ElboTraces(modelTrace, guideTrace, layout);
     }
 
-    /// <summary>Pyro's model/guide consistency checks: observed sites in the guide are errors, unmatched latents warnings.</summary>
-    private static void CheckMatch(Trace model, Trace guide)
+    /// <summary>Observations belong in the model: an observed site in the guide is an error (checked before the model is replayed on it).</summary>
+    private static void CheckGuide(Trace guide)
     {
         foreach (var site in guide.ObservedSites.Where(s => !s.Infer.IsAuxiliary))
         {
             throw new InvalidOperationException($"The guide observes site '{site.Name}'; observations belong in the model.\n{guide.FormatShapes()}");
         }
+    }
 
+    /// <summary>
+    /// A site whose batch reaches left of the particle dim mixed particles (e.g. a matmul that
+    /// treated the particle dim as a matrix dim): the vectorized run is wrong, not just slow.
+    /// </summary>
+    private static void CheckParticleDim(Trace trace, int particleDim)
+    {
+        foreach (var site in trace.SampleSites)
+        {
+            if (site.Distribution is { } d && d.BatchShape.Length > -particleDim)
+            {
+                throw new ModelExecutionException(
+                    $"Site '{site.Name}' has batch shape {Ppl.Distributions.ShapeUtil.Format(d.BatchShape)}, with dims left of the particle dim {particleDim}.",
+                    trace.FormatShapes(),
+                    new InvalidOperationException("particle dims mixed"));
+            }
+        }
+    }
+
+    /// <summary>Pyro's model/guide consistency checks: unmatched latents are warnings.</summary>
+    private static void CheckMatch(Trace model, Trace guide)
+    {
         foreach (var site in guide.LatentSites.Where(s => !s.Infer.IsAuxiliary && !model.Contains(s.Name)))
         {
             PplWarnings.Warn($"Found a guide site not in the model: '{site.Name}'.");

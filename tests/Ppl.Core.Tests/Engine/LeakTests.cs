@@ -51,14 +51,14 @@ public sealed class LeakTests
             RunOnce(); // warm-up: creates the parameters once
         }
 
-        long totalBefore = Tensor.TotalCount;
+        long totalBefore = LiveTensors.Count();
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 1000; i++)
         {
             RunOnce();
         }
 
-        Assert.Equal(totalBefore, Tensor.TotalCount);
+        Assert.Equal(totalBefore, LiveTensors.Count());
         Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         Assert.Equal(2, store.Count);
     }

@@ -221,7 +221,7 @@ public sealed class OptimizerBehaviourTests : IDisposable
             TrainStep(optimizer, w, b); // warm-up: creates the state
         }
 
-        long totalBefore = Tensor.TotalCount;
+        long totalBefore = LiveTensors.Count();
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 200; i++)
         {
@@ -229,7 +229,7 @@ public sealed class OptimizerBehaviourTests : IDisposable
             TrainStep(optimizer, w, b);
         }
 
-        Assert.Equal(totalBefore, Tensor.TotalCount);
+        Assert.Equal(totalBefore, LiveTensors.Count());
         Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
