@@ -64,9 +64,10 @@ public sealed class ImportanceResult : IDisposable
     public Tensor Mean(string site)
     {
         var values = this[site];
-        var weights = NormalizedWeights.to(values.is_floating_point() ? values.dtype : NormalizedWeights.dtype);
+        bool floating = values.dtype is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64;
+        var weights = floating ? NormalizedWeights.to(values.dtype) : NormalizedWeights;
         var shaped = weights.reshape([NumSamples, .. Enumerable.Repeat(1L, (int)values.dim() - 1)]);
-        return values.to(weights.dtype).mul(shaped).sum(0);
+        return values.to(weights.dtype).mul(shaped).sum([0L]); // sum(0) would bind to sum(ScalarType)
     }
 
     /// <summary>
@@ -78,8 +79,13 @@ public sealed class ImportanceResult : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(numDraws, 1);
 
         // inverse CDF: memory linear in draws + samples (a Gumbel-max draw would need draws × samples)
-        var cdf = NormalizedWeights.cumsum(0);
+        var cdf = NormalizedWeights.cumsum(0L);
         var u = torch.rand(numDraws, dtype: cdf.dtype, device: cdf.device, generator: generator).mul(cdf[-1]);
+        if (Distributions.Kernels.IsMeta(cdf))
+        {
+            return u.to(ScalarType.Int64); // searchsorted has no meta kernel; the shape is what meta is for
+        }
+
         return torch.searchsorted(cdf, u, right: true).clamp_max(NumSamples - 1);
     }
 

@@ -6,7 +6,7 @@ using NormalDist = MathNet.Numerics.Distributions.Normal;
 namespace Ppl.Tests.Inference.Predictive;
 
 [Collection("Sequential")]
-public sealed class PredictiveTests
+public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static double[] Column(Tensor t, int column) =>
         t.select(1, column).to(ScalarType.Float64).data<double>().ToArray();
@@ -37,11 +37,13 @@ public sealed class PredictiveTests
         for (int column = 0; column < 3; column++)
         {
             double d = KolmogorovSmirnov.OneSample(Column(draws["y"], column), y.CumulativeDistribution);
+            output.WriteLine($"parallel={parallel}: KS D(y[:, {column}]) = {d:F4}, threshold {KolmogorovSmirnov.Threshold(n):F4}");
             Assert.True(d < KolmogorovSmirnov.Threshold(n), $"KS D = {d} for y[:, {column}] (threshold {KolmogorovSmirnov.Threshold(n)})");
         }
 
         var mu = new NormalDist(2.0, 0.5);
         double dMu = KolmogorovSmirnov.OneSample(Values(draws["mu"]), mu.CumulativeDistribution);
+        output.WriteLine($"parallel={parallel}: KS D(mu) = {dMu:F4}");
         Assert.True(dMu < KolmogorovSmirnov.Threshold(n), $"KS D = {dMu} for mu");
     }
 
@@ -54,6 +56,7 @@ public sealed class PredictiveTests
         var sequential = new Predictive<Tensor>(Model, Guide, 2000, paramStore: store).Sample(x, seed: 3);
         var parallel = new Predictive<Tensor>(Model, Guide, 3000, parallel: true, paramStore: store).Sample(x, seed: 3);
         double d = KolmogorovSmirnov.TwoSample(Column(sequential["y"], 0), Column(parallel["y"], 0));
+        output.WriteLine($"two-sample KS D = {d:F4}, threshold {KolmogorovSmirnov.Threshold(2000, 3000):F4}");
         Assert.True(d < KolmogorovSmirnov.Threshold(2000, 3000), $"two-sample KS D = {d}");
     }
 
