@@ -16,6 +16,7 @@ public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void FittedStoreHoldsTheKnownGuide()
     {
+        using var scope = NewDisposeScope();
         using var store = FittedStore();
         Assert.Equal(2.0, store["loc"].item<float>(), 1e-6);
         Assert.Equal(0.5, store["scale"].item<float>(), 1e-6);
