@@ -1,0 +1,50 @@
+using Ppl.Inference;
+
+namespace Ppl.Tests.Inference.Posterior;
+
+/// <summary>
+/// Fits by SVI and reads the answer off the stationary phase. With a constant learning rate the
+/// iterates end up fluctuating around the optimum; after <c>warmup</c> steps the mean of the next
+/// <c>record</c> iterates estimates the optimum. Successive iterates are correlated, so the
+/// standard error of that mean comes from batch means (ten consecutive batches, whose means are
+/// nearly independent when a batch is longer than the correlation time); the tolerance is five
+/// standard errors.
+/// </summary>
+internal static class StationaryFit
+{
+    public static (double[] Mean, double[] Tolerance) Run<TArgs>(Svi<TArgs> svi, TArgs args, Func<double[]> read, int warmup, int record)
+    {
+        svi.Fit(args, warmup);
+        var rows = new List<double[]>(record);
+        for (int i = 0; i < record; i++)
+        {
+            svi.Step(args);
+            rows.Add(read());
+        }
+
+        int k = rows[0].Length;
+        var mean = new double[k];
+        var tolerance = new double[k];
+        for (int j = 0; j < k; j++)
+        {
+            double m = rows.Average(r => r[j]);
+            const int batches = 10;
+            int size = rows.Count / batches;
+            var batchMeans = Enumerable.Range(0, batches).Select(b => rows.Skip(b * size).Take(size).Average(r => r[j])).ToArray();
+            double sd = Math.Sqrt(batchMeans.Sum(v => (v - m) * (v - m)) / (batches - 1));
+            mean[j] = m;
+            tolerance[j] = 5 * sd / Math.Sqrt(batches);
+        }
+
+        return (mean, tolerance);
+    }
+
+    public static void AssertClose(double[] estimate, double[] tolerance, double[] truth, string[] names, Xunit.Abstractions.ITestOutputHelper output, string what)
+    {
+        for (int j = 0; j < truth.Length; j++)
+        {
+            output.WriteLine($"{what} {names[j]}: SVI {estimate[j]:G6}, truth {truth[j]:G6}, |error| {Math.Abs(estimate[j] - truth[j]):G3}, tolerance {tolerance[j]:G3}");
+            Assert.True(Math.Abs(estimate[j] - truth[j]) <= tolerance[j], $"{what} {names[j]}: SVI {estimate[j]:G6} vs truth {truth[j]:G6} (tolerance {tolerance[j]:G3})");
+        }
+    }
+}
