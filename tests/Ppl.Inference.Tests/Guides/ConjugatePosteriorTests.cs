@@ -1,10 +1,10 @@
 using MathNet.Numerics.Distributions;
-using MultivariateNormal = Ppl.Distributions.MultivariateNormal;
-using LowRankMultivariateNormal = Ppl.Distributions.LowRankMultivariateNormal;
 using Ppl.Inference;
 using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using static TorchSharp.torch;
+using LowRankMultivariateNormal = Ppl.Distributions.LowRankMultivariateNormal;
+using MultivariateNormal = Ppl.Distributions.MultivariateNormal;
 
 namespace Ppl.Tests.Inference.Guides;
 
