@@ -32,6 +32,7 @@ public sealed class MedianQuantileTests
     [Fact]
     public void AutoNormalMedianQuantilesAndPosterior()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var scope = NewDisposeScope();
         using var store = new ParamStore();
         using var guide = new AutoNormal<int>(Model) { ParamStore = store };
@@ -71,6 +72,7 @@ public sealed class MedianQuantileTests
     [Fact]
     public void AutoDeltaQuantilesRepeatThePoint()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var scope = NewDisposeScope();
         using var store = new ParamStore();
         using var guide = new AutoDelta<int>(Model, init: InitStrategies.ToFeasible()) { ParamStore = store };
@@ -85,6 +87,7 @@ public sealed class MedianQuantileTests
     [Fact]
     public void AutoMultivariateNormalQuantilesUseTheMarginalScales()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var scope = NewDisposeScope();
         using var store = new ParamStore();
         using var guide = new AutoMultivariateNormal<int>(Model, init: InitStrategies.ToFeasible()) { ParamStore = store };

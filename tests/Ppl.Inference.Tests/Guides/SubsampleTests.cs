@@ -31,6 +31,7 @@ public sealed class SubsampleTests
     [Fact]
     public void ParamsHaveFullSizeAndAStepMovesOnlyTheSubsample()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var x = Data();
         using var guide = new AutoNormal<Tensor>(Local);
         var svi = new Svi<Tensor>(Local, guide.Guide, new Adam(0.1), new TraceElbo(), seed: 1);
@@ -50,11 +51,13 @@ public sealed class SubsampleTests
         Assert.Equal(Batch, locMoved.sum().item<long>());
         Assert.Equal(Batch, scaleMoved.sum().item<long>());
         Assert.True(locMoved.eq(scaleMoved).all().item<bool>());
+        GuideFit.Release(svi);
     }
 
     [Fact]
     public void SviRecoversTheLocalPosteriors()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         using var x = Data();
         using var guide = new AutoNormal<Tensor>(Local);
@@ -84,5 +87,6 @@ public sealed class SubsampleTests
         Assert.InRange(meanError, -meanTolerance, meanTolerance);
         Console.WriteLine($"[guides] AutoNormal subsampled locals: mean loc error {meanError:E2} (tolerance {meanTolerance:E2})");
         Console.WriteLine($"[guides] AutoNormal subsampled locals: worst |loc error| {worstLoc:E2}, worst |scale error| {worstScale:E2}, median tolerance {Enumerable.Range(0, N).Select(i => tail.Tolerance(i)).Order().ElementAt(N / 2):E2}");
+        GuideFit.Release(svi);
     }
 }

@@ -42,6 +42,7 @@ public sealed class ValidationTests
     [Fact]
     public void ModelWithoutLatentsIsRejected()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var x = zeros(3);
         using var guide = new AutoNormal<Tensor>(NoLatents);
         var e = Assert.Throws<InvalidOperationException>(() => Run(guide, x));
@@ -51,6 +52,7 @@ public sealed class ValidationTests
     [Fact]
     public void DiscreteLatentIsRejectedByName()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var x = zeros(3);
         foreach (var guide in new AutoGuide<Tensor>[] { new AutoNormal<Tensor>(Discrete), new AutoDelta<Tensor>(Discrete), new AutoDiagonalNormal<Tensor>(Discrete) })
         {
@@ -65,6 +67,7 @@ public sealed class ValidationTests
     [Fact]
     public void JointGuidesRejectSubsampledPlates()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var x = zeros(20);
         using var guide = new AutoMultivariateNormal<Tensor>(Subsampled);
         var e = Assert.Throws<NotSupportedException>(() => Run(guide, x));
@@ -74,6 +77,7 @@ public sealed class ValidationTests
     [Fact]
     public void MedianWithoutAStoreExplains()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var x = zeros(20);
         using var guide = new AutoNormal<Tensor>(Subsampled);
         Assert.Throws<InvalidOperationException>(() => guide.Median(x));
@@ -83,6 +87,7 @@ public sealed class ValidationTests
     [Fact]
     public void GuideListRejectsOverlapsAndUnknownSites()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var x = zeros(20);
         using var list = new AutoGuideList<Tensor>(Subsampled);
         list.Add(m => new AutoNormal<Tensor>(m), "z");
