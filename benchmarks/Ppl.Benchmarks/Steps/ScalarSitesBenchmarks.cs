@@ -1,0 +1,86 @@
+using BenchmarkDotNet.Attributes;
+using Ppl.Distributions;
+using Ppl.Inference;
+using Ppl.Inference.Optim;
+using static Ppl.Primitives;
+using static TorchSharp.torch;
+
+namespace Ppl.Benchmarks.Steps;
+
+/// <summary>
+/// (b) One SVI step (TraceElbo, Adam) of 100 separate scalar latents, each with one observation:
+/// z_i ~ N(0, 1), x_i ~ N(z_i, 1), 200 <c>Sample</c> calls and no plate. This is the per-site
+/// overhead benchmark: every tensor is a scalar, so the time is the framework's, not the math's.
+/// The guide is hand-written mean-field normal (loc and positive scale per site).
+/// </summary>
+[Config(typeof(SviBenchmarkConfig))]
+public class ScalarSitesBenchmarks
+{
+    private const int Sites = 100;
+    private static readonly string[] LatentNames = [.. Enumerable.Range(0, Sites).Select(i => $"z{i}")];
+    private static readonly string[] ObservedNames = [.. Enumerable.Range(0, Sites).Select(i => $"x{i}")];
+    private static readonly string[] LocNames = [.. Enumerable.Range(0, Sites).Select(i => $"z{i}_loc")];
+    private static readonly string[] ScaleNames = [.. Enumerable.Range(0, Sites).Select(i => $"z{i}_scale")];
+    private Adam _adam = null!;
+    private Svi<Tensor[]> _meanField = null!;
+    private Tensor[] _data = [];
+
+    /// <summary>Whether distributions validate their arguments and values.</summary>
+    [Params(true, false)]
+    public bool Validation { get; set; }
+
+    /// <summary>Draws the 100 observations.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        BenchEnvironment.Apply();
+        Distribution.ValidationEnabled = Validation;
+        random.manual_seed(5);
+        _data = [.. Enumerable.Range(0, Sites).Select(_ => randn(1).squeeze().mul(1.4f).DetachFromDisposeScope())];
+        _adam = new Adam(0.01);
+        _meanField = new Svi<Tensor[]>(Model, MeanFieldGuide, _adam, new TraceElbo());
+    }
+
+    /// <summary>Releases data, parameters and optimizer state.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _meanField.ParamStore.Dispose();
+        _adam.Dispose();
+        foreach (var t in _data)
+        {
+            t.Dispose();
+        }
+
+        Distribution.ValidationEnabled = true;
+    }
+
+    /// <summary>The step with the hand-written mean-field guide.</summary>
+    [Benchmark]
+    public double HandGuide() => _meanField.Step(_data);
+
+    /// <summary>The model: 100 latents, each observed once.</summary>
+    public static object? Model(Tensor[] data)
+    {
+        for (int i = 0; i < data.Length; i++)
+        {
+            var z = Sample(LatentNames[i], new Normal(0.0, 1.0));
+            Sample(ObservedNames[i], new Normal(z, 1.0), obs: data[i]);
+        }
+
+        return null;
+    }
+
+    /// <summary>Mean-field guide: a loc and a positive scale parameter per latent.</summary>
+    public static object? MeanFieldGuide(Tensor[] data)
+    {
+        for (int i = 0; i < data.Length; i++)
+        {
+            var loc = Param(LocNames[i], () => zeros(1).squeeze());
+            var scale = Param(ScaleNames[i], () => full(1, 0.1).squeeze(), Constraints.Positive);
+            Sample(LatentNames[i], new Normal(loc, scale));
+        }
+
+        return null;
+    }
+}
