@@ -8,4 +8,16 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+if (args.Length > 0 && args[0] == "micro")
+{
+    MicroCosts.Run();
+    return;
+}
+
+if (args.Length > 0 && args[0] == "profile")
+{
+    PhaseProfiler.Run(args.Length > 1 ? args[1] : "scalar", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Ppl.Benchmarks.TraceBenchmarks).Assembly).Run(args);

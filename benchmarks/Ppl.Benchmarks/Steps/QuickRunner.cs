@@ -41,6 +41,7 @@ public static class QuickRunner
                         }
 
                         long alloc0 = GC.GetAllocatedBytesForCurrentThread();
+                        double cpu0 = ThreadCpuClock.Now();
                         var clock = Stopwatch.StartNew();
                         for (int i = 0; i < steps; i++)
                         {
@@ -48,8 +49,9 @@ public static class QuickRunner
                         }
 
                         double ms = clock.Elapsed.TotalMilliseconds / steps;
+                        double cpuMs = (ThreadCpuClock.Now() - cpu0) * 1000 / steps;
                         double kb = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / 1024.0 / steps;
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} validation={validation,-5} {ms,8:F3} ms/step {kb,8:F1} KB/step {created,7:F1} tensors/step live Δ {live:F1}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} validation={validation,-5} {ms,8:F3} ms/step (thread CPU {cpuMs,8:F3} ms) {kb,8:F1} KB/step {created,7:F1} tensors/step live Δ {live:F1}"));
                     }
                     finally
                     {

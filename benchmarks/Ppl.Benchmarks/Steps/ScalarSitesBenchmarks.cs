@@ -24,6 +24,8 @@ public class ScalarSitesBenchmarks
     private Adam _adam = null!;
     private Svi<Tensor[]> _meanField = null!;
     private Tensor[] _data = [];
+    private Adam _rawAdam = null!;
+    private (string Name, TorchSharp.Modules.Parameter Parameter)[] _raw = [];
 
     /// <summary>Whether distributions validate their arguments and values.</summary>
     [Params(true, false)]
@@ -39,6 +41,13 @@ public class ScalarSitesBenchmarks
         _data = [.. Enumerable.Range(0, Sites).Select(_ => randn(1).squeeze().mul(1.4f).DetachFromDisposeScope())];
         _adam = new Adam(0.01);
         _meanField = new Svi<Tensor[]>(Model, MeanFieldGuide, _adam, new TraceElbo());
+        _rawAdam = new Adam(0.01);
+        _raw = new (string, TorchSharp.Modules.Parameter)[2 * Sites];
+        for (int i = 0; i < Sites; i++)
+        {
+            _raw[2 * i] = (LocNames[i], RawParameter(0.0));
+            _raw[(2 * i) + 1] = (ScaleNames[i], RawParameter(Math.Log(0.1)));
+        }
     }
 
     /// <summary>Releases data, parameters and optimizer state.</summary>
@@ -47,6 +56,12 @@ public class ScalarSitesBenchmarks
     {
         _meanField.ParamStore.Dispose();
         _adam.Dispose();
+        _rawAdam.Dispose();
+        foreach (var (_, p) in _raw)
+        {
+            p.Dispose();
+        }
+
         foreach (var t in _data)
         {
             t.Dispose();
@@ -59,6 +74,33 @@ public class ScalarSitesBenchmarks
     [Benchmark]
     public double HandGuide() => _meanField.Step(_data);
 
+    /// <summary>
+    /// The same step written directly in TorchSharp with 200 scalar parameters and per-site scalar
+    /// ops (no framework, no validation): the floor for this structure on this machine.
+    /// </summary>
+    [Benchmark(Baseline = true)]
+    public double RawTorchSharp()
+    {
+        using var scope = NewDisposeScope();
+        var terms = new List<Tensor>(3 * Sites);
+        for (int i = 0; i < Sites; i++)
+        {
+            Tensor loc = _raw[2 * i].Parameter, scale = _raw[(2 * i) + 1].Parameter.exp();
+            var z = loc.add(scale.mul(randn_like(loc)));
+            var zero = zeros_like(loc);
+            var one = ones_like(loc);
+            terms.Add(RegressionBenchmarks.RawNormalLogProb(z, zero, one));
+            terms.Add(RegressionBenchmarks.RawNormalLogProb(_data[i], z, one));
+            terms.Add(RegressionBenchmarks.RawNormalLogProb(z, loc, scale).neg());
+        }
+
+        var loss = stack(terms).sum().neg();
+        loss.backward();
+        _rawAdam.Step(_raw);
+        Optimizer.ZeroGrad(_raw.Select(r => r.Parameter));
+        return loss.to(ScalarType.Float64).item<double>();
+    }
+
     /// <summary>The model: 100 latents, each observed once.</summary>
     public static object? Model(Tensor[] data)
     {
@@ -69,6 +111,13 @@ public class ScalarSitesBenchmarks
         }
 
         return null;
+    }
+
+    private static TorchSharp.Modules.Parameter RawParameter(double value)
+    {
+        var parameter = new TorchSharp.Modules.Parameter(tensor((float)value), requires_grad: true);
+        parameter.DetachFromDisposeScope();
+        return parameter;
     }
 
     /// <summary>Mean-field guide: a loc and a positive scale parameter per latent.</summary>
