@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Ppl.Distributions;
 using Ppl.Inference;
+using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
@@ -25,6 +26,9 @@ public class ScalarSitesBenchmarks
     private Svi<Tensor[]> _meanField = null!;
     private Tensor[] _data = [];
     private Adam _rawAdam = null!;
+    private Adam _autoAdam = null!;
+    private AutoNormal<Tensor[]> _autoNormal = null!;
+    private Svi<Tensor[]> _auto = null!;
     private (string Name, TorchSharp.Modules.Parameter Parameter)[] _raw = [];
 
     /// <summary>Whether distributions validate their arguments and values.</summary>
@@ -42,6 +46,9 @@ public class ScalarSitesBenchmarks
         _adam = new Adam(0.01);
         _meanField = new Svi<Tensor[]>(Model, MeanFieldGuide, _adam, new TraceElbo());
         _rawAdam = new Adam(0.01);
+        _autoAdam = new Adam(0.01);
+        _autoNormal = new AutoNormal<Tensor[]>(Model);
+        _auto = new Svi<Tensor[]>(Model, _autoNormal.Guide, _autoAdam, new TraceElbo());
         _raw = new (string, TorchSharp.Modules.Parameter)[2 * Sites];
         for (int i = 0; i < Sites; i++)
         {
@@ -57,6 +64,9 @@ public class ScalarSitesBenchmarks
         _meanField.ParamStore.Dispose();
         _adam.Dispose();
         _rawAdam.Dispose();
+        _auto.ParamStore.Dispose();
+        _autoAdam.Dispose();
+        _autoNormal.Dispose();
         foreach (var (_, p) in _raw)
         {
             p.Dispose();
@@ -70,7 +80,11 @@ public class ScalarSitesBenchmarks
         Distribution.ValidationEnabled = true;
     }
 
-    /// <summary>The step with the hand-written mean-field guide.</summary>
+    /// <summary>The step with <see cref="AutoNormal{TArgs}"/> as the guide (the configuration of the target).</summary>
+    [Benchmark]
+    public double AutoNormalGuide() => _auto.Step(_data);
+
+    /// <summary>The step with the hand-written mean-field guide (separates autoguide overhead from core overhead).</summary>
     [Benchmark]
     public double HandGuide() => _meanField.Step(_data);
 
