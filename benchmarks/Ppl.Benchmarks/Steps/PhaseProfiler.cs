@@ -100,11 +100,11 @@ public static class PhaseProfiler
             }
 
             Begin();
-            var logP = stack(modelTrace.SampleSites.Select(site => site.LogProb()).ToList()).sum();
+            var logP = stack(modelTrace.SampleSites.Select(site => SumAll(site.LogProb())).ToList()).sum();
 
             End(record);
             Begin();
-            var logQ = stack(guideTrace.LatentSites.Select(site => site.LogProb()).ToList()).sum();
+            var logQ = stack(guideTrace.LatentSites.Select(site => SumAll(site.LogProb())).ToList()).sum();
 
             var loss = logQ.sub(logP);
             End(record);
@@ -134,4 +134,6 @@ public static class PhaseProfiler
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Phases[i],-14} wall {ms,8:F3} ms  CPU {cpuMs,8:F3} ms {100 * cpuMs / totalCpuMs,5:F1}% {tensors[i] / (double)steps,7:F0} tensors"));
         }
     }
+
+    private static Tensor SumAll(Tensor logProb) => logProb.dim() == 0 ? logProb : logProb.sum();
 }
