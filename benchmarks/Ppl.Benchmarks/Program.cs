@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+if (args.Length > 0 && args[0] == "interleaved")
+{
+    InterleavedRunner.Run(args.Length > 1 ? args[1] : "VaeBenchmarks", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "micro")
 {
     MicroCosts.Run();

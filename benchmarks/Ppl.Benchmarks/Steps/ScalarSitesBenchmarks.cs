@@ -28,6 +28,8 @@ public class ScalarSitesBenchmarks
     private Adam _rawAdam = null!;
     private Adam _autoAdam = null!;
     private Adam _plateAdam = null!;
+    private Adam _seededAdam = null!;
+    private Svi<Tensor[]> _seeded = null!;
     private AutoNormal<Tensor> _plateGuide = null!;
     private Svi<Tensor> _plate = null!;
     private Tensor _stacked = null!;
@@ -52,6 +54,8 @@ public class ScalarSitesBenchmarks
         _rawAdam = new Adam(0.01);
         _autoAdam = new Adam(0.01);
         _plateAdam = new Adam(0.01);
+        _seededAdam = new Adam(0.01);
+        _seeded = new Svi<Tensor[]>(Model, MeanFieldGuide, _seededAdam, new TraceElbo(), seed: 1);
         _stacked = stack(_data).DetachFromDisposeScope();
         _plateGuide = new AutoNormal<Tensor>(PlateModel);
         _plate = new Svi<Tensor>(PlateModel, _plateGuide.Guide, _plateAdam, new TraceElbo());
@@ -76,6 +80,8 @@ public class ScalarSitesBenchmarks
         _autoAdam.Dispose();
         _plate.ParamStore.Dispose();
         _plateAdam.Dispose();
+        _seeded.ParamStore.Dispose();
+        _seededAdam.Dispose();
         _plateGuide.Dispose();
         _stacked.Dispose();
         _autoNormal.Dispose();
@@ -126,6 +132,10 @@ public class ScalarSitesBenchmarks
         Optimizer.ZeroGrad(_raw.Select(r => r.Parameter));
         return loss.to(ScalarType.Float64).item<double>();
     }
+
+    /// <summary>The hand-guide step with a seeded SVI: a SeedMessenger per step and a generator per drawing site.</summary>
+    [Benchmark]
+    public double HandGuideSeeded() => _seeded.Step(_data);
 
     /// <summary>
     /// For reference, not the target's configuration: the same 100 latents written with a plate
