@@ -80,6 +80,7 @@ internal static class ConjugateModels
         "AutoDiagonalNormal" => new AutoDiagonalNormal<T>(model),
         "AutoMultivariateNormal" => new AutoMultivariateNormal<T>(model),
         "AutoLowRankMultivariateNormal" => new AutoLowRankMultivariateNormal<T>(model, rank: 1),
+        "AutoLowRankMultivariateNormal2" => new AutoLowRankMultivariateNormal<T>(model, rank: 2),
         "AutoDelta" => new AutoDelta<T>(model),
         _ => throw new ArgumentException(kind, nameof(kind)),
     };

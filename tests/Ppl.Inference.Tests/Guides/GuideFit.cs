@@ -48,6 +48,13 @@ internal static class GuideFit
         return new Tail(mean, sd, drift);
     }
 
+    /// <summary>Disposes the run's parameters and optimizer state, which live outside every dispose scope.</summary>
+    public static void Release<T>(Svi<T> svi)
+    {
+        svi.ParamStore.Dispose();
+        svi.Optimizer.Dispose();
+    }
+
     /// <summary>All entries of a tensor as doubles.</summary>
     public static double[] Values(Tensor t) => t.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
 }

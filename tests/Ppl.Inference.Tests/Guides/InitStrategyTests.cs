@@ -33,6 +33,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void ToValueGivesTheValues()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var loc = tensor(0.7f);
         using var rate = tensor(2.5f);
         var v = Initial(InitStrategies.ToValue(new Dictionary<string, Tensor> { ["loc"] = loc, ["rate"] = rate }, InitStrategies.ToFeasible()));
@@ -44,6 +45,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void ToMeanGivesThePriorMeans()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         var v = Initial(InitStrategies.ToMean());
         Assert.Equal(1.5, v["loc"][0], 5);
         Assert.Equal(3.0 / 2.0, v["rate"][0], 5); // Gamma(α, β): α/β
@@ -54,6 +56,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void ToFeasibleGivesTheImageOfZero()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         var v = Initial(InitStrategies.ToFeasible());
         Assert.Equal(0.0, v["loc"][0], 6); // identity
         Assert.Equal(1.0, v["rate"][0], 6); // exp(0)
@@ -64,6 +67,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void ToUniformStaysWithinTheRadiusInUnconstrainedSpace()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         manual_seed(11);
         var v = Initial(InitStrategies.ToUniform(0.5));
@@ -80,6 +84,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void ToSampleDrawsFromThePrior()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         manual_seed(1);
         var a = Initial(InitStrategies.ToSample());
         manual_seed(2);
@@ -96,6 +101,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void ToMedianIsNearThePriorMedian()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         manual_seed(3);
         var v = Initial(InitStrategies.ToMedian(15));
 
@@ -111,6 +117,7 @@ public sealed class InitStrategyTests
     [Fact]
     public void AutoNormalStartsAtTheInitValueWithScaleOneTenth()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var scope = NewDisposeScope();
         using var store = new ParamStore();
         using var loc = tensor(0.7f);

@@ -38,6 +38,7 @@ public sealed class MapAndConstrainedTests
     [Fact]
     public void AutoDeltaFindsTheBetaBernoulliMode()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         using var x = tensor(Flips);
         using var guide = new AutoDelta<Tensor>(BetaBernoulli);
@@ -49,11 +50,13 @@ public sealed class MapAndConstrainedTests
         double mode = (10.0 - 1) / (15.0 - 2);
         ConjugatePosteriorTests.Report("AutoDelta", "beta-bernoulli", [tail.Mean[0] - mode], tail);
         Assert.InRange(tail.Mean[0], mode - tail.Tolerance(0, 1e-5), mode + tail.Tolerance(0, 1e-5));
+        GuideFit.Release(svi);
     }
 
     [Fact]
     public void AutoDeltaFindsTheGammaPoissonMode()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         using var x = tensor(Counts);
         using var guide = new AutoDelta<Tensor>(GammaPoisson);
@@ -64,11 +67,13 @@ public sealed class MapAndConstrainedTests
         double mode = 33.0 / 9.0;
         ConjugatePosteriorTests.Report("AutoDelta", "gamma-poisson", [tail.Mean[0] - mode], tail);
         Assert.InRange(tail.Mean[0], mode - tail.Tolerance(0, 1e-4), mode + tail.Tolerance(0, 1e-4));
+        GuideFit.Release(svi);
     }
 
     [Fact]
     public void AutoNormalFitsTheBestLogNormalToTheGammaPosterior()
     {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         using var x = tensor(Counts);
         using var guide = new AutoNormal<Tensor>(GammaPoisson);
@@ -88,5 +93,6 @@ public sealed class MapAndConstrainedTests
         // and that optimum is close to the true posterior median (a check on the derivation's premise)
         double trueMedian = MathNet.Numerics.Distributions.Gamma.InvCDF(a, b, 0.5);
         Assert.InRange(median, trueMedian * 0.99, trueMedian * 1.01);
+        GuideFit.Release(svi);
     }
 }

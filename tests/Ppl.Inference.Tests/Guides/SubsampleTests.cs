@@ -1,0 +1,92 @@
+using Ppl.Distributions;
+using Ppl.Inference;
+using Ppl.Inference.Guides;
+using Ppl.Inference.Optim;
+using static Ppl.Primitives;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Inference.Guides;
+
+[Collection("Sequential")]
+public sealed class SubsampleTests
+{
+    private const int N = 100;
+    private const int Batch = 10;
+
+    /// <summary>z_i ~ N(0, 1), x_i ~ N(z_i, 1) in a plate of 100 seen 10 at a time: z_i | x_i ~ N(x_i/2, 1/2).</summary>
+    private static Tensor Local(Tensor x)
+    {
+        using var data = Plate("data", N, subsampleSize: Batch);
+        var z = Sample("z", new Normal(0.0, 1.0));
+        Sample("x", new Normal(z, 1.0), obs: data.Subsample(x));
+        return z;
+    }
+
+    private static Tensor Data()
+    {
+        var g = new Generator(seed: 21);
+        return randn(N, generator: g).mul(1.5f);
+    }
+
+    [Fact]
+    public void ParamsHaveFullSizeAndAStepMovesOnlyTheSubsample()
+    {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
+        using var x = Data();
+        using var guide = new AutoNormal<Tensor>(Local);
+        var svi = new Svi<Tensor>(Local, guide.Guide, new Adam(0.1), new TraceElbo(), seed: 1);
+        using (svi.ParamStore.Activate())
+        using (var scope = NewDisposeScope())
+        {
+            guide.Median(x); // creates the parameters without a step
+        }
+
+        Assert.Equal([N], svi.ParamStore["AutoNormal.locs.z"].shape);
+        Assert.Equal([N], svi.ParamStore["AutoNormal.scales.z"].shape);
+        using var locBefore = svi.ParamStore["AutoNormal.locs.z"].detach().clone();
+        using var scaleBefore = svi.ParamStore["AutoNormal.scales.z"].detach().clone();
+        svi.Step(x);
+        using var locMoved = svi.ParamStore["AutoNormal.locs.z"].detach().ne(locBefore);
+        using var scaleMoved = svi.ParamStore["AutoNormal.scales.z"].detach().ne(scaleBefore);
+        Assert.Equal(Batch, locMoved.sum().item<long>());
+        Assert.Equal(Batch, scaleMoved.sum().item<long>());
+        Assert.True(locMoved.eq(scaleMoved).all().item<bool>());
+        GuideFit.Release(svi);
+    }
+
+    [Fact]
+    public void SviRecoversTheLocalPosteriors()
+    {
+        using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
+        using var threads = new SingleThread();
+        using var x = Data();
+        using var guide = new AutoNormal<Tensor>(Local);
+        const int steps = 1500;
+        var opt = new Adam(0.2) { Schedule = LearningRateSchedule.Exponential(Math.Pow(0.025, 1.0 / steps)) };
+        var svi = new Svi<Tensor>(Local, guide.Guide, opt, new TraceElbo { NumParticles = 4 }, seed: 2);
+        var tail = GuideFit.Run(svi, x, steps, () =>
+            [.. GuideFit.Values(svi.ParamStore["AutoNormal.locs.z"]), .. GuideFit.Values(svi.ParamStore["AutoNormal.scales.z"])], tail: 400);
+
+        // the family holds each exact posterior N(x_i/2, 1/2); each entry is updated in about a tenth of
+        // the steps, so the tail is long enough (400 steps) for ~40 updates per entry
+        var xs = GuideFit.Values(x);
+        double worstLoc = 0, worstScale = 0;
+        for (int i = 0; i < N; i++)
+        {
+            double loc = xs[i] / 2, scale = Math.Sqrt(0.5);
+            Assert.InRange(tail.Mean[i], loc - tail.Tolerance(i, 1e-5), loc + tail.Tolerance(i, 1e-5));
+            Assert.InRange(tail.Mean[N + i], scale - tail.Tolerance(N + i, 1e-5), scale + tail.Tolerance(N + i, 1e-5));
+            worstLoc = Math.Max(worstLoc, Math.Abs(tail.Mean[i] - loc));
+            worstScale = Math.Max(worstScale, Math.Abs(tail.Mean[N + i] - scale));
+        }
+
+        // averaged over the 100 entries the per-entry noise shrinks by about √100 (the entries see
+        // different subsamples), which catches a shared bias the per-entry bounds are too wide for
+        double meanError = Enumerable.Range(0, N).Average(i => tail.Mean[i] - (xs[i] / 2));
+        double meanTolerance = (5 * Math.Sqrt(Enumerable.Range(0, N).Average(i => tail.Sd[i] * tail.Sd[i]) / N)) + Enumerable.Range(0, N).Average(i => Math.Abs(tail.Drift[i]));
+        Assert.InRange(meanError, -meanTolerance, meanTolerance);
+        Console.WriteLine($"[guides] AutoNormal subsampled locals: mean loc error {meanError:E2} (tolerance {meanTolerance:E2})");
+        Console.WriteLine($"[guides] AutoNormal subsampled locals: worst |loc error| {worstLoc:E2}, worst |scale error| {worstScale:E2}, median tolerance {Enumerable.Range(0, N).Select(i => tail.Tolerance(i)).Order().ElementAt(N / 2):E2}");
+        GuideFit.Release(svi);
+    }
+}
