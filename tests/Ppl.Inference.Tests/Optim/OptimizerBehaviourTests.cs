@@ -221,6 +221,11 @@ public sealed class OptimizerBehaviourTests : IDisposable
             TrainStep(optimizer, w, b); // warm-up: creates the state
         }
 
+        // Tensor.TotalCount is process-wide: let finalizers of earlier tests' garbage run first,
+        // or one of them landing inside the loop below shifts the count
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         long totalBefore = Tensor.TotalCount;
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 200; i++)
