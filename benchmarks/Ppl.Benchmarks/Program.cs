@@ -1,3 +1,29 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Ppl.Benchmarks.Steps;
+
+if (args.Length > 0 && args[0] == "quick")
+{
+    QuickRunner.Run(args.Length > 1 ? args[1] : "", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "interleaved")
+{
+    InterleavedRunner.Run(args.Length > 1 ? args[1] : "VaeBenchmarks", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "micro")
+{
+    MicroCosts.Run();
+    return;
+}
+
+if (args.Length > 0 && args[0] == "profile")
+{
+    PhaseProfiler.Run(args.Length > 1 ? args[1] : "scalar", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Ppl.Benchmarks.TraceBenchmarks).Assembly).Run(args);

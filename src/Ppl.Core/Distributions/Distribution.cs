@@ -131,6 +131,13 @@ public abstract class Distribution
     /// <summary><c>sampleShape + BatchShape + EventShape</c>.</summary>
     protected long[] ExtendedShape(long[] sampleShape) => [.. sampleShape, .. BatchShape, .. EventShape];
 
+    /// <summary>
+    /// Runs this distribution's value checks alone, without the density. Wrappers validate through
+    /// their base with it: calling the base's <see cref="LogProb"/> instead would evaluate the
+    /// base's whole log-density a second time per call (the dominant cost of validation in a VAE).
+    /// </summary>
+    internal void ValidateValue(Tensor value) => ValidateSample(value);
+
     /// <summary>Throws when a value is outside the support or of incompatible shape.</summary>
     protected virtual void ValidateSample(Tensor value)
     {

@@ -66,7 +66,7 @@ public sealed class ExpandedDistribution : WrappedDistribution
     }
 
     /// <inheritdoc />
-    protected override void ValidateSample(Tensor value) => Base.LogProb(value).Dispose();
+    protected override void ValidateSample(Tensor value) => Base.ValidateValue(value);
 
     /// <inheritdoc />
     public override string ToString() => $"Expanded({Base}, batch: {ShapeUtil.Format(BatchShape)})";

@@ -48,7 +48,7 @@ public sealed class Independent : WrappedDistribution
     {
         if (ValidationEnabled)
         {
-            Base.LogProb(value).Dispose(); // the base validates its own support
+            Base.ValidateValue(value); // the base validates its own support
         }
     }
 

@@ -16,8 +16,10 @@ public abstract class LocationScaleDistribution : Distribution
     protected LocationScaleDistribution(Tensor loc, Tensor scale)
         : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
     {
-        Loc = loc.expand(BatchShape);
-        Scale = scale.expand(BatchShape);
+        // a parameter already of the batch shape is kept as is: an expand to the same shape would
+        // add a tensor and an autograd node per distribution, which dominates scalar-site models
+        Loc = ShapeUtil.SameShape(loc.shape, BatchShape) ? loc : loc.expand(BatchShape);
+        Scale = ShapeUtil.SameShape(scale.shape, BatchShape) ? scale : scale.expand(BatchShape);
         Require(scale, nameof(scale), "positive", s => s.gt(0));
     }
 

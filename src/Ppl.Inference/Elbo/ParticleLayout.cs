@@ -23,7 +23,7 @@ public sealed record ParticleLayout(int Count, int? Dim)
         ArgumentNullException.ThrowIfNull(logProb);
         if (Dim is not int dim)
         {
-            return logProb.sum();
+            return logProb.dim() == 0 ? logProb : logProb.sum(); // a 0-dim sum would only add a graph node
         }
 
         long axis = logProb.dim() + dim;

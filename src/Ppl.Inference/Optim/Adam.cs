@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -33,10 +34,14 @@ public sealed class Adam : Optimizer
 
         double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
         double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
-        expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        // explicit native scalars, disposed at once: implicit double → Scalar conversions would
+        // leave seven finalizable native objects per parameter per step to the finalizer thread
+        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2;
+        using Scalar correction2 = Math.Sqrt(biasCorrection2), epsilon = eps, stepSize = -lr / biasCorrection1;
+        expAvg.mul_(b1).add_(grad, alpha: oneMinusB1);
+        expAvgSq.mul_(b2).addcmul_(grad, grad, value: oneMinusB2);
         // PyTorch's order of operations (eps added after the bias correction), so trajectories agree to the last bit.
-        var denom = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(eps);
-        parameter.addcdiv_(expAvg, denom, value: -lr / biasCorrection1);
+        var denom = expAvgSq.sqrt().div_(correction2).add_(epsilon);
+        parameter.addcdiv_(expAvg, denom, value: stepSize);
     }
 }
