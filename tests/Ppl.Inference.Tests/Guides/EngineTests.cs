@@ -97,10 +97,10 @@ public sealed class EngineTests
         // earlier tests' garbage must not be finalized during the count
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         svi.Fit(x, 200);
-        Assert.Equal(before, Tensor.TotalCount);
+        Assert.Equal(before, LiveTensors.Count());
         Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         GuideFit.Release(svi);
     }

@@ -153,7 +153,7 @@ public sealed class ImportanceTests(ITestOutputHelper output)
             prior.Run(x, seed: 0);
         }
 
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         for (int i = 0; i < 5; i++)
         {
             using var scope = NewDisposeScope();
@@ -163,6 +163,6 @@ public sealed class ImportanceTests(ITestOutputHelper output)
             using var b = guided.Run(x);
         }
 
-        Assert.Equal(before, Tensor.TotalCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 }

@@ -53,7 +53,7 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         using var counts = tensor(Counts.Select(v => (float)v).ToArray());
         Tensor Guide(Tensor _) => Sample("rate", new Gamma(Param("shape", () => tensor(1.0f), Constraints.Positive), Param("rate_q", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.02);
-        var svi = new Svi<Tensor>(GammaModel, Guide, opt, new TraceElbo { NumParticles = 16 }, seed: 3);
+        var svi = new Svi<Tensor>(GammaModel, Guide, opt, new TraceElbo { NumParticles = 64 }, seed: 3);
         var (fit, tol) = StationaryFit.Run(svi, counts, () => GammaMoments(Value(svi, "shape"), Value(svi, "rate_q")), 4000, 500);
         var (shape, rate) = GammaPosterior();
         StationaryFit.AssertClose(fit, tol, GammaMoments(shape, rate), ["mean", "sd"], output, "Gamma–Poisson, Gamma guide");

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Integration;
-using MathNet.Numerics.Optimization;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
 
 namespace Ppl.Tests.Inference.Posterior;
 

@@ -188,7 +188,7 @@ public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
             fromSamples.Sample(x, seed: 0);
         }
 
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         for (int i = 0; i < 5; i++)
         {
             using var scope = NewDisposeScope();
@@ -198,6 +198,6 @@ public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(3, b.Count);
         }
 
-        Assert.Equal(before, Tensor.TotalCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 }
