@@ -52,7 +52,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     }
 
     /// <summary>The lower Cholesky factor of the covariance (a full D×D factorization).</summary>
-    public Tensor ScaleTril => linalg.cholesky(CovarianceMatrix);
+    public Tensor ScaleTril => Kernels.Cholesky(CovarianceMatrix);
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.RealVector;
@@ -109,7 +109,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     private Tensor CapacitanceTril()
     {
         var capacitance = CovFactor.mT.matmul(CovFactor.div(CovDiag.unsqueeze(-1))).add(torch.eye(Rank, dtype: DType, device: Device));
-        return linalg.cholesky_ex(capacitance).L;
+        return Kernels.Cholesky(capacitance);
     }
 
     /// <summary>½log|Σ| = ½log|C| + ½Σ log d (matrix determinant lemma).</summary>

@@ -30,7 +30,7 @@ public sealed class MultivariateNormal : Distribution
     {
         CheckShapes(loc, covarianceMatrix, nameof(covarianceMatrix));
         RequirePositiveDefinite(covarianceMatrix, nameof(covarianceMatrix));
-        var (l, _) = linalg.cholesky_ex(covarianceMatrix); // validation already rejected failures
+        var l = Kernels.Cholesky(covarianceMatrix); // validation already rejected failures
         return new MultivariateNormal(loc, l, covarianceMatrix, null);
     }
 
@@ -170,7 +170,7 @@ public sealed class MultivariateNormal : Distribution
         // (J is applied as a matrix product: LibTorch has no meta kernel for flip)
         long d = precision.shape[^1];
         var j = torch.eye(d, dtype: precision.dtype).flip(0).to(precision.device);
-        var (c, _) = linalg.cholesky_ex(j.matmul(precision).matmul(j));
+        var c = Kernels.Cholesky(j.matmul(precision).matmul(j));
         var uT = j.matmul(c).matmul(j).mT;
         return Kernels.InverseLowerTriangular(uT);
     }

@@ -59,8 +59,7 @@ public sealed class EngineTests
     [InlineData("AutoDelta")]
     [InlineData("AutoDiagonalNormal")]
     [InlineData("AutoMultivariateNormal")]
-    // AutoLowRankMultivariateNormal is left out: the backward pass of LowRankMultivariateNormal's
-    // capacitance Cholesky needs linalg_solve_triangular, which has no meta kernel (a Core limit)
+    [InlineData("AutoLowRankMultivariateNormal")]
     public void OneSviStepOfOtherGuidesRunsOnTheMetaDevice(string kind)
     {
         using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer

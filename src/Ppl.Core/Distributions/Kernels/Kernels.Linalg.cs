@@ -26,6 +26,14 @@ internal static partial class Kernels
             upper: false);
     }
 
+    /// <summary>
+    /// The lower Cholesky factor of a batch of positive-definite matrices. The factorization runs
+    /// on meta, but its backward pass needs a triangular solve that has no meta kernel, so there a
+    /// value-less lower-triangular tensor connected to the input stands in.
+    /// </summary>
+    public static Tensor Cholesky(Tensor matrix) =>
+        IsMeta(matrix) ? ShapeOnly(matrix.tril()) : linalg.cholesky_ex(matrix).L;
+
     /// <summary>The inverse of a batch of lower-triangular matrices (again lower-triangular).</summary>
     public static Tensor InverseLowerTriangular(Tensor lower) =>
         SolveLowerTriangular(lower, torch.eye(lower.shape[^1], dtype: lower.dtype, device: lower.device));
