@@ -1,6 +1,24 @@
+using System.Globalization;
+
 namespace Ppl.Examples;
 
-/// <summary>Options every example understands.</summary>
+/// <summary>Options every example understands, plus the values of its own <see cref="IExample.Options"/>.</summary>
 /// <param name="Seed">Seed of every random draw.</param>
 /// <param name="Smoke">Run a tiny version (for tests).</param>
-public sealed record ExampleOptions(long Seed = 0, bool Smoke = false);
+/// <param name="Extra">Values of the example's own options by name (without dashes); missing ones take their default.</param>
+public sealed record ExampleOptions(long Seed = 0, bool Smoke = false, IReadOnlyDictionary<string, string>? Extra = null)
+{
+    /// <summary>The value of the example's own option <paramref name="name"/>, or <paramref name="fallback"/> when not given.</summary>
+    public string Get(string name, string fallback) =>
+        Extra is not null && Extra.TryGetValue(name, out var value) ? value : fallback;
+
+    /// <summary>The value of option <paramref name="name"/> as an integer.</summary>
+    /// <exception cref="ArgumentException">The value is not an integer.</exception>
+    public long GetInt64(string name, long fallback)
+    {
+        var text = Get(name, fallback.ToString(CultureInfo.InvariantCulture));
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"--{name} must be an integer, got '{text}'.", nameof(name));
+    }
+}

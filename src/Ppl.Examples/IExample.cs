@@ -9,6 +9,9 @@ public interface IExample
     /// <summary>One line for <c>list</c>.</summary>
     string Description { get; }
 
+    /// <summary>The example's own command-line options (besides <c>--seed</c> and <c>--smoke</c>).</summary>
+    IReadOnlyList<ExampleOption> Options => [];
+
     /// <summary>Runs the example, writing its report to <paramref name="output"/>. Smoke mode is small and fast (the test suite runs it).</summary>
     ExampleResult Run(ExampleOptions options, TextWriter output);
 }

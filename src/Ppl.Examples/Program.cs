@@ -18,7 +18,24 @@ foreach (var example in ExampleCatalog.All)
     var seed = new Option<long>("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
     var smoke = new Option<bool>("--smoke") { Description = "Run a tiny version (what the tests run)." };
     var command = new Command(example.Name, example.Description) { seed, smoke };
-    command.SetAction(parse => example.Run(new ExampleOptions(parse.GetValue(seed), parse.GetValue(smoke)), Console.Out));
+    var own = new List<(ExampleOption Spec, Option<string> Option)>();
+    foreach (var spec in example.Options)
+    {
+        var option = new Option<string>("--" + spec.Name) { Description = spec.Description, DefaultValueFactory = _ => spec.Default };
+        if (spec.Allowed is { } allowed)
+        {
+            option.AcceptOnlyFromAmong([.. allowed]);
+        }
+
+        command.Options.Add(option);
+        own.Add((spec, option));
+    }
+
+    command.SetAction(parse =>
+    {
+        var extra = own.ToDictionary(o => o.Spec.Name, o => parse.GetValue(o.Option) ?? o.Spec.Default, StringComparer.Ordinal);
+        example.Run(new ExampleOptions(parse.GetValue(seed), parse.GetValue(smoke), extra), Console.Out);
+    });
     root.Subcommands.Add(command);
 }
 
