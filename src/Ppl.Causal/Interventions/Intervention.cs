@@ -43,7 +43,7 @@ public abstract record Intervention
     {
         ArgumentNullException.ThrowIfNull(factual);
         var value = Compute(factual, name);
-        if (value.device != factual.device)
+        if (value.device_type != factual.device_type || value.device_index != factual.device_index)
         {
             throw new ArgumentException($"Intervention on '{name}': the value is on {value.device}, the site on {factual.device}.");
         }

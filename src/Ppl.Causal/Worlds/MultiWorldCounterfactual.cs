@@ -38,7 +38,10 @@ public sealed class MultiWorldCounterfactual(int firstDim = -4) : WorldMessenger
         }
 
         var world = AddWorld(indexName, dim, 2);
-        var intervened = request.Action.Apply(request.Factual, name);
-        return WorldTensors.StackWorlds([request.Factual, intervened], world.Dim, request.EventDim);
+
+        // a replayed value may already hold this split's worlds: keep its entry without the intervention
+        var factual = WorldTensors.Gather(request.Factual, new IndexSet((indexName, 0)), Worlds, request.EventDim);
+        var intervened = request.Action.Apply(factual, name);
+        return WorldTensors.StackWorlds([factual, intervened], world.Dim, request.EventDim);
     }
 }
