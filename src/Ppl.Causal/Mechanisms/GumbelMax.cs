@@ -71,7 +71,7 @@ public static class GumbelMax
     public static Tensor SamplePosterior(Tensor logits, Tensor observed, long[]? sampleShape = null, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var (logProbs, isObserved, _, batch) = Prepare(logits, observed, nameof(SamplePosterior));
+        var (logProbs, isObserved, notObserved, _, batch) = Prepare(logits, observed, nameof(SamplePosterior));
         long k = logits.shape[^1];
         long[] sample = sampleShape ?? [];
         var max = MechanismNoise.StandardGumbel([.. sample, .. batch, 1], logits.dtype, logits.device, generator);
@@ -81,9 +81,8 @@ public static class GumbelMax
         var bound = max.sub(logProbs);
         var prior = MechanismNoise.StandardGumbel([.. sample, .. batch, k], logits.dtype, logits.device, generator);
         var others = MechanismNoise.TruncateGumbelAbove(prior, bound);
-        var notObserved = isObserved.logical_not();
         var noise = others.masked_fill(isObserved, 0).add(bound.masked_fill(notObserved, 0));
-        return KeepObservedOnTop(logits, isObserved, noise).MoveToOuterDisposeScope();
+        return KeepObservedOnTop(logits, isObserved, notObserved, noise).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -99,7 +98,7 @@ public static class GumbelMax
     {
         ArgumentNullException.ThrowIfNull(noise);
         using var scope = NewDisposeScope();
-        var (logProbs, isObserved, index, batch) = Prepare(logits, observed, nameof(PosteriorLogProb));
+        var (logProbs, _, notObserved, index, batch) = Prepare(logits, observed, nameof(PosteriorLogProb));
         if (noise.dim() == 0 || noise.shape[^1] != logits.shape[^1])
         {
             throw new ArgumentException(
@@ -109,9 +108,9 @@ public static class GumbelMax
 
         _ = Broadcast([.. batch, logits.shape[^1]], noise.shape, "noise", nameof(noise));
         var priorLogDensity = noise.add(noise.neg().exp()).neg().sum(-1);
-        var observedLogProb = logProbs.masked_fill(isObserved.logical_not(), 0).sum(-1);
-        var reproduces = logits.add(noise).argmax(-1).eq(index);
-        return priorLogDensity.sub(observedLogProb).masked_fill(reproduces.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
+        var observedLogProb = logProbs.masked_fill(notObserved, 0).sum(-1);
+        var misses = logits.add(noise).argmax(-1).ne(index);
+        return priorLogDensity.sub(observedLogProb).masked_fill(misses, double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -137,11 +136,11 @@ public static class GumbelMax
     /// g_k ≤ S − logits_k − m with S = logits_obs + g_obs and m = 4·eps·(|S| + |logits_k|) + tiny,
     /// which covers the three roundings between this cap and the comparison in <see cref="Apply"/>.
     /// </summary>
-    private static Tensor KeepObservedOnTop(Tensor logits, Tensor isObserved, Tensor noise)
+    private static Tensor KeepObservedOnTop(Tensor logits, Tensor isObserved, Tensor notObserved, Tensor noise)
     {
         var finfo = torch.finfo(logits.dtype);
         var sums = logits.add(noise);
-        var top = sums.masked_fill(isObserved.logical_not(), 0).sum(-1, keepdim: true);
+        var top = sums.masked_fill(notObserved, 0).sum(-1, keepdim: true);
         var finiteLogits = logits.masked_fill(logits.eq(double.NegativeInfinity), 0);
         var margin = MechanismNoise.Magnitude(top).add(MechanismNoise.Magnitude(finiteLogits)).mul(4 * finfo.eps).add(finfo.tiny);
         var cap = top.sub(logits).sub(margin).masked_fill(isObserved, double.PositiveInfinity);
@@ -152,7 +151,7 @@ public static class GumbelMax
     /// Validates logits and observations and returns log softmax(logits) and the one-hot mask of the
     /// observed category, both expanded to <c>batch + [K]</c>, the observations as int64 and the broadcast batch shape.
     /// </summary>
-    private static (Tensor LogProbs, Tensor IsObserved, Tensor Index, long[] Batch) Prepare(Tensor logits, Tensor observed, string caller)
+    private static (Tensor LogProbs, Tensor IsObserved, Tensor NotObserved, Tensor Index, long[] Batch) Prepare(Tensor logits, Tensor observed, string caller)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(observed);
@@ -163,15 +162,16 @@ public static class GumbelMax
         var logProbs = logits.log_softmax(-1).expand([.. batch, k]); // log_softmax, unlike logsumexp, runs on meta
         var categories = torch.arange(k, dtype: ScalarType.Int64, device: logits.device);
         var isObserved = index.unsqueeze(-1).eq(categories).expand([.. batch, k]);
+        var notObserved = index.unsqueeze(-1).ne(categories).expand([.. batch, k]); // no logical_not on meta
         if (MechanismNoise.ShouldValidate(logits) && MechanismNoise.ShouldValidate(observed))
         {
-            ValidateObserved(logits, observed, index, logProbs, isObserved, caller);
+            ValidateObserved(logits, observed, index, logProbs, notObserved, caller);
         }
 
-        return (logProbs, isObserved, index, batch);
+        return (logProbs, isObserved, notObserved, index, batch);
     }
 
-    private static void ValidateObserved(Tensor logits, Tensor observed, Tensor index, Tensor logProbs, Tensor isObserved, string caller)
+    private static void ValidateObserved(Tensor logits, Tensor observed, Tensor index, Tensor logProbs, Tensor notObserved, string caller)
     {
         using var scope = NewDisposeScope();
         long k = logits.shape[^1];
@@ -183,7 +183,7 @@ public static class GumbelMax
                 nameof(observed));
         }
 
-        var observedLogProb = logProbs.masked_fill(isObserved.logical_not(), 0).sum(-1);
+        var observedLogProb = logProbs.masked_fill(notObserved, 0).sum(-1);
         var possible = observedLogProb.gt(double.NegativeInfinity);
         if (!possible.all().item<bool>())
         {

@@ -86,8 +86,8 @@ public static class GumbelMaxBernoulli
         var (_, logProbObserved, shape) = Prepare(logit, observed, nameof(PosteriorLogProb));
         _ = Broadcast(shape, noise.shape, "noise", nameof(noise));
         var logDensity = noise.neg().sub(Kernels.Softplus(noise.neg()).mul(2));
-        var reproduces = Apply(logit, noise).eq(observed);
-        return logDensity.sub(logProbObserved).masked_fill(reproduces.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
+        var misses = Apply(logit, noise).ne(observed);
+        return logDensity.sub(logProbObserved).masked_fill(misses, double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
     /// <summary>
