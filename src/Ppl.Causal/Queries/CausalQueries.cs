@@ -136,7 +136,13 @@ public static class CausalQueries
         using var scope = NewDisposeScope();
         using var result = new Importance<TArgs>(query.With(() => new OutcomeRecorder(outcome)), null, draws, parallel: true).Run(args, seed);
         var values = select(result[OutcomeRecorder.SiteName]).to(float64).reshape(draws, -1).mean([1L]);
-        var weights = result.NormalizedWeights.to(float64);
+        return WeightedEstimate(values, result.NormalizedWeights.to(float64));
+    }
+
+    /// <summary>The self-normalized weighted mean of per-draw values with its delta-method standard error and Kish's ESS.</summary>
+    internal static CausalEstimate WeightedEstimate(Tensor values, Tensor weights)
+    {
+        int draws = (int)values.shape[0];
         double estimate = weights.mul(values).sum().item<double>();
         double se = Math.Sqrt(weights.square().mul(values.sub(estimate).square()).sum().item<double>());
         double ess = 1.0 / weights.square().sum().item<double>();
