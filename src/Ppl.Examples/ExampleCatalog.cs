@@ -1,3 +1,4 @@
+using Ppl.Examples.LinearScm;
 using Ppl.Examples.Confounding;
 using Ppl.Examples.SviRegression;
 
@@ -7,5 +8,5 @@ namespace Ppl.Examples;
 public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
-    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new SviRegressionExample()];
+    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample()];
 }
