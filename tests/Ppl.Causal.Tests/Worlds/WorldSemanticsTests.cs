@@ -45,6 +45,34 @@ public sealed class WorldSemanticsTests
     }
 
     [Fact]
+    public void ExplicitNoiseProgramsShareTheirExogenousSitesAcrossWorlds()
+    {
+        using var scope = NewDisposeScope();
+        Func<bool, object?> model = _ =>
+        {
+            using var draws = Plate("draws", 200);
+            var u = Sample("u", new Normal(zeros(200, dtype: float64), 1.0));
+            var noiseX = Sample("noise_x", new Normal(zeros(200, dtype: float64), 1.0));
+            var x = Deterministic("x", u.add(noiseX));
+            var noiseY = Sample("noise_y", new Normal(zeros(200, dtype: float64), 1.0));
+            return Deterministic("y", x.mul(2).add(u.mul(3)).add(noiseY));
+        };
+        var twin = new TwinWorldCounterfactual(dim: -2);
+        Trace trace;
+        using (twin.Install())
+        {
+            trace = model.Intervene(new Dictionary<string, Intervention> { ["x"] = 1.0 }).Seed(6).GetTrace(false);
+        }
+
+        // exogenous sites have no world dim; y moves by exactly 2·(1 − x) in every draw
+        Assert.Equal(new long[] { 200 }, trace["noise_y"].Value!.shape);
+        var x = twin.FactualOf(trace["x"].Value!);
+        var y = trace["y"].Value!;
+        var shift = twin.CounterfactualOf(y).sub(twin.FactualOf(y));
+        Assert.True(shift.sub(x.neg().add(1).mul(2)).abs().max().item<double>() < 1e-12);
+    }
+
+    [Fact]
     public void ANoOpInterventionLeavesTheCounterfactualEqualToTheFactual()
     {
         using var scope = NewDisposeScope();
