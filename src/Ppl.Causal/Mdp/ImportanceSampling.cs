@@ -55,11 +55,16 @@ public static class ImportanceSampling
         return new Estimate(estimate, se);
     }
 
-    /// <summary>Number of logged episodes whose every action the target policy could have taken (nonzero weight).</summary>
-    public static long SupportedEpisodes(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
+    /// <summary>
+    /// Kish's effective sample size of the trajectory weights, (Σ W)² / Σ W²: how many equally
+    /// weighted episodes the ordinary and weighted estimates are worth (0 when no weight is positive).
+    /// </summary>
+    public static double EffectiveSampleSize(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
     {
         using var scope = NewDisposeScope();
-        return CumulativeRatios(mdp, log, behaviour, target).select(1, -1).gt(0).sum().item<long>();
+        var weights = CumulativeRatios(mdp, log, behaviour, target).select(1, -1);
+        double squares = weights.square().sum().item<double>();
+        return squares == 0 ? 0 : Math.Pow(weights.sum().item<double>(), 2) / squares;
     }
 
     /// <summary>Π_{k≤t} ρ_k for every episode and step, [E, H]; steps past an episode's end have ρ = 1.</summary>

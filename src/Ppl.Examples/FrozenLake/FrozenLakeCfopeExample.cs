@@ -16,7 +16,8 @@ namespace Ppl.Examples.FrozenLake;
 /// </summary>
 public sealed class FrozenLakeCfopeExample : IExample
 {
-    private const double Epsilon = 0.2;
+    private const double BehaviourEpsilon = 0.2;
+    private const double TargetEpsilon = 0.1;
     private const string Auto = "auto";
 
     /// <inheritdoc />
@@ -29,8 +30,8 @@ public sealed class FrozenLakeCfopeExample : IExample
     public IReadOnlyList<ExampleOption> Options { get; } =
     [
         new("map", "The lake: 4x4 or 8x8.", "4x4", ["4x4", "8x8"]),
-        new("episodes", "Logged production episodes (auto: 2000, smoke 200).", Auto),
-        new("draws", "Posterior noise draws per logged episode (auto: 100, smoke 8).", Auto),
+        new("episodes", "Logged production episodes (auto: 2000 on 4x4, 1000 on 8x8, smoke 100).", Auto),
+        new("draws", "Posterior noise draws per logged episode (auto: 16 on 4x4, 8 on 8x8, smoke 4).", Auto),
         new("slippery", "Slippery ice (true) or deterministic moves (false).", "true", ["true", "false"]),
         new("plot", "PNG file to write; empty for none (auto: frozenlake-cfope-<map>.png, none in smoke mode).", Auto),
     ];
@@ -42,8 +43,8 @@ public sealed class FrozenLakeCfopeExample : IExample
         ArgumentNullException.ThrowIfNull(output);
         var map = FrozenLakeMap.ByName(options.Get("map", "4x4"));
         bool slippery = options.Get("slippery", "true") != "false";
-        long episodes = Sized(options, "episodes", 200, 2000);
-        long draws = Sized(options, "draws", 8, 100);
+        long episodes = Sized(options, "episodes", 100, map.Name == "4x4" ? 2000 : 1000);
+        long draws = Sized(options, "draws", 4, map.Name == "4x4" ? 16 : 8);
         string plotPath = options.Get("plot", Auto) is var p && p != Auto ? p : options.Smoke ? "" : $"frozenlake-cfope-{map.Name}.png";
         if (episodes < 2 || draws < 1)
         {
@@ -54,8 +55,8 @@ public sealed class FrozenLakeCfopeExample : IExample
         var clock = Stopwatch.StartNew();
         var mdp = map.ToMdp(slippery);
         var environment = new FrozenLakeEnvironment(map, slippery);
-        var behaviour = FrozenLakePolicies.Heuristic(map, Epsilon);
-        var target = FrozenLakePolicies.Optimal(mdp);
+        var behaviour = FrozenLakePolicies.Heuristic(map, BehaviourEpsilon);
+        var target = TabularPolicy.EpsilonGreedy($"value iteration, ε = {TargetEpsilon:0.##}", FrozenLakePolicies.Optimal(mdp), TargetEpsilon);
 
         double exactTarget = PolicyEvaluation.Value(mdp, target);
         double exactBehaviour = PolicyEvaluation.Value(mdp, behaviour);
@@ -67,7 +68,7 @@ public sealed class FrozenLakeCfopeExample : IExample
         var ordinary = ImportanceSampling.Ordinary(mdp, log, behaviour, target);
         var perDecision = ImportanceSampling.PerDecision(mdp, log, behaviour, target);
         var weighted = ImportanceSampling.Weighted(mdp, log, behaviour, target);
-        long supported = ImportanceSampling.SupportedEpisodes(mdp, log, behaviour, target);
+        double ess = ImportanceSampling.EffectiveSampleSize(mdp, log, behaviour, target);
         double setupSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -98,7 +99,7 @@ public sealed class FrozenLakeCfopeExample : IExample
         }
 
         output.WriteLine();
-        output.WriteLine($"{supported} of {episodes} logged episodes took only actions the target policy takes (nonzero importance weight).");
+        output.WriteLine($"Effective sample size of the importance weights: {ess:F1} of {episodes} episodes.");
         output.WriteLine($"CF replay − exact = {cf.Value - exactTarget:+0.0000;-0.0000} = {(cf.Value - exactTarget) / Math.Max(cf.StandardError, 1e-12):+0.0;-0.0} standard errors.");
         output.WriteLine();
         var query = EpisodeQuestion.AskAndPrint(map, mdp, log, behaviour, target, options.Seed + 3, options.Smoke ? 200 : 2000, output);
@@ -133,6 +134,7 @@ public sealed class FrozenLakeCfopeExample : IExample
             ["weightedIs"] = weighted.Value,
             ["weightedIsSe"] = weighted.StandardError,
             ["counterfactualSeconds"] = cfSeconds,
+            ["importanceEss"] = ess,
         };
         foreach (var (key, value) in query)
         {
