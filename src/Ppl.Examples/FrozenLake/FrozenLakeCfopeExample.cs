@@ -95,7 +95,7 @@ public sealed class FrozenLakeCfopeExample : IExample
         };
         foreach (var (label, estimate) in rows)
         {
-            output.WriteLine($"| {label,-32} | {estimate.Value,8:F4} | {estimate.StandardError,10:F4} |");
+            output.WriteLine($"| {label,-32} | {Number(estimate.Value),8} | {Number(estimate.StandardError),10} |");
         }
 
         output.WriteLine();
@@ -110,7 +110,7 @@ public sealed class FrozenLakeCfopeExample : IExample
                 plotPath,
                 $"FrozenLake {map.Name}{(slippery ? "" : " (not slippery)")}: value of the target policy from {episodes:N0} logged episodes",
                 exactTarget,
-                [.. rows.Where(r => r.Label.StartsWith("target", StringComparison.Ordinal) && r.Estimate.StandardError > 0)
+                [.. rows.Where(r => r.Label.StartsWith("target", StringComparison.Ordinal) && !r.Label.Contains("exact", StringComparison.Ordinal))
                     .Append(rows[^2])
                     .Select(r => (r.Label.Replace("target: ", "", StringComparison.Ordinal), r.Estimate))]);
             output.WriteLine();
@@ -147,5 +147,9 @@ public sealed class FrozenLakeCfopeExample : IExample
     private static long Sized(ExampleOptions options, string name, long smoke, long full) =>
         options.Get(name, Auto) == Auto ? (options.Smoke ? smoke : full) : options.GetInt64(name, full);
 
-    internal static string Format(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+    /// <summary>Four decimals, or three significant digits for tiny nonzero numbers (importance weights can be 1e-20).</summary>
+    private static string Number(double value) =>
+        value != 0 && Math.Abs(value) < 1e-3
+            ? value.ToString("0.00E+0", CultureInfo.InvariantCulture)
+            : value.ToString("F4", CultureInfo.InvariantCulture);
 }

@@ -30,11 +30,11 @@ public sealed class CounterfactualReplayTests
             replay = MdpScm.Run(ScmArguments.ForPolicy(mdp, behaviour, [draws, log.Count], recordPath: true));
         }
 
-        Assert.True(replay.States!.equal(log.States.expand(draws, -1, -1)).item<bool>(), "replayed states differ from the log");
+        Assert.True(replay.States!.eq(log.States.expand(draws, -1, -1)).all().item<bool>(), "replayed states differ from the log");
         var alive = log.Alive.expand(draws, -1, -1);
-        Assert.True(replay.Actions!.masked_select(alive).equal(log.Actions.expand(draws, -1, -1).masked_select(alive)).item<bool>(), "replayed actions differ");
-        Assert.True(replay.Lengths.equal(log.Lengths.expand(draws, -1)).item<bool>());
-        Assert.True(replay.Returns.equal(log.Returns.expand(draws, -1)).item<bool>());
+        Assert.True(replay.Actions!.masked_select(alive).eq(log.Actions.expand(draws, -1, -1).masked_select(alive)).all().item<bool>(), "replayed actions differ");
+        Assert.True(replay.Lengths.eq(log.Lengths.expand(draws, -1)).all().item<bool>());
+        Assert.True(replay.Returns.eq(log.Returns.expand(draws, -1)).all().item<bool>());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class PolicyValueTests
         foreach (var policy in new[] { optimal, heuristic })
         {
             double exact = PolicyEvaluation.Value(mdp, policy);
-            var simulated = Estimate.OfMean(new FrozenLakeEnvironment(map, slippery: true).Rollout(policy, 4000, generator).Returns);
+            var simulated = Estimate.OfMean(new FrozenLakeEnvironment(map, slippery: true).Rollout(policy, 2000, generator).Returns);
             Assert.True(simulated.Covers(Estimate.Exact(exact), 5), $"{name} {policy.Name}: exact {exact:F4}, simulated {simulated}");
         }
 
