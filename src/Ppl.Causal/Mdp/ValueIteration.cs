@@ -23,25 +23,25 @@ public static class ValueIteration
         Tensor actions;
         using (var scope = NewDisposeScope())
         {
-        var continues = mdp.Terminal.logical_not().to(mdp.Transition.dtype).mul(gamma);
-        var value = zeros_like(mdp.Reward);
-        Tensor q;
-        while (true)
-        {
-            using var step = NewDisposeScope();
-            q = mdp.Transition.matmul(mdp.Reward.add(continues.mul(value)));
-            var next = q.amax(-1);
-            bool converged = next.sub(value).abs().max().item<double>() < tolerance;
-            value = next.MoveToOuterDisposeScope();
-            q.MoveToOuterDisposeScope();
-            if (converged)
+            var continues = mdp.Terminal.logical_not().to(mdp.Transition.dtype).mul(gamma);
+            var value = zeros_like(mdp.Reward);
+            Tensor q;
+            while (true)
             {
-                break;
+                using var step = NewDisposeScope();
+                q = mdp.Transition.matmul(mdp.Reward.add(continues.mul(value)));
+                var next = q.amax(-1);
+                bool converged = next.sub(value).abs().max().item<double>() < tolerance;
+                value = next.MoveToOuterDisposeScope();
+                q.MoveToOuterDisposeScope();
+                if (converged)
+                {
+                    break;
+                }
             }
-        }
 
-        // a tolerance-sized tie must not flip the greedy action: round before the argmax
-        actions = q.mul(1e8).round().argmax(-1).MoveToOuterDisposeScope();
+            // a tolerance-sized tie must not flip the greedy action: round before the argmax
+            actions = q.mul(1e8).round().argmax(-1).MoveToOuterDisposeScope();
         }
 
         return TabularPolicy.Deterministic(name, actions, mdp.ActionCount);

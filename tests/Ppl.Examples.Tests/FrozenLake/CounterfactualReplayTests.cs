@@ -68,11 +68,10 @@ public sealed class CounterfactualReplayTests
             var mdp = map.ToMdp(slippery: false);
             var behaviour = FrozenLakePolicies.Heuristic(map, 0.4);
             var log = Log(map, slippery: false, behaviour, 64, 12);
-            var targets = new[]
-            {
-                FrozenLakePolicies.Optimal(mdp),
-                TabularPolicy.Deterministic("always up", full([map.StateCount], 3L), 4),
-            };
+            // plus, on the small map, a target that never arrives (it walks the full time limit)
+            var targets = map.Name == "4x4"
+                ? new[] { FrozenLakePolicies.Optimal(mdp), TabularPolicy.Deterministic("always up", full([map.StateCount], 3L), 4) }
+                : new[] { FrozenLakePolicies.Optimal(mdp) };
             foreach (var target in targets)
             {
                 double exact = PolicyEvaluation.Value(mdp, target);
