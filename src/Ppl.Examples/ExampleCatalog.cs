@@ -1,5 +1,6 @@
 using Ppl.Examples.LinearScm;
 using Ppl.Examples.Confounding;
+using Ppl.Examples.FrozenLake;
 using Ppl.Examples.SviRegression;
 
 namespace Ppl.Examples;
@@ -8,5 +9,5 @@ namespace Ppl.Examples;
 public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
-    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample()];
+    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample()];
 }
