@@ -1,4 +1,5 @@
 using Ppl.Examples.Confounding;
+using Ppl.Examples.GillespieScm;
 using Ppl.Examples.SviRegression;
 
 namespace Ppl.Examples;
@@ -7,5 +8,5 @@ namespace Ppl.Examples;
 public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
-    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new SviRegressionExample()];
+    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new SviRegressionExample(), new GillespieScmExample()];
 }

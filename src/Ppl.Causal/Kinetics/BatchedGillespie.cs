@@ -54,26 +54,20 @@ public static class BatchedGillespie
 
         var device = generator?.device ?? CPU;
         using var outer = NewDisposeScope();
-        var network = new Network(cascade, intervention, device);
+        var network = new Network(cascade, intervention, times, device);
         var result = zeros([cells, times.Count, cascade.SpeciesCount], dtype: ScalarType.Float64, device: device);
-        var loop = new LoopState(
+        using var loop = new LoopState(
             tensor(start.Select(c => (double)c).ToArray(), dtype: ScalarType.Float64, device: device).expand(cells, -1).contiguous(),
             zeros(cells, dtype: ScalarType.Float64, device: device),
             zeros([cells, times.Count, cascade.SpeciesCount], dtype: ScalarType.Float64, device: device),
-            arange(cells, dtype: ScalarType.Int64, device: device),
-            zeros(cells, dtype: ScalarType.Bool, device: device));
+            arange(cells, dtype: ScalarType.Int64, device: device));
 
         long steps = 0;
-        long events = 0;
-        var eventCount = zeros(1, dtype: ScalarType.Int64, device: device);
-        double last = times[^1];
         while (true)
         {
             using (var scope = NewDisposeScope())
             {
-                var (next, fired) = network.Step(loop, times, last, generator);
-                loop.ReplaceWith(next);
-                eventCount.add_(fired);
+                network.Step(loop, generator);
             }
 
             steps++;
@@ -83,7 +77,7 @@ public static class BatchedGillespie
             }
 
             // one host sync every few steps: stop, or drop finished cells when they are many
-            long running = loop.Running();
+            long running = loop.Running(network.LastTime);
             if (running == 0)
             {
                 break;
@@ -92,20 +86,18 @@ public static class BatchedGillespie
             if (steps >= maxSteps)
             {
                 throw new InvalidOperationException(
-                    $"BatchedGillespie: {running} cells still running after {steps} steps; shorten the horizon ({last}) or raise maxSteps.");
+                    $"BatchedGillespie: {running} cells still running after {steps} steps; shorten the horizon ({network.LastTime}) or raise maxSteps.");
             }
 
             if (running * 4 < loop.Size * 3)
             {
-                loop.Compact(result);
+                loop.Compact(result, network.LastTime);
             }
         }
 
         loop.Flush(result);
-        events = eventCount.item<long>();
-        loop.Dispose();
         var counts = result.round().to(ScalarType.Int64).MoveToOuterDisposeScope();
-        return new CellSnapshots(counts, [.. times], steps, events);
+        return new CellSnapshots(counts, [.. times], steps);
     }
 
     private static void CheckTimes(IReadOnlyList<double> times)
@@ -125,83 +117,83 @@ public static class BatchedGillespie
         }
     }
 
-    /// <summary>The reaction network as tensors.</summary>
+    /// <summary>The reaction network as tensors, and one step of it.</summary>
     private sealed class Network
     {
-        private readonly Tensor _rates;      // [R], zero for suppressed reactions
-        private readonly Tensor _driver;     // [R] index into [1, x, T − x]
-        private readonly Tensor _substrate;  // [R] index into [1, x, T − x]
-        private readonly Tensor _change;     // [R, L] stoichiometry
-        private readonly Tensor _totals;     // [L]
+        private readonly Tensor _activation;   // [L], zero for clamped species
+        private readonly Tensor _deactivation; // [L], zero for clamped species
+        private readonly Tensor _change;       // [2L + 1, L] stoichiometry; the last row (no reaction) is zero
+        private readonly Tensor _totals;       // [L]
+        private readonly Tensor _earlier;      // [K − 1] observation times before the last
+        private readonly int _species;
 
-        public Network(Cascade cascade, KineticIntervention intervention, Device device)
+        public Network(Cascade cascade, KineticIntervention intervention, IReadOnlyList<double> times, Device device)
         {
             int l = cascade.SpeciesCount;
+            _species = l;
             var allowed = intervention.AllowedReactions(cascade);
-            var rates = new double[cascade.ReactionCount];
-            var driver = new long[cascade.ReactionCount];
-            var substrate = new long[cascade.ReactionCount];
-            var change = new double[cascade.ReactionCount * l];
+            var change = new double[(cascade.ReactionCount + 1) * l];
             for (int i = 0; i < l; i++)
             {
-                rates[2 * i] = allowed[2 * i] ? cascade.Activation[i] : 0;
-                rates[(2 * i) + 1] = allowed[(2 * i) + 1] ? cascade.Deactivation[i] : 0;
-                driver[2 * i] = i == 0 ? 0 : i;          // the constant 1, or X_{i−1} at column 1 + (i − 1)
-                substrate[2 * i] = 1 + l + i;              // inactive T_i − X_i
-                driver[(2 * i) + 1] = 0;
-                substrate[(2 * i) + 1] = 1 + i;            // active X_i
                 change[(2 * i * l) + i] = 1;
                 change[(((2 * i) + 1) * l) + i] = -1;
             }
 
-            _rates = tensor(rates, dtype: ScalarType.Float64, device: device);
-            _driver = tensor(driver, dtype: ScalarType.Int64, device: device);
-            _substrate = tensor(substrate, dtype: ScalarType.Int64, device: device);
-            _change = tensor(change, dtype: ScalarType.Float64, device: device).view(cascade.ReactionCount, l);
+            _activation = tensor(cascade.Activation.Select((a, i) => allowed[2 * i] ? a : 0).ToArray(), dtype: ScalarType.Float64, device: device);
+            _deactivation = tensor(cascade.Deactivation.Select((d, i) => allowed[(2 * i) + 1] ? d : 0).ToArray(), dtype: ScalarType.Float64, device: device);
+            _change = tensor(change, dtype: ScalarType.Float64, device: device).view(cascade.ReactionCount + 1, l);
             _totals = tensor(cascade.Totals.Select(t => (double)t).ToArray(), dtype: ScalarType.Float64, device: device);
+            _earlier = tensor(times.Take(times.Count - 1).ToArray(), dtype: ScalarType.Float64, device: device);
+            LastTime = times[^1];
         }
 
-        /// <summary>One event for every running cell; returns the next loop state and the number of reactions fired.</summary>
-        public (LoopState Next, Tensor Fired) Step(LoopState s, IReadOnlyList<double> times, double last, Generator? generator)
+        /// <summary>The last observation time: a cell whose clock passes it is finished.</summary>
+        public double LastTime { get; }
+
+        /// <summary>One event for every running cell, in place. Finished cells keep their state; their clocks run on past <see cref="LastTime"/>.</summary>
+        public void Step(LoopState s, Generator? generator)
         {
             var x = s.Counts;
             long n = x.shape[0];
-            var factors = cat([ones(n, 1, dtype: x.dtype, device: x.device), x, _totals.sub(x)], 1);
-            var propensities = factors.index_select(1, _driver).mul(factors.index_select(1, _substrate)).mul(_rates);
-            var total = propensities.sum(1);
-            var u = rand([n, 2], dtype: x.dtype, device: x.device, generator: generator);
 
-            // waiting time −log(1 − u)/a0: infinite where nothing can fire (absorbed cells finish)
-            var wait = u.select(1, 0).neg().log1p().neg().div(total);
-            var tNext = s.Time.add(wait);
+            // propensities, interleaved per species: [activation, deactivation] — drive is 1 for X1, X_{i−1} after
+            var drive = nn.functional.pad(x.narrow(1, 0, _species - 1), [1, 0], value: 1.0);
+            var activation = drive.mul(_totals.sub(x)).mul_(_activation);
+            var deactivation = x.mul(_deactivation);
+            var cumulative = stack([activation, deactivation], 2).view(n, 2 * _species).cumsum(1);
+            var total = cumulative.select(1, (2 * _species) - 1);
 
-            // the state x holds on [t, tNext): it is the state at every observation time in there
-            var recorded = s.Recorded;
-            for (int k = 0; k < times.Count; k++)
+            // waiting time Exp(1)/a0: infinite where nothing can fire, so absorbed cells finish
+            var wait = empty(n, dtype: x.dtype, device: x.device).exponential_(1.0, generator).div_(total);
+            if (_earlier.shape[0] > 0)
             {
-                var hit = s.Time.le(times[k]).logical_and(tNext.gt(times[k])).view(n, 1);
-                var slot = recorded.select(1, k);
-                recorded = recorded.index_copy(1, tensor(new long[] { k }, device: x.device), where(hit, x, slot).unsqueeze(1));
+                // x holds on [t, t + wait): it is the state at every earlier observation time in there
+                var before = s.Time.unsqueeze(1);
+                var hit = before.le(_earlier).logical_and_(before.add(wait.unsqueeze(1)).gt(_earlier));
+                var earlier = s.Recorded.narrow(1, 0, _earlier.shape[0]);
+                earlier.copy_(where(hit.unsqueeze(2), x.unsqueeze(1), earlier));
             }
 
-            var finished = tNext.gt(last).logical_or(s.Finished);
+            s.Time.add_(wait);
+            var finished = s.Time.gt(LastTime);
 
-            // reaction r: the first whose cumulative propensity exceeds u·a0 (inverse-CDF categorical draw)
-            var threshold = u.select(1, 1).mul(total).unsqueeze(1);
-            var reaction = propensities.cumsum(1).le(threshold).sum(1).clamp_max(_rates.shape[0] - 1);
-            var live = finished.logical_not();
-            var delta = _change.index_select(0, reaction).mul(live.unsqueeze(1).to(x.dtype));
-            var next = new LoopState(x.add(delta), tNext, recorded, s.Ids, finished);
-            return (next, live.sum());
+            // reaction: the first whose cumulative propensity exceeds u·a0 (an inverse-CDF categorical draw);
+            // finished cells take the zero row, so their state (the state at the last time) stays put
+            var threshold = rand(n, dtype: x.dtype, device: x.device, generator: generator).mul_(total).masked_fill_(finished, double.PositiveInfinity);
+            var reaction = cumulative.le(threshold.unsqueeze(1)).sum(1);
+            x.add_(_change.index_select(0, reaction));
         }
     }
 
     /// <summary>The working tensors of the running cells; it owns them (they live outside any dispose scope).</summary>
     private sealed class LoopState : IDisposable
     {
-        public LoopState(Tensor counts, Tensor time, Tensor recorded, Tensor ids, Tensor finished)
+        public LoopState(Tensor counts, Tensor time, Tensor recorded, Tensor ids)
         {
-            (Counts, Time, Recorded, Ids, Finished) = (counts, time, recorded, ids, finished);
+            Counts = counts.DetachFromDisposeScope();
+            Time = time.DetachFromDisposeScope();
+            Recorded = recorded.DetachFromDisposeScope();
+            Ids = ids.DetachFromDisposeScope();
         }
 
         public Tensor Counts { get; private set; }
@@ -212,39 +204,30 @@ public static class BatchedGillespie
 
         public Tensor Ids { get; private set; }
 
-        public Tensor Finished { get; private set; }
-
         public long Size => Counts.shape[0];
 
-        public long Running() => Finished.logical_not().sum().item<long>();
-
-        /// <summary>Takes the tensors of <paramref name="next"/> (made in an inner scope) and frees the current ones.</summary>
-        public void ReplaceWith(LoopState next)
+        public long Running(double last)
         {
-            var old = (Counts, Time, Recorded, Ids, Finished);
-            Counts = Keep(next.Counts, old.Counts);
-            Time = Keep(next.Time, old.Time);
-            Recorded = Keep(next.Recorded, old.Recorded);
-            Ids = Keep(next.Ids, old.Ids);
-            Finished = Keep(next.Finished, old.Finished);
+            using var scope = NewDisposeScope();
+            return Time.le(last).sum().item<long>();
         }
 
         /// <summary>Writes every cell's observations to <paramref name="result"/> and keeps only the running cells.</summary>
-        public void Compact(Tensor result)
+        public void Compact(Tensor result, double last)
         {
             using var scope = NewDisposeScope();
             Flush(result);
-            var keep = Finished.logical_not().nonzero().squeeze(1);
-            ReplaceWith(new LoopState(
-                Counts.index_select(0, keep),
-                Time.index_select(0, keep),
-                Recorded.index_select(0, keep),
-                Ids.index_select(0, keep),
-                Finished.index_select(0, keep)));
+            var keep = Time.le(last).nonzero().squeeze(1);
+            Replace(Counts.index_select(0, keep), Time.index_select(0, keep), Recorded.index_select(0, keep), Ids.index_select(0, keep));
         }
 
-        /// <summary>Writes every cell's observations to its row of <paramref name="result"/>.</summary>
-        public void Flush(Tensor result) => result.index_copy_(0, Ids, Recorded);
+        /// <summary>Writes every cell's observations (the earlier ones recorded, the last one its current state) to its row of <paramref name="result"/>.</summary>
+        public void Flush(Tensor result)
+        {
+            using var scope = NewDisposeScope();
+            Recorded.select(1, Recorded.shape[1] - 1).copy_(Counts);
+            result.index_copy_(0, Ids, Recorded);
+        }
 
         public void Dispose()
         {
@@ -252,19 +235,15 @@ public static class BatchedGillespie
             Time.Dispose();
             Recorded.Dispose();
             Ids.Dispose();
-            Finished.Dispose();
         }
 
-        private static Tensor Keep(Tensor fresh, Tensor old)
+        private void Replace(Tensor counts, Tensor time, Tensor recorded, Tensor ids)
         {
-            if (ReferenceEquals(fresh, old))
-            {
-                return old;
-            }
-
-            var kept = fresh.DetachFromDisposeScope();
-            old.Dispose();
-            return kept;
+            Dispose();
+            Counts = counts.DetachFromDisposeScope();
+            Time = time.DetachFromDisposeScope();
+            Recorded = recorded.DetachFromDisposeScope();
+            Ids = ids.DetachFromDisposeScope();
         }
     }
 }

@@ -46,9 +46,15 @@ public sealed class StationaryDistributionTests
     public void PplProgramMatchesTheBinomialByChiSquare()
     {
         using var scope = NewDisposeScope();
-        Func<GillespieRun, Tensor> program = GillespieProgram.Simulate;
         var run = new GillespieRun(Single, [0], Horizon);
-        var finals = Enumerable.Range(0, 500).Select(seed => program.Seed(seed)(run)[0].item<double>()).ToArray();
+        random.manual_seed(13); // one global stream: runs are independent, and no per-site generators are made
+        var finals = new double[500];
+        for (int i = 0; i < finals.Length; i++)
+        {
+            using var perRun = NewDisposeScope();
+            finals[i] = GillespieProgram.Simulate(run)[0].item<double>();
+        }
+
         var observed = CountDistribution.FromSamples(tensor(finals), 12);
         double p = ChiSquarePValue(observed, CountDistribution.BinomialPmf(12, Probability));
         Assert.True(p > 1e-3, $"chi-square p = {p}");
