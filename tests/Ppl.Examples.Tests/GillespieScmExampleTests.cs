@@ -26,6 +26,10 @@ public sealed class GillespieScmExampleTests
             Assert.True(values[fast + ": simVar"] < 0.5 * values[fast + ": scmVar"]);
             Assert.True(values[fast + ": simMean"] > values[fast + ": scmMean"]);
 
+            // the counterfactual: 25 + Binomial(25, 0.5) has mean 37.5
+            Assert.Equal(37.5, values["counterfactual: exact"], 9);
+            Assert.InRange(values["counterfactual: mean"], 37.5 - (5 * values["counterfactual: se"]), 37.5 + (5 * values["counterfactual: se"]));
+
             string text = output.ToString();
             Assert.Contains("| intervention → target, regime |", text, StringComparison.Ordinal);
             var pngs = Directory.GetFiles(outDir, "*.png");
