@@ -8,6 +8,7 @@ namespace Ppl.Examples.GillespieScm;
 /// <param name="ScmExact">The SCM's exact interventional law.</param>
 /// <param name="ScmProgramMean">The mean of the SCM program's draws under Do.</param>
 /// <param name="ScmProgramVariance">The variance of those draws.</param>
+/// <param name="AveragedDriveMean">T·p(E[parent]): the mean when the target averages a parent that fluctuates infinitely fast.</param>
 /// <param name="NoiseFloorW1">W1 between the exact SCM law and an SCM sample as large as the simulation: what sampling noise alone gives.</param>
 /// <param name="Steps">Vectorized steps the simulation took.</param>
 /// <param name="Seconds">Wall time of the simulation.</param>
@@ -17,6 +18,7 @@ internal sealed record ComparisonRow(
     CountDistribution ScmExact,
     double ScmProgramMean,
     double ScmProgramVariance,
+    double AveragedDriveMean,
     double NoiseFloorW1,
     long Steps,
     double Seconds)
