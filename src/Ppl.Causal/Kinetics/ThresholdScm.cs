@@ -49,6 +49,7 @@ public static class ThresholdScm
         ArgumentNullException.ThrowIfNull(cascade);
         ArgumentNullException.ThrowIfNull(observed);
         cascade.CheckState(observed, nameof(observed));
+        var device = generator?.device ?? CPU;
         var noise = new Dictionary<string, Tensor>();
         for (int i = 0; i < cascade.SpeciesCount; i++)
         {
@@ -60,8 +61,8 @@ public static class ThresholdScm
                     $"Abduction: {Cascade.SpeciesName(i)} = {k} is impossible when each molecule is active with probability {p}.", nameof(observed));
             }
 
-            var u = rand([draws, total], dtype: ScalarType.Float64, generator: generator);
-            var active = arange(total, dtype: ScalarType.Int64).lt(k);
+            var u = rand([draws, total], dtype: ScalarType.Float64, device: device, generator: generator);
+            var active = arange(total, dtype: ScalarType.Int64, device: device).lt(k);
             var below = u.mul(p);
             var above = u.mul(1 - p).add(p);
             noise[NoiseSite(i)] = where(active, below, above);

@@ -27,7 +27,7 @@ internal static class GillespiePlots
         plot.Title(title);
         plot.XLabel("time");
         plot.YLabel("active molecules");
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Bottom); // outside the data area, so no bar is hidden
         plot.SavePng(path, 900, 500);
     }
 
@@ -47,7 +47,7 @@ internal static class GillespiePlots
         plot.Title(title);
         plot.XLabel("active molecules");
         plot.YLabel("probability");
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Bottom); // outside the data area, so no bar is hidden
         plot.SavePng(path, 900, 500);
     }
 }
