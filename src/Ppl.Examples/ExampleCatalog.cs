@@ -1,3 +1,4 @@
+using Ppl.Examples.LinearScm;
 using Ppl.Examples.Confounding;
 using Ppl.Examples.GillespieScm;
 using Ppl.Examples.SviRegression;
@@ -8,5 +9,5 @@ namespace Ppl.Examples;
 public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
-    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new SviRegressionExample(), new GillespieScmExample()];
+    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new GillespieScmExample()];
 }

@@ -67,4 +67,15 @@ public static class HandlerStack
 
         _stack = [.. stack[..index], handler, .. stack[index..]];
     }
+
+    /// <summary>Removes <paramref name="handler"/> wherever it is (the counterpart of <see cref="InsertOutside"/>); no-op when absent.</summary>
+    internal static void Remove(Messenger handler)
+    {
+        var stack = Snapshot();
+        int index = Array.IndexOf(stack, handler);
+        if (index >= 0)
+        {
+            _stack = stack.Length == 1 ? null : [.. stack[..index], .. stack[(index + 1)..]];
+        }
+    }
 }

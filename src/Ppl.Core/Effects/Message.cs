@@ -12,6 +12,8 @@ namespace Ppl.Effects;
 /// </summary>
 public sealed class Message
 {
+    private List<(int Stage, Action<Message> Action)>? _afterValue;
+
     /// <summary>Creates a message of the given kind for the named site.</summary>
     public Message(SiteKind kind, string name)
     {
@@ -97,6 +99,35 @@ public sealed class Message
         Original = Original,
         Interveners = Interveners,
     };
+
+    /// <summary>
+    /// Registers <paramref name="action"/> to run once the value is settled: after every handler's
+    /// <see cref="Messenger.Process"/> and the default behaviour, before any
+    /// <see cref="Messenger.Postprocess"/>, so traces outside record what it leaves. Lower
+    /// <paramref name="stage"/>s run first, equal stages in registration order (innermost handler
+    /// first). The causal layer uses it to intervene on a value and to build counterfactual worlds
+    /// whatever handler supplied the value (a draw, an observation, a replay).
+    /// </summary>
+    public void AfterValue(Action<Message> action, int stage = 0)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        (_afterValue ??= []).Add((stage, action));
+    }
+
+    /// <summary>Runs the <see cref="AfterValue"/> actions (once).</summary>
+    internal void RunAfterValue()
+    {
+        if (_afterValue is not { Count: > 0 } actions)
+        {
+            return;
+        }
+
+        _afterValue = null;
+        foreach (var (_, action) in actions.OrderBy(a => a.Stage)) // a stable sort: equal stages keep registration order
+        {
+            action(this);
+        }
+    }
 
     /// <summary>The generator to draw with: <see cref="Generator"/>, else one from <see cref="GeneratorSource"/>, else null.</summary>
     public Generator? ResolveGenerator() => Generator ??= GeneratorSource?.Invoke(this);

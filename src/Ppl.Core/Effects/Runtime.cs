@@ -8,6 +8,7 @@ public static class Runtime
     /// <list type="number">
     /// <item>walk the handlers innermost to outermost calling <see cref="Messenger.Process"/>, ending after one sets <see cref="Message.Stop"/>;</item>
     /// <item>default behaviour: unless the message is done, observed or has a value, <see cref="Message.DefaultBehavior"/> computes the value;</item>
+    /// <item>the actions registered with <see cref="Message.AfterValue"/> run;</item>
     /// <item>walk the handlers reached in step 1 outermost to innermost calling <see cref="Messenger.Postprocess"/>.</item>
     /// </list>
     /// Handlers may re-enter (the Do handler applies a copy of the message); each call works on its own snapshot of the stack.
@@ -37,6 +38,7 @@ public static class Runtime
             message.Done = true;
         }
 
+        message.RunAfterValue();
         for (int i = stack.Length - reached; i < stack.Length; i++)
         {
             stack[i].Postprocess(message);

@@ -11,10 +11,17 @@ namespace Ppl.Handlers;
 /// </summary>
 public sealed class PlateMessenger : Messenger
 {
-    internal PlateMessenger(PlateFrame frame)
+    internal PlateMessenger(PlateFrame frame, bool reserveOnly = false)
     {
         Frame = frame;
+        ReserveOnly = reserveOnly;
     }
+
+    /// <summary>
+    /// True for a plate that only claims its dim so that plates entered inside it allocate others
+    /// (the causal layer's world dims); it leaves sites alone.
+    /// </summary>
+    internal bool ReserveOnly { get; }
 
     /// <summary>The conditional-independence frame this plate adds.</summary>
     public PlateFrame Frame { get; }
@@ -24,6 +31,11 @@ public sealed class PlateMessenger : Messenger
     protected override void OnSample(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (ReserveOnly)
+        {
+            return;
+        }
+
         message.Plates = message.Plates.Insert(0, Frame);
         message.Scale *= Frame.Scale;
         if (message.Distribution is { } dist && Frame.Dim is int dim)
@@ -36,6 +48,11 @@ public sealed class PlateMessenger : Messenger
     protected override void OnDeterministic(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (ReserveOnly)
+        {
+            return;
+        }
+
         message.Plates = message.Plates.Insert(0, Frame);
     }
 

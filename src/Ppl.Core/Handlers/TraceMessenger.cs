@@ -4,7 +4,8 @@ namespace Ppl.Handlers;
 
 /// <summary>
 /// Records every sample, param, deterministic and plate site into <see cref="Trace"/> after all
-/// handlers inside it ran. A new trace starts at each installation.
+/// handlers inside it ran. A new trace starts at each installation. Effects of other kinds (for
+/// example the causal layer's <c>intervene</c>) are operations on a site, not sites, and are not recorded.
 /// </summary>
 /// <example><code>
 /// var tracer = new TraceMessenger();
@@ -23,6 +24,9 @@ public sealed class TraceMessenger : Messenger
     protected internal override void Postprocess(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Trace.Add(Site.From(message));
+        if (message.Kind == SiteKind.Sample || message.Kind == SiteKind.Param || message.Kind == SiteKind.Deterministic || message.Kind == SiteKind.Plate)
+        {
+            Trace.Add(Site.From(message));
+        }
     }
 }

@@ -1,0 +1,97 @@
+using Ppl.Distributions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Causal;
+
+/// <summary>
+/// What an intervention sets a variable to: a constant, a function of the value the variable
+/// would have taken (its factual value), or a fresh draw from a distribution. Tensors and
+/// doubles convert implicitly, so <c>["x"] = 1.0</c> reads as do(x = 1).
+/// </summary>
+public abstract record Intervention
+{
+    private protected Intervention()
+    {
+    }
+
+    /// <summary>do(x = <paramref name="value"/>), broadcast against the factual value.</summary>
+    public static Intervention FromTensor(Tensor value) => new ConstantIntervention(value ?? throw new ArgumentNullException(nameof(value)));
+
+    /// <summary>do(x = <paramref name="value"/>) in the factual value's dtype and device.</summary>
+    public static Intervention FromDouble(double value) => new ScalarIntervention(value);
+
+    /// <summary>do(x = f(x)): a soft or shift intervention, e.g. <c>x =&gt; x + 1</c>.</summary>
+    public static Intervention FromFunction(Func<Tensor, Tensor> function) =>
+        new FunctionIntervention(function ?? throw new ArgumentNullException(nameof(function)));
+
+    /// <summary>do(x ~ <paramref name="distribution"/>): a randomized intervention, drawn at a sample site <c>name__intervention</c>.</summary>
+    public static Intervention FromDistribution(Distribution distribution) =>
+        new DistributionIntervention(distribution ?? throw new ArgumentNullException(nameof(distribution)));
+
+    /// <summary>Same as <see cref="FromTensor"/>.</summary>
+    public static implicit operator Intervention(Tensor value) => FromTensor(value);
+
+    /// <summary>Same as <see cref="FromDouble"/>.</summary>
+    public static implicit operator Intervention(double value) => FromDouble(value);
+
+    /// <summary>The intervened value, broadcast with <paramref name="factual"/>.</summary>
+    /// <param name="factual">The value the variable takes without the intervention.</param>
+    /// <param name="name">The site, for messages and for the draw of a randomized intervention.</param>
+    /// <exception cref="ArgumentException">The result does not broadcast with the factual value or lives on another device.</exception>
+    public Tensor Apply(Tensor factual, string name)
+    {
+        ArgumentNullException.ThrowIfNull(factual);
+        var value = Compute(factual, name);
+        if (value.device_type != factual.device_type || value.device_index != factual.device_index)
+        {
+            throw new ArgumentException($"Intervention on '{name}': the value is on {value.device}, the site on {factual.device}.");
+        }
+
+        long[] shape;
+        try
+        {
+            shape = ShapeUtil.Broadcast(factual.shape, value.shape);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"Intervention on '{name}': its value of shape {ShapeUtil.Format(value.shape)} does not broadcast with the site's value of shape {ShapeUtil.Format(factual.shape)}.", e);
+        }
+
+        value = value.dtype == factual.dtype ? value : value.to(factual.dtype);
+        return value.shape.SequenceEqual(shape) ? value : value.expand(shape);
+    }
+
+    private protected abstract Tensor Compute(Tensor factual, string name);
+
+    private sealed record ConstantIntervention(Tensor Value) : Intervention
+    {
+        private protected override Tensor Compute(Tensor factual, string name) => Value.alias();
+
+        public override string ToString() => $"do(= tensor {ShapeUtil.Format(Value.shape)})";
+    }
+
+    private sealed record ScalarIntervention(double Value) : Intervention
+    {
+        private protected override Tensor Compute(Tensor factual, string name) =>
+            torch.full([], Value, dtype: factual.dtype, device: factual.device);
+
+        public override string ToString() => $"do(= {Value})";
+    }
+
+    private sealed record FunctionIntervention(Func<Tensor, Tensor> Function) : Intervention
+    {
+        private protected override Tensor Compute(Tensor factual, string name) =>
+            Function(factual) ?? throw new InvalidOperationException($"Intervention on '{name}': the function returned null.");
+
+        public override string ToString() => "do(= f(factual))";
+    }
+
+    private sealed record DistributionIntervention(Distribution Distribution) : Intervention
+    {
+        private protected override Tensor Compute(Tensor factual, string name) => Primitives.Sample(name + "__intervention", Distribution);
+
+        public override string ToString() => $"do(~ {Distribution})";
+    }
+}

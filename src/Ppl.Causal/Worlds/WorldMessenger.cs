@@ -1,0 +1,147 @@
+using Ppl.Diagnostics;
+using Ppl.Distributions;
+using Ppl.Effects;
+using Ppl.Handlers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Causal;
+
+/// <summary>
+/// Base of the handlers that keep several worlds at once along batch dims (ChiRho's worlds as
+/// plates). Besides splitting intervened values it makes every world share exogenous noise:
+/// <list type="bullet">
+/// <item>a sample site whose distribution differs across worlds takes its factual value as usual
+/// (drawn, observed or replayed) and its value in every other world from the same noise through
+/// the site's mechanism (<see cref="SharedNoise"/>): observing a downstream site therefore
+/// conditions the factual world and, through the shared noise, fixes the counterfactual one
+/// (abduction);</item>
+/// <item>log-densities count the factual world only — the other worlds are functions of the same
+/// noise, not new random choices.</item>
+/// </list>
+/// Each world dim is reserved for the duration of the installation, so plates entered inside
+/// allocate other dims.
+/// </summary>
+public abstract class WorldMessenger : CounterfactualMessenger
+{
+    /// <summary>Stage of <see cref="Message.AfterValue"/> at which the mechanisms run (before interventions).</summary>
+    internal const int MechanismStage = -1;
+
+    /// <summary>Stage at which world masks apply (after interventions).</summary>
+    internal const int MaskStage = 1;
+
+    private readonly List<WorldDim> _worlds = [];
+    private readonly List<PlateMessenger> _reserved = [];
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    /// <summary>The world dims in use, in the order they were created.</summary>
+    public IReadOnlyList<WorldDim> Worlds => _worlds;
+
+    /// <summary>The entries of <paramref name="value"/> in the selected worlds (<see cref="WorldTensors.Gather"/>).</summary>
+    public Tensor Gather(Tensor value, IndexSet selection, int eventDim = 0) => WorldTensors.Gather(value, selection, _worlds, eventDim);
+
+    /// <summary>The world indices <paramref name="value"/> varies along.</summary>
+    public IndexSet IndicesOf(Tensor value, int eventDim = 0) => WorldTensors.IndicesOf(value, _worlds, eventDim);
+
+    /// <summary>The factual entry of <paramref name="value"/>.</summary>
+    public Tensor FactualOf(Tensor value, int eventDim = 0) => WorldTensors.Factual(value, _worlds, eventDim);
+
+    /// <inheritdoc />
+    protected override void OnInstalled()
+    {
+        _worlds.Clear();
+        _reserved.Clear();
+        _warned.Clear();
+    }
+
+    /// <inheritdoc />
+    protected internal override void OnUninstalled()
+    {
+        foreach (var plate in _reserved)
+        {
+            HandlerStack.Remove(plate);
+        }
+
+        _reserved.Clear();
+    }
+
+    /// <summary>Adds a world dim and reserves it from plates entered later.</summary>
+    /// <exception cref="InvalidOperationException">An enclosing plate already uses the dim.</exception>
+    protected WorldDim AddWorld(string name, int dim, int size)
+    {
+        var taken = HandlerStack.Current.OfType<PlateMessenger>().FirstOrDefault(p => p.Frame.Dim == dim);
+        if (taken is not null)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Name}: world dim {dim} for '{name}' is already used by {taken.Frame}; give the world handler a dim left of every plate (e.g. {dim - 1}).");
+        }
+
+        var world = new WorldDim(name, dim, size);
+        _worlds.Add(world);
+        var reserve = new PlateMessenger(new PlateFrame("__world_" + name, dim, size, size), reserveOnly: true);
+        HandlerStack.InsertOutside(this, reserve);
+        _reserved.Add(reserve);
+        return world;
+    }
+
+    /// <summary>True when an enclosing plate or an existing world uses <paramref name="dim"/>.</summary>
+    protected bool IsDimTaken(int dim) =>
+        _worlds.Any(w => w.Dim == dim) || HandlerStack.Current.OfType<PlateMessenger>().Any(p => p.Frame.Dim == dim);
+
+    /// <inheritdoc />
+    protected override void OnSample(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.AfterValue(ShareNoise, MechanismStage);
+        message.AfterValue(MaskOtherWorlds, MaskStage);
+    }
+
+    private void ShareNoise(Message message)
+    {
+        if (message.Distribution is not { } dist || message.Value is not { } value || _worlds.Count == 0 || !WorldTensors.HasWorlds(dist.BatchShape, _worlds))
+        {
+            return;
+        }
+
+        int eventDim = dist.EventShape.Length;
+        var factual = WorldTensors.Factual(value, _worlds, eventDim);
+        var worldValues = SharedNoise.Counterfactuals(dist, factual, _worlds, eventDim, message.ResolveGenerator());
+        if (worldValues is null)
+        {
+            if (_warned.Add(message.Name))
+            {
+                PplWarnings.Warn(
+                    $"{GetType().Name}: site '{message.Name}' ({dist.GetType().Name}) has no registered noise mechanism; its non-factual worlds are drawn independently (interventional, not counterfactual, for this site).");
+            }
+
+            if (!WorldTensors.HasWorlds(value, _worlds, eventDim))
+            {
+                var draws = dist.Sample(message.ResolveGenerator());
+                var mask = WorldTensors.FactualMask(draws, _worlds, eventDim)!;
+                mask = mask.reshape([.. mask.shape, .. Enumerable.Repeat(1L, eventDim)]);
+                worldValues = Kernels.IsMeta(draws) ? draws : torch.where(mask, value.to(draws.dtype), draws);
+            }
+            else
+            {
+                return;
+            }
+        }
+
+        message.Value = worldValues;
+    }
+
+    private void MaskOtherWorlds(Message message)
+    {
+        if (message.Value is not { } value || _worlds.Count == 0)
+        {
+            return;
+        }
+
+        int eventDim = message.Distribution?.EventShape.Length ?? 0;
+        var mask = WorldTensors.FactualMask(value, _worlds, eventDim);
+        if (mask is not null)
+        {
+            message.Mask = message.Mask is null ? mask : message.Mask.logical_and(mask);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using Ppl.Causal;
+using Ppl.Inference;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Causal;
+
+[Collection("Sequential")]
+public sealed class LinearScmQueryTests
+{
+    private const int Draws = 20_000;
+    private static readonly LinearScm Scm = new();
+
+    private static Dictionary<string, Intervention> DoX(double x) => new() { ["x"] = x };
+
+    [Fact]
+    public void InterventionalMeanMatchesTheClosedForm()
+    {
+        using var scope = NewDisposeScope();
+        const double x0 = 1.5;
+        var estimate = CausalQueries.Interventional<bool>(Scm.Model, false, DoX(x0), "z", Draws, seed: 1);
+
+        // E[Z | do(X = x0)] = δβx0: the confounder keeps its prior
+        double exact = Scm.Delta * Scm.Beta * x0;
+        Assert.InRange(estimate.Value, exact - (5 * estimate.StandardError), exact + (5 * estimate.StandardError));
+        Assert.Equal(Draws, estimate.EffectiveSampleSize, 6);
+    }
+
+    [Fact]
+    public void InterventionalVarianceMatchesTheClosedForm()
+    {
+        using var scope = NewDisposeScope();
+        const double x0 = -0.5;
+        Func<bool, object?> model = Scm.Model;
+        using var draws = new Importance<bool>(model.Intervene(DoX(x0)).SingleWorldCounterfactual(), null, Draws, parallel: true).Run(false, seed: 2);
+        var z = draws["z"].to(float64);
+        double variance = z.var().item<double>();
+
+        // Var[Z | do(X = x0)] = δ²(γ² + σy²) + σz²; the sample variance of n normal draws has sd σ²·√(2/(n−1))
+        double exact = (Scm.Delta * Scm.Delta * ((Scm.Gamma * Scm.Gamma) + (Scm.SigmaY * Scm.SigmaY))) + (Scm.SigmaZ * Scm.SigmaZ);
+        double tolerance = 5 * exact * Math.Sqrt(2.0 / (Draws - 1));
+        Assert.InRange(variance, exact - tolerance, exact + tolerance);
+        Assert.True(draws["x"].eq(x0).all().item<bool>(), "x is set by the intervention in every draw");
+    }
+
+    [Fact]
+    public void SeeingDiffersFromDoingUnderConfounding()
+    {
+        using var scope = NewDisposeScope();
+        const double x0 = 1.0;
+        Func<bool, object?> model = Scm.Model;
+        using var seen = new Importance<bool>(model.Condition(new Dictionary<string, Tensor> { ["x"] = tensor(x0, dtype: float64) }), null, Draws, parallel: true).Run(false, seed: 3);
+        double observational = seen.Mean("z").item<double>();
+        double ess = seen.EffectiveSampleSize.item<double>();
+        var interventional = CausalQueries.Interventional<bool>(Scm.Model, false, DoX(x0), "z", Draws, seed: 4);
+
+        // E[Z | X = x0] = δ(βx0 + γ·E[U | X = x0]), E[U | X = x0] = αx0 / (α² + σx²)
+        var (mean, cov) = Scm.Condition([3], [1], [x0]);
+        double sd = Math.Sqrt(cov[0, 0]);
+        double observationalTolerance = 5 * sd / Math.Sqrt(ess);
+        Assert.InRange(observational, mean[0] - observationalTolerance, mean[0] + observationalTolerance);
+        Assert.True(
+            Math.Abs(observational - interventional.Value) > 10 * (observationalTolerance + interventional.StandardError),
+            $"observational {observational} vs interventional {interventional}");
+    }
+
+    [Fact]
+    public void TwinWorldCounterfactualMeanMatchesGaussianConditioning()
+    {
+        using var scope = NewDisposeScope();
+        const double xObs = 0.8, zObs = 1.1, xCf = -1.0;
+        var evidence = new Dictionary<string, Tensor> { ["x"] = tensor(xObs, dtype: float64), ["z"] = tensor(zObs, dtype: float64) };
+        var estimate = CausalQueries.Counterfactual<bool>(Scm.Model, false, evidence, DoX(xCf), "y", Draws, seed: 5);
+
+        // Y_cf = βx' + γU + ε_y = Y + β(x' − x): the shared noise γU + ε_y is abducted from (x, z)
+        var (mean, _) = Scm.Condition([2], [1, 3], [xObs, zObs]);
+        double exact = mean[0] + (Scm.Beta * (xCf - xObs));
+        Assert.InRange(estimate.Value, exact - (5 * estimate.StandardError), exact + (5 * estimate.StandardError));
+        Assert.True(estimate.EffectiveSampleSize < Draws, "evidence weights the draws");
+    }
+
+    [Fact]
+    public void FullEvidenceMakesTheCounterfactualDeterministic()
+    {
+        using var scope = NewDisposeScope();
+        const double xObs = 0.3, yObs = -0.4, zObs = 0.9, xCf = 2.0;
+        var evidence = new Dictionary<string, Tensor>
+        {
+            ["x"] = tensor(xObs, dtype: float64),
+            ["y"] = tensor(yObs, dtype: float64),
+            ["z"] = tensor(zObs, dtype: float64),
+        };
+        var estimate = CausalQueries.Counterfactual<bool>(Scm.Model, false, evidence, DoX(xCf), "z", 200, seed: 6);
+
+        // additive noise: Z_cf = z + δβ(x' − x) whatever U is
+        double exact = zObs + (Scm.Delta * Scm.Beta * (xCf - xObs));
+        Assert.Equal(exact, estimate.Value, 10);
+        Assert.True(estimate.StandardError < 1e-10, $"standard error {estimate.StandardError}");
+    }
+
+    [Fact]
+    public void AteIsPairedAndMatchesTheClosedForm()
+    {
+        using var scope = NewDisposeScope();
+        var estimate = CausalQueries.Ate<bool>(Scm.Model, false, "x", 1.0, -1.0, "z", 2_000, seed: 7);
+
+        // ATE on Z of x: 1 vs −1 is 2δβ for every unit: shared noise makes each paired difference exact
+        Assert.Equal(2 * Scm.Delta * Scm.Beta, estimate.Value, 10);
+        Assert.True(estimate.StandardError < 1e-10);
+    }
+
+    [Fact]
+    public void BackdoorAdjustmentOnTheConfounderRecoversTheInterventionalMean()
+    {
+        using var scope = NewDisposeScope();
+        const double x0 = 1.0;
+        var estimate = CausalQueries.Backdoor<bool>(Scm.Model, false, "x", tensor(x0, dtype: float64), ["u"], "z", draws: 2_000, innerDraws: 64, seed: 8);
+        double exact = Scm.Delta * Scm.Beta * x0;
+        Assert.InRange(estimate.Value, exact - (5 * estimate.StandardError), exact + (5 * estimate.StandardError));
+
+        var naive = CausalQueries.Backdoor<bool>(Scm.Model, false, "x", tensor(x0, dtype: float64), [], "z", draws: 200, innerDraws: 2_000, seed: 9);
+        Assert.True(Math.Abs(naive.Value - exact) > 10 * naive.StandardError, $"an empty adjustment set is the observational mean: {naive}");
+    }
+}

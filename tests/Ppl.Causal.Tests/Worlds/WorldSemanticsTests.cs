@@ -1,0 +1,168 @@
+using Ppl.Causal;
+using Ppl.Distributions;
+using static Ppl.Primitives;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Causal;
+
+[Collection("Sequential")]
+public sealed class WorldSemanticsTests
+{
+    private static readonly LinearScm Scm = new();
+
+    private static Dictionary<string, Tensor> Evidence(double x, double y) => new()
+    {
+        ["x"] = tensor(x, dtype: float64),
+        ["y"] = tensor(y, dtype: float64),
+    };
+
+    private static Trace TwinTrace(IReadOnlyDictionary<string, Tensor> evidence, Intervention action, int draws, int dim, long seed)
+    {
+        Func<bool, object?> model = Scm.Model;
+        Func<bool, object?> inPlate = b =>
+        {
+            using var plate = Plate("draws", draws);
+            return model.Condition(evidence).Intervene(new Dictionary<string, Intervention> { ["x"] = action })(b);
+        };
+        return inPlate.TwinWorld(dim).Seed(seed).GetTrace(false);
+    }
+
+    [Fact]
+    public void TheFactualWorldReproducesTheEvidenceExactly()
+    {
+        using var scope = NewDisposeScope();
+        var trace = TwinTrace(Evidence(0.7, -1.3), 2.0, 100, -2, seed: 1);
+        var worlds = new[] { new WorldDim(TwinWorldCounterfactual.IndexName, -2, 2) };
+        var y = trace["y"].Value!;
+        Assert.Equal(new long[] { 2, 100 }, y.shape);
+        Assert.True(WorldTensors.Gather(y, TwinWorldCounterfactual.FactualWorld, worlds).eq(-1.3).all().item<bool>());
+        Assert.True(WorldTensors.Gather(trace["x"].Value!, TwinWorldCounterfactual.CounterfactualWorld, worlds).eq(2.0).all().item<bool>());
+
+        // the counterfactual y moves by β·(x' − x): the noise is shared, not redrawn
+        var yCf = WorldTensors.Gather(y, TwinWorldCounterfactual.CounterfactualWorld, worlds);
+        var expected = -1.3 + (Scm.Beta * (2.0 - 0.7));
+        Assert.True(yCf.sub(expected).abs().max().item<double>() < 1e-12);
+    }
+
+    [Fact]
+    public void ANoOpInterventionLeavesTheCounterfactualEqualToTheFactual()
+    {
+        using var scope = NewDisposeScope();
+        var trace = TwinTrace(Evidence(0.2, 0.4), Intervention.FromFunction(x => x), 500, -2, seed: 2);
+        var worlds = new[] { new WorldDim(TwinWorldCounterfactual.IndexName, -2, 2) };
+        foreach (var name in LinearScm.Names.Where(n => n != "u"))
+        {
+            var value = trace[name].Value!;
+            var factual = WorldTensors.Gather(value, TwinWorldCounterfactual.FactualWorld, worlds);
+            var counterfactual = WorldTensors.Gather(value, TwinWorldCounterfactual.CounterfactualWorld, worlds);
+            Assert.True(factual.sub(counterfactual).abs().max().item<double>() < 1e-12, $"site {name}");
+        }
+    }
+
+    [Fact]
+    public void LogDensitiesCountTheFactualWorldOnly()
+    {
+        using var scope = NewDisposeScope();
+        var trace = TwinTrace(Evidence(0.5, 1.0), 3.0, 50, -2, seed: 3);
+
+        // the twin trace's log joint equals the factual model's at the same draws
+        Func<bool, object?> model = Scm.Model;
+        var worlds = new[] { new WorldDim(TwinWorldCounterfactual.IndexName, -2, 2) };
+        var data = new Dictionary<string, Tensor>(Evidence(0.5, 1.0))
+        {
+            ["u"] = trace["u"].Value!,
+            ["z"] = WorldTensors.Gather(trace["z"].Value!, TwinWorldCounterfactual.FactualWorld, worlds).squeeze(0),
+        };
+        Func<bool, object?> factualModel = b =>
+        {
+            using var plate = Plate("draws", 50);
+            return model.Condition(data)(b);
+        };
+        var factual = factualModel.GetTrace(false);
+        Assert.Equal(factual.LogProbSum().item<double>(), trace.LogProbSum().item<double>(), 9);
+    }
+
+    [Fact]
+    public void PlatesInsideAWorldHandlerAvoidItsDim()
+    {
+        using var scope = NewDisposeScope();
+        Func<bool, object?> model = _ =>
+        {
+            using var units = Plate("units", 3);
+            var t = Sample("t", new Normal(zeros(3, dtype: float64), 1.0));
+            return Sample("o", new Normal(t.mul(2), 1.0));
+        };
+        var trace = model.Intervene(new Dictionary<string, Intervention> { ["t"] = 1.0 }).TwinWorld(-1).GetTrace(false);
+        Assert.Equal(-2, trace["t"].Plates.Single().Dim);
+        Assert.Equal(new long[] { 3, 2 }, trace["o"].Value!.shape); // units at -2, worlds at -1
+    }
+
+    [Fact]
+    public void MultiWorldGivesEachInterventionItsOwnDim()
+    {
+        using var scope = NewDisposeScope();
+        Func<bool, object?> model = Scm.Model;
+        var world = new MultiWorldCounterfactual(-1);
+        Trace trace;
+        using (world.Install())
+        {
+            trace = model.Intervene(new Dictionary<string, Intervention> { ["x"] = 1.0, ["y"] = 5.0 }).GetTrace(false);
+        }
+
+        Assert.Equal(["x", "y"], world.Worlds.Select(w => w.Name));
+        var z = trace["z"].Value!;
+        Assert.Equal(new long[] { 2, 2 }, z.shape);
+
+        // do(y = 5) screens z off from x: in both y-intervened worlds z is the same
+        var underY = world.Gather(z, MultiWorldCounterfactual.WorldOf(("y", true)));
+        Assert.Equal(underY[0, 0].item<double>(), underY[0, 1].item<double>(), 12);
+        Assert.Equal(world.IndicesOf(z).Entries.Keys.Order(), ["x", "y"]);
+    }
+
+    [Fact]
+    public void SingleWorldHandlersPickOneSideOfTheIntervention()
+    {
+        using var scope = NewDisposeScope();
+        Func<bool, object?> model = Scm.Model;
+        var actions = new Dictionary<string, Intervention> { ["x"] = 4.0 };
+        var factual = model.Intervene(actions).SingleWorldFactual().Seed(4).GetTrace(false);
+        var counterfactual = model.Intervene(actions).SingleWorldCounterfactual().Seed(4).GetTrace(false);
+        Assert.Equal(4.0, counterfactual["x"].Value!.item<double>());
+        Assert.NotEqual(4.0, factual["x"].Value!.item<double>());
+        Assert.False(counterfactual["x"].MaskAll, "an intervened value is set, not drawn: no log-density");
+    }
+
+    [Fact]
+    public void TwinWorldQueryRunsOnTheMetaDevice()
+    {
+        using var scope = NewDisposeScope();
+        var meta = torch.device("meta");
+        Func<bool, object?> model = _ =>
+        {
+            using var draws = Plate("draws", 1000);
+            var u = Sample("u", new Normal(zeros(1000, dtype: float64, device: meta), 1.0));
+            var x = Sample("x", new Normal(u, 1.0));
+            return Sample("y", new Normal(x.mul(2).add(u), 1.0), obs: zeros(1000, dtype: float64, device: meta));
+        };
+        var trace = model.Intervene(new Dictionary<string, Intervention> { ["x"] = 1.0 }).TwinWorld(-2).GetTrace(false);
+        Assert.Equal(new long[] { 2, 1000 }, trace["y"].Value!.shape);
+        Assert.Equal(DeviceType.META, trace["y"].Value!.device_type);
+        Assert.Equal(DeviceType.META, trace.LogProbSum().device_type);
+    }
+
+    [Fact]
+    public void RepeatedTwinWorldQueriesDoNotLeakTensors()
+    {
+        var evidence = new Dictionary<string, Tensor> { ["x"] = tensor(0.5, dtype: float64), ["z"] = tensor(0.1, dtype: float64) };
+        var actions = new Dictionary<string, Intervention> { ["x"] = -1.0 };
+        void Query() => CausalQueries.Counterfactual<bool>(Scm.Model, false, evidence, actions, "y", 100, seed: 5);
+        Query();
+        long before = LiveTensors.Count();
+        for (int i = 0; i < 20; i++)
+        {
+            Query();
+        }
+
+        Assert.Equal(before, LiveTensors.Count());
+    }
+}
