@@ -1,6 +1,6 @@
-using Ppl.Examples.LinearScm;
 using Ppl.Examples.Confounding;
 using Ppl.Examples.GillespieScm;
+using Ppl.Examples.LinearScm;
 using Ppl.Examples.SviRegression;
 
 namespace Ppl.Examples;
