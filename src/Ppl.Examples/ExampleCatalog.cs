@@ -1,6 +1,7 @@
-using Ppl.Examples.LinearScm;
 using Ppl.Examples.Confounding;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.GillespieScm;
+using Ppl.Examples.LinearScm;
 using Ppl.Examples.SviRegression;
 
 namespace Ppl.Examples;
@@ -9,5 +10,6 @@ namespace Ppl.Examples;
 public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
-    public static IReadOnlyList<IExample> All { get; } = [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample()];
+    public static IReadOnlyList<IExample> All { get; } =
+        [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample()];
 }

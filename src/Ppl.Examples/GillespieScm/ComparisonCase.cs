@@ -1,0 +1,15 @@
+using Ppl.Causal.Kinetics;
+
+namespace Ppl.Examples.GillespieScm;
+
+/// <summary>One row of the comparison: an intervention, a rate regime and the species read out.</summary>
+/// <param name="Regime">Name of the rate regime (how fast X2 runs compared with X3).</param>
+/// <param name="X2Timescale">Factor on both of X2's rate constants (the SCM does not change with it).</param>
+/// <param name="Intervention">The do() applied to both models.</param>
+/// <param name="Target">The species whose equilibrium law is compared (0-based).</param>
+/// <param name="Expectation">What theory predicts for this row.</param>
+internal sealed record ComparisonCase(string Regime, double X2Timescale, KineticIntervention Intervention, int Target, string Expectation)
+{
+    /// <summary>e.g. <c>do(X1 = 5) → X3, fast X2</c>.</summary>
+    public string Label => $"{Intervention} → {Cascade.SpeciesName(Target)}, {Regime}";
+}

@@ -1,0 +1,53 @@
+using Ppl.Causal.Kinetics;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Kinetics;
+
+/// <summary>Counterfactuals in the threshold form of the equilibrium SCM.</summary>
+[Collection("Sequential")]
+public sealed class CounterfactualTests
+{
+    private static readonly Cascade Cascade = KineticsTestSupport.ThreeKinase();
+    private static readonly long[] Observed = [5, 3, 25];
+
+    [Fact]
+    public void AbductedNoiseReproducesTheEvidence()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(1, CPU);
+        var noise = ThresholdScm.AbductNoise(Cascade, Observed, 1000, generator);
+        Func<long, Tensor[]> program = n => ThresholdScm.Model(Cascade, n);
+        var values = program.Substitute(noise)(1000L);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(values[i].eq(Observed[i]).all().item<bool>(), $"X{i + 1} does not reproduce the evidence");
+        }
+    }
+
+    [Fact]
+    public void ANoOpInterventionGivesTheFactualValue()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(2, CPU);
+        var x3 = ThresholdScm.Counterfactual(Cascade, Observed, KineticIntervention.Clamp(1, 3), 2, 1000, generator);
+        Assert.True(x3.eq(25).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(8)] // p3 rises from 0.6 to 0.8: 25 + Binomial(25, 0.5)
+    [InlineData(1)] // p3 falls to 1/3: Binomial(25, 5/9)
+    public void TheCounterfactualMeanMatchesTheClosedForm(long parentValue)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3, CPU);
+        const long draws = 20_000;
+        var x3 = ThresholdScm.Counterfactual(Cascade, Observed, KineticIntervention.Clamp(1, parentValue), 2, draws, generator).to(ScalarType.Float64);
+        double expected = ThresholdScm.DirectCounterfactualMean(Cascade, Observed, 2, parentValue);
+        double se = x3.std().item<double>() / Math.Sqrt(draws);
+        Assert.InRange(x3.mean().item<double>(), expected - (5 * se), expected + (5 * se));
+
+        // and it is not the interventional mean: the evidence about U3 carries over
+        double interventional = EquilibriumScm.InterventionalDistribution(Cascade, KineticIntervention.Clamp(1, parentValue), 2).Mean;
+        Assert.True(Math.Abs(expected - interventional) > 10 * se);
+    }
+}
