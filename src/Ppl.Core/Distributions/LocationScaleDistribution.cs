@@ -58,8 +58,15 @@ public abstract class LocationScaleDistribution : Distribution
         StandardSample(ExtendedShape(sampleShape), generator).mul(Scale).add(Loc);
 
     /// <inheritdoc />
-    protected internal sealed override Tensor LogProbCore(Tensor value) =>
-        StandardLogDensity(value.sub(Loc).div(Scale)).sub(Scale.log());
+    protected internal sealed override Tensor LogProbCore(Tensor value) => LogProbOf(value, Loc, Scale);
+
+    /// <summary>
+    /// This family's log-density of <paramref name="value"/> under other parameters of the same
+    /// shape, without validation: the same formula as <see cref="LogProbCore"/>, so several
+    /// same-family sites can be evaluated in one call on their stacked values and parameters.
+    /// </summary>
+    internal Tensor LogProbOf(Tensor value, Tensor loc, Tensor scale) =>
+        StandardLogDensity(value.sub(loc).div(scale)).sub(scale.log());
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name}(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
