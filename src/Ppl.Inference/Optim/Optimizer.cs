@@ -168,11 +168,7 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    private static string GroupKey(FusedItem item)
-    {
-        var p = item.Parameter;
-        return $"{p.dtype}|{p.device_type}:{p.device_index}|{string.Join(",", p.shape)}|{item.State.Step}";
-    }
+    private static string GroupKey(FusedItem item) => $"{item.State.GroupKey(item.Parameter)}|{item.State.Step}";
 
     /// <summary>
     /// The stacked state <paramref name="key"/> of a group (see <see cref="FusedState"/>), rebuilt
