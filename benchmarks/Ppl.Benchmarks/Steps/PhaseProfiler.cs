@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ppl.Distributions;
+using Ppl.Inference;
+using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using Ppl.Params;
 using TorchSharp;
@@ -10,9 +12,10 @@ namespace Ppl.Benchmarks.Steps;
 
 /// <summary>
 /// Splits one single-particle TraceElbo SVI step into its phases, re-done by hand with the public
-/// API (guide trace, model replay, log-density sums as ElboTerms does them for scalar sites (stack, one sum), backward, optimizer, zero-grad, scope
+/// API (guide trace, model replay, log-density sums by ElboTerms as TraceElbo does them, backward, optimizer, zero-grad, scope
 /// disposal), and reports wall time and tensors created per phase:
-/// <c>dotnet run -c Release --project benchmarks/Ppl.Benchmarks -- profile [regression|scalar] [steps]</c>.
+/// <c>dotnet run -c Release --project benchmarks/Ppl.Benchmarks -- profile [regression|scalar][-auto] [steps]</c>
+/// (<c>-auto</c>: AutoNormal instead of the hand-written guide).
 /// </summary>
 public static class PhaseProfiler
 {
@@ -29,7 +32,8 @@ public static class PhaseProfiler
             {
                 random.manual_seed(3);
                 var (x, y) = RegressionBenchmarks.Simulate(1000, 10);
-                Profile($"regression validation={validation}", RegressionBenchmarks.Model, RegressionBenchmarks.MeanFieldGuide, (x, y), steps);
+                using var auto = new AutoNormal<(Tensor X, Tensor Y)>(RegressionBenchmarks.Model);
+                Profile($"regression validation={validation}", RegressionBenchmarks.Model, Auto(which, auto, RegressionBenchmarks.MeanFieldGuide), (x, y), steps);
                 x.Dispose();
                 y.Dispose();
             }
@@ -37,7 +41,8 @@ public static class PhaseProfiler
             {
                 random.manual_seed(5);
                 var data = Enumerable.Range(0, 100).Select(_ => randn(1).squeeze().DetachFromDisposeScope()).ToArray();
-                Profile($"scalar-sites validation={validation}", ScalarSitesBenchmarks.Model, ScalarSitesBenchmarks.MeanFieldGuide, data, steps);
+                using var auto = new AutoNormal<Tensor[]>(ScalarSitesBenchmarks.Model);
+                Profile($"scalar-sites validation={validation}", ScalarSitesBenchmarks.Model, Auto(which, auto, ScalarSitesBenchmarks.MeanFieldGuide), data, steps);
                 foreach (var t in data)
                 {
                     t.Dispose();
@@ -47,6 +52,9 @@ public static class PhaseProfiler
 
         Distribution.ValidationEnabled = true;
     }
+
+    private static Func<TArgs, object?> Auto<TArgs>(string which, AutoNormal<TArgs> auto, Func<TArgs, object?> hand) =>
+        which.EndsWith("-auto", StringComparison.OrdinalIgnoreCase) ? auto.Guide : hand;
 
     private static void Profile<TArgs>(string title, Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, int steps)
     {
@@ -100,11 +108,11 @@ public static class PhaseProfiler
             }
 
             Begin();
-            var logP = stack(modelTrace.SampleSites.Select(site => SumAll(site.LogProb())).ToList()).sum();
+            var logP = ElboTerms.Sum(modelTrace, modelTrace.SampleSites, ParticleLayout.One);
 
             End(record);
             Begin();
-            var logQ = stack(guideTrace.LatentSites.Select(site => SumAll(site.LogProb())).ToList()).sum();
+            var logQ = ElboTerms.Sum(guideTrace, guideTrace.LatentSites, ParticleLayout.One);
 
             var loss = logQ.sub(logP);
             End(record);
@@ -135,5 +143,4 @@ public static class PhaseProfiler
         }
     }
 
-    private static Tensor SumAll(Tensor logProb) => logProb.dim() == 0 ? logProb : logProb.sum();
 }

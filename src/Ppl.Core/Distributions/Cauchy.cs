@@ -18,13 +18,13 @@ public sealed class Cauchy : LocationScaleDistribution
 
     /// <summary>Cauchy(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's device.</summary>
     public Cauchy(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))))
+        : base(loc, scale)
     {
     }
 
     /// <summary>A scalar Cauchy(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public Cauchy(double loc, double scale)
-        : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
+        : base(SharedConstant(loc), scale)
     {
     }
 

@@ -17,13 +17,13 @@ public sealed class Gumbel : LocationScaleDistribution
 
     /// <summary>Gumbel(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's device.</summary>
     public Gumbel(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))))
+        : base(loc, scale)
     {
     }
 
     /// <summary>A scalar Gumbel(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public Gumbel(double loc, double scale)
-        : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
+        : base(SharedConstant(loc), scale)
     {
     }
 

@@ -17,13 +17,13 @@ public sealed class Laplace : LocationScaleDistribution
 
     /// <summary>Laplace(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's device.</summary>
     public Laplace(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))))
+        : base(loc, scale)
     {
     }
 
     /// <summary>A scalar Laplace(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public Laplace(double loc, double scale)
-        : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
+        : base(SharedConstant(loc), scale)
     {
     }
 

@@ -14,14 +14,49 @@ public abstract class LocationScaleDistribution : Distribution
     /// <summary>Broadcasts <paramref name="loc"/> and <paramref name="scale"/> and checks that scale is positive.</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     protected LocationScaleDistribution(Tensor loc, Tensor scale)
+        : this(loc, scale, checkedScale: null)
+    {
+    }
+
+    /// <summary>
+    /// A constant scale on <paramref name="loc"/>'s device, checked in managed code: a tensor check
+    /// would cost three native ops and a device sync per distribution, which dominates models
+    /// that build many scalar distributions per step. Scales of 0 and 1 (and a location built
+    /// from 0 or 1 by <see cref="SharedConstant"/>) are shared read-only tensors.
+    /// </summary>
+    /// <exception cref="ArgumentException">Validation is on and <paramref name="scale"/> is not positive.</exception>
+    protected LocationScaleDistribution(Tensor loc, double scale)
+        : this(loc, TensorUtil.SharedConstantLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))), checkedScale: scale)
+    {
+    }
+
+    /// <summary>For callers that validated the scale themselves (e.g. once for many stacked scales).</summary>
+    private protected LocationScaleDistribution(Tensor loc, Tensor scale, bool scaleChecked)
+        : this(loc, scale, checkedScale: scaleChecked ? 1.0 : null)
+    {
+    }
+
+    private LocationScaleDistribution(Tensor loc, Tensor scale, double? checkedScale)
         : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
     {
         // a parameter already of the batch shape is kept as is: an expand to the same shape would
         // add a tensor and an autograd node per distribution, which dominates scalar-site models
         Loc = ShapeUtil.SameShape(loc.shape, BatchShape) ? loc : loc.expand(BatchShape);
         Scale = ShapeUtil.SameShape(scale.shape, BatchShape) ? scale : scale.expand(BatchShape);
-        Require(scale, nameof(scale), "positive", s => s.gt(0));
+        if (checkedScale is not double constant)
+        {
+            Require(scale, nameof(scale), "positive", s => s.gt(0));
+        }
+        else if (ValidationEnabled && !(constant > 0))
+        {
+            throw new ArgumentException(
+                $"{GetType().Name}: parameter 'scale' (shape []) must be positive, got {constant.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}.",
+                nameof(scale));
+        }
     }
+
+    /// <summary>A 0-dim tensor of <paramref name="value"/> on the default device and dtype; 0 and 1 are shared read-only constants.</summary>
+    protected static Tensor SharedConstant(double value) => TensorUtil.SharedConstant(value);
 
     /// <summary>The location.</summary>
     public Tensor Loc { get; }
@@ -58,8 +93,15 @@ public abstract class LocationScaleDistribution : Distribution
         StandardSample(ExtendedShape(sampleShape), generator).mul(Scale).add(Loc);
 
     /// <inheritdoc />
-    protected internal sealed override Tensor LogProbCore(Tensor value) =>
-        StandardLogDensity(value.sub(Loc).div(Scale)).sub(Scale.log());
+    protected internal sealed override Tensor LogProbCore(Tensor value) => LogProbOf(value, Loc, Scale);
+
+    /// <summary>
+    /// This family's log-density of <paramref name="value"/> under other parameters of the same
+    /// shape, without validation: the same formula as <see cref="LogProbCore"/>, so several
+    /// same-family sites can be evaluated in one call on their stacked values and parameters.
+    /// </summary>
+    internal Tensor LogProbOf(Tensor value, Tensor loc, Tensor scale) =>
+        StandardLogDensity(value.sub(loc).div(scale)).sub(scale.log());
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name}(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";

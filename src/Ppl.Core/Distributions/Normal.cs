@@ -22,15 +22,23 @@ public sealed class Normal : LocationScaleDistribution
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="scale"/>²) with a scalar scale on loc's device.</summary>
     public Normal(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))))
+        : base(loc, scale)
     {
     }
 
     /// <summary>A scalar N(<paramref name="loc"/>, <paramref name="scale"/>²) on the default device.</summary>
     public Normal(double loc, double scale)
-        : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
+        : base(SharedConstant(loc), scale)
     {
     }
+
+    private Normal(Tensor loc, Tensor scale, bool scaleChecked)
+        : base(loc, scale, scaleChecked)
+    {
+    }
+
+    /// <summary>N(loc, scale²) whose scale the caller has already checked to be positive.</summary>
+    internal static Normal WithCheckedScale(Tensor loc, Tensor scale) => new(loc, scale, scaleChecked: true);
 
     /// <inheritdoc />
     public override Tensor Mean => Loc.alias();

@@ -12,6 +12,35 @@ internal static class TensorUtil
     /// <summary>A 0-dim tensor on the default device with the default floating dtype.</summary>
     public static Tensor Scalar(double value) => torch.tensor(value, dtype: torch.get_default_dtype(), device: torch.get_default_device());
 
+    /// <summary>
+    /// Like <see cref="ScalarLike"/>, but 0 and 1 come from a process-wide cache of detached,
+    /// read-only tensors (one per dtype and device), which saves a native allocation per
+    /// distribution built from constants such as <c>Normal(0.0, 1.0)</c>. Callers must never
+    /// modify the result in place or dispose it. Other values get a fresh tensor, so the cache
+    /// cannot grow with the values a model uses.
+    /// </summary>
+    public static Tensor SharedConstantLike(double value, Tensor like) =>
+        value is 0.0 or 1.0 && !double.IsNegative(value)
+            ? SharedConstants.GetOrAdd((value, like.dtype, like.device_type, like.device_index), static k => Detached(k.Value, k.DType, torch.device(k.Type, k.Index)))
+            : ScalarLike(value, like);
+
+    /// <summary><see cref="SharedConstantLike"/> on the default device with the default floating dtype.</summary>
+    public static Tensor SharedConstant(double value)
+    {
+        if (value is not (0.0 or 1.0) || double.IsNegative(value))
+        {
+            return Scalar(value);
+        }
+
+        var device = torch.get_default_device();
+        return SharedConstants.GetOrAdd((value, torch.get_default_dtype(), device.type, device.index), static k => Detached(k.Value, k.DType, torch.device(k.Type, k.Index)));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double Value, ScalarType DType, DeviceType Type, int Index), Tensor> SharedConstants = new();
+
+    private static Tensor Detached(double value, ScalarType dtype, Device device) =>
+        torch.tensor(value, dtype: dtype, device: device).DetachFromDisposeScope();
+
     /// <summary>Drops the rightmost <paramref name="count"/> entries of a shape.</summary>
     public static long[] DropRight(long[] shape, int count) => shape[..^count];
 

@@ -33,24 +33,45 @@ internal static class ElboTerms
         return site.Scale == 1.0 ? masked : masked.mul(site.Scale);
     }
 
-    /// <summary>Σ of each site's log-density reduced to the particle layout; failures carry the trace's shapes.</summary>
+    /// <summary>
+    /// Σ of each site's log-density reduced to the particle layout; failures carry the trace's
+    /// shapes. Without a particle dim, sites that <see cref="StackedLogDensity"/> can group are
+    /// evaluated a group at a time.
+    /// </summary>
     public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout)
     {
         // one stack and one sum instead of a chain of adds: two graph nodes, not one per site
         var terms = new List<Tensor>();
+        Dictionary<StackedLogDensity.Key, List<(Site, Ppl.Distributions.LocationScaleDistribution)>>? groups = null;
         foreach (var site in sites)
         {
-            Tensor term;
-            try
+            if (layout.Dim is null && StackedLogDensity.Classify(site) is var (key, distribution))
             {
-                term = layout.PerParticle(site.LogProb());
-            }
-            catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
-            {
-                throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", trace.FormatShapes(), e);
+                groups ??= [];
+                if (!groups.TryGetValue(key, out var members))
+                {
+                    groups.Add(key, members = []);
+                }
+
+                members.Add((site, distribution));
+                continue;
             }
 
-            terms.Add(term);
+            terms.Add(SiteTerm(trace, site, layout));
+        }
+
+        foreach (var (key, members) in groups ?? [])
+        {
+            if (members.Count > 1 && StackedLogDensity.Sum(members, key.Scale) is { } sum)
+            {
+                terms.Add(sum);
+                continue;
+            }
+
+            foreach (var (site, _) in members)
+            {
+                terms.Add(SiteTerm(trace, site, layout));
+            }
         }
 
         return terms.Count switch
@@ -59,6 +80,18 @@ internal static class ElboTerms
             1 => terms[0],
             _ => stack(terms).sum(dim: 0L),
         };
+    }
+
+    private static Tensor SiteTerm(Trace trace, Site site, ParticleLayout layout)
+    {
+        try
+        {
+            return layout.PerParticle(site.LogProb());
+        }
+        catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", trace.FormatShapes(), e);
+        }
     }
 
     private static Tensor Mask(Site site, Tensor term)

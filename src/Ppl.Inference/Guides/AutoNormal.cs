@@ -1,4 +1,6 @@
 using Ppl.Distributions;
+using Ppl.Effects;
+using Ppl.Handlers;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
@@ -43,15 +45,83 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
     {
         var indices = EnterPlates();
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var site in Sites)
+        var parameters = new (Tensor Loc, Tensor Scale)[Sites.Count];
+        for (int i = 0; i < Sites.Count; i++)
         {
+            var site = Sites[i];
             var (loc, scale) = LocScale(site);
-            loc = Subsample(loc, site, site.UnconstrainedEventDim, indices);
-            scale = Subsample(scale, site, site.UnconstrainedEventDim, indices);
-            result[site.Name] = SampleInPlates(site, Posterior(site, loc, scale));
+            parameters[i] = (Subsample(loc, site, site.UnconstrainedEventDim, indices), Subsample(scale, site, site.UnconstrainedEventDim, indices));
+        }
+
+        var preDrawn = DrawTogether(parameters);
+        using (preDrawn.Count > 0 ? new PreDrawnMessenger(preDrawn).Install() : default)
+        {
+            for (int i = 0; i < Sites.Count; i++)
+            {
+                var site = Sites[i];
+                var (loc, scale) = parameters[i];
+                var posterior = preDrawn.ContainsKey(site.Name)
+                    ? Normal.WithCheckedScale(loc, scale).ToEvent(site.UnconstrainedEventDim)
+                    : Posterior(site, loc, scale);
+                result[site.Name] = SampleInPlates(site, posterior);
+            }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Draws real-valued, plate-free sites of the same shape, dtype and device together: one
+    /// stack of locations and scales, one standard draw, one affine map, one unbind, instead of
+    /// a draw per site (each TorchSharp op costs microseconds however small its tensors, so
+    /// this dominates guides of many scalar sites). The values are then recorded site by site
+    /// as usual. Not while a seed (per-site generators) or a plate (e.g. the particle plate) is
+    /// active: those change how each site draws.
+    /// </summary>
+    private Dictionary<string, Tensor> DrawTogether((Tensor Loc, Tensor Scale)[] parameters)
+    {
+        var drawn = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (HandlerStack.Current.Any(h => h is SeedMessenger or PlateMessenger))
+        {
+            return drawn;
+        }
+
+        var groups = Enumerable.Range(0, Sites.Count)
+            .Where(i => Sites[i].IsReal && Sites[i].Plates.Length == 0)
+            .GroupBy(i =>
+            {
+                var loc = parameters[i].Loc;
+                return (loc.dtype, loc.device_type, loc.device_index, Shape: ShapeUtil.Format(loc.shape));
+            });
+        foreach (var group in groups)
+        {
+            var members = group.ToList();
+            if (members.Count < 2)
+            {
+                continue;
+            }
+
+            var scales = stack(members.Select(i => parameters[i].Scale).ToList());
+            if (Distribution.ValidationEnabled && scales.device_type != TorchSharp.DeviceType.META)
+            {
+                // one check for the group; a failure falls back to per-site draws, whose checks name the site
+                using var check = NewDisposeScope();
+                if (!scales.gt(0).all().item<bool>())
+                {
+                    continue;
+                }
+            }
+
+            var locs = stack(members.Select(i => parameters[i].Loc).ToList());
+            // the same formula as a Normal's rsample: standard draw · scale + loc
+            var values = randn(locs.shape, dtype: locs.dtype, device: locs.device).mul(scales).add(locs).unbind(0);
+            for (int k = 0; k < members.Count; k++)
+            {
+                drawn[Sites[members[k]].Name] = values[k];
+            }
+        }
+
+        return drawn;
     }
 
     /// <inheritdoc />

@@ -44,4 +44,44 @@ public sealed class Adam : Optimizer
         var denom = expAvgSq.sqrt().div_(correction2).add_(epsilon);
         parameter.addcdiv_(expAvg, denom, value: stepSize);
     }
+
+    private protected override bool SupportsFusedUpdate => true;
+
+    private protected override void UpdateFused(string groupKey, IReadOnlyList<FusedItem> items, OptimizerOptions options, double lr)
+    {
+        // the same ops as Update, on the stacked parameters, gradients and states (rows are the
+        // per-parameter state tensors), so each parameter gets exactly its own update
+        double beta1 = options.Beta1!.Value, beta2 = options.Beta2!.Value, eps = options.Eps!.Value, weightDecay = options.WeightDecay!.Value;
+        var expAvg = GroupState(groupKey, items, "exp_avg");
+        var expAvgSq = GroupState(groupKey, items, "exp_avg_sq");
+        var grads = new Tensor[items.Count];
+        var parameters = new Tensor[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            grads[i] = items[i].Grad;
+            parameters[i] = items[i].Parameter;
+        }
+
+        var grad = stack(grads);
+        var values = stack(parameters);
+        if (weightDecay != 0)
+        {
+            grad = grad.add(values, alpha: weightDecay);
+        }
+
+        long step = items[0].State.Step;
+        double biasCorrection1 = 1 - Math.Pow(beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, step);
+        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2;
+        using Scalar correction2 = Math.Sqrt(biasCorrection2), epsilon = eps, stepSize = -lr / biasCorrection1;
+        expAvg.mul_(b1).add_(grad, alpha: oneMinusB1);
+        expAvgSq.mul_(b2).addcmul_(grad, grad, value: oneMinusB2);
+        var denom = expAvgSq.sqrt().div_(correction2).add_(epsilon);
+        values.addcdiv_(expAvg, denom, value: stepSize);
+        var rows = values.unbind(0);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            items[i].Parameter.copy_(rows[i]);
+        }
+    }
 }
