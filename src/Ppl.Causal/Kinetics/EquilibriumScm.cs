@@ -58,9 +58,9 @@ public static class EquilibriumScm
 
     /// <summary>
     /// The SCM under do(<paramref name="intervention"/>) for <paramref name="draws"/> draws. This is the
-    /// one place the SCM's interventions are applied; today it is Pyro's <c>do</c>
-    /// (<see cref="Poutine.Do{TArgs, TOut}"/>): the site is still drawn, the model continues with the
-    /// intervened value.
+    /// one place the SCM's interventions are applied: the causal layer's
+    /// <see cref="CausalPoutine.Intervene{TArgs, TOut}"/> in the intervened world only
+    /// (<see cref="SingleWorldCounterfactual"/>): the clamped sites keep their names and values downstream follow.
     /// </summary>
     public static Func<long, Tensor[]> Intervene(Func<long, Tensor[]> scm, KineticIntervention intervention, long draws, Device? device = null)
     {
@@ -73,8 +73,8 @@ public static class EquilibriumScm
 
         var values = intervention.Clamped.ToDictionary(
             c => SiteName(c.Key),
-            c => full(draws, (double)c.Value, dtype: ScalarType.Float64, device: device ?? CPU));
-        return scm.Do(values);
+            c => Intervention.FromTensor(full(draws, (double)c.Value, dtype: ScalarType.Float64, device: device ?? CPU)));
+        return scm.Intervene(values).SingleWorldCounterfactual();
     }
 
     /// <summary>Draws of <paramref name="species"/> under do(<paramref name="intervention"/>): int64 [draws].</summary>
