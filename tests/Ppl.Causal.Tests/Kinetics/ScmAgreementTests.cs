@@ -23,11 +23,12 @@ public sealed class ScmAgreementTests
         double se = Math.Sqrt(exact.Variance / 50_000);
         Assert.InRange(draws.mean().item<double>(), exact.Mean - (5 * se), exact.Mean + (5 * se));
 
-        // the intervened site keeps its name and is still drawn (Pyro semantics); X1 does not vary in the model's use of it
+        // the intervened site keeps its name, holds the clamped value, and its value is set, not drawn (no log-density)
         Func<long, Tensor[]> program = EquilibriumScm.Program(cascade);
         var trace = EquilibriumScm.Intervene(program, intervention, 100).Seed(2).GetTrace(100L);
         Assert.True(trace.Contains("X1"));
-        Assert.True(trace["X1"].Value!.std().item<double>() > 0);
+        Assert.True(trace["X1"].Value!.eq(5).all().item<bool>());
+        Assert.False(trace["X1"].MaskAll);
     }
 
     [Fact]
