@@ -73,6 +73,35 @@ public sealed class WorldSemanticsTests
     }
 
     [Fact]
+    public void AShiftInterventionMovesEveryDownstreamWorldByItsEffect()
+    {
+        using var scope = NewDisposeScope();
+        var trace = TwinTrace(Evidence(0.2, 0.4), Intervention.FromFunction(x => x.add(1)), 300, -2, seed: 7);
+        var worlds = new[] { new WorldDim(TwinWorldCounterfactual.IndexName, -2, 2) };
+        var y = trace["y"].Value!;
+        var shift = WorldTensors.Gather(y, TwinWorldCounterfactual.CounterfactualWorld, worlds).sub(WorldTensors.Gather(y, TwinWorldCounterfactual.FactualWorld, worlds));
+        Assert.True(shift.sub(Scm.Beta).abs().max().item<double>() < 1e-12, "y_cf − y = β·1 for every draw");
+    }
+
+    [Fact]
+    public void ARandomizedInterventionDrawsTheValueAtItsOwnSite()
+    {
+        using var scope = NewDisposeScope();
+        Func<bool, object?> model = b =>
+        {
+            using var draws = Plate("draws", 20_000);
+            return Scm.Model(b);
+        };
+        var action = new Dictionary<string, Intervention> { ["x"] = Intervention.FromDistribution(new Normal(5.0, 0.5)) };
+        var trace = model.Intervene(action).SingleWorldCounterfactual().Seed(8).GetTrace(false);
+        var x = trace["x"].Value!;
+        Assert.True(trace.Contains("x__intervention"));
+        Assert.True(x.eq(trace["x__intervention"].Value!).all().item<bool>());
+        double se = 0.5 / Math.Sqrt(20_000);
+        Assert.InRange(x.mean().item<double>(), 5.0 - (5 * se), 5.0 + (5 * se));
+    }
+
+    [Fact]
     public void ANoOpInterventionLeavesTheCounterfactualEqualToTheFactual()
     {
         using var scope = NewDisposeScope();
