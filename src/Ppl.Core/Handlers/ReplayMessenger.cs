@@ -13,6 +13,13 @@ public sealed class ReplayMessenger(Trace trace, IReadOnlyDictionary<string, Tor
 {
     private readonly Trace _trace = trace ?? throw new ArgumentNullException(nameof(trace));
 
+    /// <summary>
+    /// When set, latent sites take the replayed trace's tensor itself instead of an alias of it.
+    /// Only for callers that own both traces and never dispose a site's value on its own (the
+    /// ELBOs): it saves a tensor per site and an autograd node per site in backward.
+    /// </summary>
+    internal bool ShareValues { get; init; }
+
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The trace's site of that name was observed or is not a sample site.</exception>
     protected override void OnSample(Message message)
@@ -28,7 +35,7 @@ public sealed class ReplayMessenger(Trace trace, IReadOnlyDictionary<string, Tor
             throw new InvalidOperationException($"Replay: site '{message.Name}' must be sampled (latent) in the replayed trace, but it is {(site.IsObserved ? "observed" : "a " + site.Kind + " site")}.");
         }
 
-        message.Value = site.Value?.alias();
+        message.Value = ShareValues ? site.Value : site.Value?.alias();
         message.Infer = site.Infer;
         message.Done = true;
     }

@@ -1,3 +1,4 @@
+using Ppl.Handlers;
 using Ppl.Diagnostics;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
@@ -123,7 +124,8 @@ public abstract class Elbo
     {
         var guideTrace = Vectorization.InPlate(guide, ParticlePlate, layout).GetTrace(args);
         CheckGuide(guideTrace);
-        var modelTrace = Vectorization.InPlate(model, ParticlePlate, layout).Replay(guideTrace).GetTrace(args);
+        // the ELBO owns both traces, so the model may take the guide's draws themselves (no alias per site)
+        var modelTrace = Vectorization.InPlate(model, ParticlePlate, layout).With(() => new ReplayMessenger(guideTrace) { ShareValues = true }).GetTrace(args);
         CheckMatch(modelTrace, guideTrace);
         if (layout.Dim is int particleDim)
         {

@@ -25,6 +25,21 @@ public sealed class ReplayTests
     };
 
     [Fact]
+    public void ReplayAliasesValuesUnlessToldToShareThem()
+    {
+        using var scope = NewDisposeScope();
+        var guideTrace = Guide.GetTrace(false);
+        var aliased = Model.Replay(guideTrace).GetTrace(false);
+        var shared = Model.With(() => new ReplayMessenger(guideTrace) { ShareValues = true }).GetTrace(false);
+
+        // the default protects the replayed trace: disposing a value of one trace leaves the other alive
+        Assert.False(ReferenceEquals(guideTrace["x"].Value, aliased["x"].Value));
+        aliased["x"].Value!.Dispose();
+        Assert.Equal(F64.D(guideTrace["x"].Value!), F64.D(shared["x"].Value!));
+        Assert.True(ReferenceEquals(guideTrace["x"].Value, shared["x"].Value));
+    }
+
+    [Fact]
     public void LatentSitesTakeTheGuideValuesAndObservedSitesKeepTheirObservation()
     {
         using var scope = NewDisposeScope();
