@@ -1,5 +1,5 @@
-using Ppl.Handlers;
 using Ppl.Diagnostics;
+using Ppl.Handlers;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
