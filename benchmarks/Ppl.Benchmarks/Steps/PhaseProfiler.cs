@@ -112,7 +112,7 @@ public static class PhaseProfiler
 
             End(record);
             Begin();
-            var logQ = ElboTerms.Sum(guideTrace, guideTrace.LatentSites, ParticleLayout.One);
+            var logQ = ElboTerms.Sum(guideTrace, guideTrace.LatentSites, ParticleLayout.One, ownDraws: true);
 
             var loss = logQ.sub(logP);
             End(record);

@@ -38,8 +38,8 @@ public sealed class Beta : Distribution
         Concentration0 = concentration0.expand(BatchShape);
         if (validate)
         {
-            Require(concentration1, nameof(concentration1), "positive", c => c.gt(0));
-            Require(concentration0, nameof(concentration0), "positive", c => c.gt(0));
+            RequirePositive(concentration1, nameof(concentration1));
+            RequirePositive(concentration0, nameof(concentration0));
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class Chi2 : Distribution
     {
         if (validate)
         {
-            Require(df, nameof(df), "positive", v => v.gt(0));
+            RequirePositive(df, nameof(df));
         }
 
         Df = df;

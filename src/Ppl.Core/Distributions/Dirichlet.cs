@@ -16,7 +16,7 @@ public sealed class Dirichlet : Distribution
         : base(Checked(concentration).shape[..^1], [concentration.shape[^1]])
     {
         Concentration = concentration;
-        Require(concentration, nameof(concentration), "positive", a => a.gt(0));
+        RequirePositive(concentration, nameof(concentration));
     }
 
     /// <summary>The concentration α, shape <c>BatchShape + [K]</c>.</summary>

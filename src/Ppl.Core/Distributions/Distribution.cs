@@ -138,6 +138,17 @@ public abstract class Distribution
     /// </summary>
     internal void ValidateValue(Tensor value) => ValidateSample(value);
 
+    /// <summary>
+    /// The log-density of <paramref name="value"/> when it is this distribution's own latest
+    /// reparameterized draw (the same tensor object), computed from the draw's standard noise;
+    /// null otherwise. Its value equals <see cref="LogProb"/>'s, and so does its total derivative
+    /// with respect to everything upstream of the draw (the noise term is constant along the
+    /// draw), but it has no gradient path through <paramref name="value"/> itself. That is what
+    /// an ELBO's log q needs, at a fraction of the ops; a caller that differentiates with respect
+    /// to the value must use <see cref="LogProb"/>. The value is not validated: it was drawn here.
+    /// </summary>
+    internal virtual Tensor? OwnDrawLogProb(Tensor value) => null;
+
     /// <summary>Throws when a value is outside the support or of incompatible shape.</summary>
     protected virtual void ValidateSample(Tensor value)
     {
@@ -146,14 +157,27 @@ public abstract class Distribution
             return; // a meta tensor has no values to check
         }
 
-        using var scope = NewDisposeScope();
-        var inside = Support.Check(value);
-        if (!inside.all().item<bool>())
+        if (!Support.HoldsEverywhere(value))
         {
             throw new ArgumentException(
                 $"{GetType().Name}: value of shape {ShapeUtil.Format(value.shape)} is outside the support {Support} of {this}.",
                 nameof(value));
         }
+    }
+
+    /// <summary>
+    /// <see cref="Require"/> for the most common requirement, a positive parameter, decided by
+    /// one min reduction (see <see cref="Constraint.HoldsEverywhere"/>); a failure gets Require's message.
+    /// </summary>
+    protected void RequirePositive(Tensor value, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ValidationEnabled || value.device.type == DeviceType.META || Constraints.Positive.HoldsEverywhere(value))
+        {
+            return;
+        }
+
+        Require(value, parameter, "positive", static v => v.gt(0));
     }
 
     /// <summary>

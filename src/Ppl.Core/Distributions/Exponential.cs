@@ -12,7 +12,7 @@ public sealed class Exponential : Distribution
         : base(Checked(rate).shape, [])
     {
         Rate = rate;
-        Require(rate, nameof(rate), "positive", r => r.gt(0));
+        RequirePositive(rate, nameof(rate));
     }
 
     /// <summary>A scalar Exponential(<paramref name="rate"/>) on the default device.</summary>

@@ -38,8 +38,8 @@ public sealed class Gamma : Distribution
         Rate = rate.expand(BatchShape);
         if (validate)
         {
-            Require(concentration, nameof(concentration), "positive", c => c.gt(0));
-            Require(rate, nameof(rate), "positive", r => r.gt(0));
+            RequirePositive(concentration, nameof(concentration));
+            RequirePositive(rate, nameof(rate));
         }
     }
 

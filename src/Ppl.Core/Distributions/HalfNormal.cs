@@ -15,7 +15,7 @@ public sealed class HalfNormal : Distribution
         : base(Checked(scale).shape, [])
     {
         Scale = scale;
-        Require(scale, nameof(scale), "positive", s => s.gt(0));
+        RequirePositive(scale, nameof(scale));
     }
 
     /// <summary>A scalar HalfNormal(<paramref name="scale"/>) on the default device.</summary>

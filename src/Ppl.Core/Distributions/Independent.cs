@@ -44,6 +44,10 @@ public sealed class Independent : WrappedDistribution
         TensorUtil.SumRightmost(Base.LogProbCore(value), ReinterpretedBatchDims);
 
     /// <inheritdoc />
+    internal override Tensor? OwnDrawLogProb(Tensor value) =>
+        Base.OwnDrawLogProb(value) is { } logProb ? TensorUtil.SumRightmost(logProb, ReinterpretedBatchDims) : null;
+
+    /// <inheritdoc />
     protected override void ValidateSample(Tensor value)
     {
         if (ValidationEnabled)

@@ -26,7 +26,7 @@ public abstract class LocationScaleDistribution : Distribution
     /// </summary>
     /// <exception cref="ArgumentException">Validation is on and <paramref name="scale"/> is not positive.</exception>
     protected LocationScaleDistribution(Tensor loc, double scale)
-        : this(loc, TensorUtil.SharedConstantLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))), checkedScale: scale)
+        : this(loc, TensorUtil.SharedConstantLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))), checkedScale: scale, scaleIsConstant: true)
     {
     }
 
@@ -36,16 +36,21 @@ public abstract class LocationScaleDistribution : Distribution
     {
     }
 
-    private LocationScaleDistribution(Tensor loc, Tensor scale, double? checkedScale)
+    private LocationScaleDistribution(Tensor loc, Tensor scale, double? checkedScale, bool scaleIsConstant = false)
         : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
     {
         // a parameter already of the batch shape is kept as is: an expand to the same shape would
         // add a tensor and an autograd node per distribution, which dominates scalar-site models
         Loc = ShapeUtil.SameShape(loc.shape, BatchShape) ? loc : loc.expand(BatchShape);
         Scale = ShapeUtil.SameShape(scale.shape, BatchShape) ? scale : scale.expand(BatchShape);
+        // the densities and draws broadcast the parameters as given: reading the expanded copies
+        // would put an expand node (a reduction in backward) into every gradient through them
+        _loc = loc;
+        _scale = scale;
+        _constantScale = checkedScale is double c && scaleIsConstant ? c : null;
         if (checkedScale is not double constant)
         {
-            Require(scale, nameof(scale), "positive", s => s.gt(0));
+            RequirePositive(scale, nameof(scale));
         }
         else if (ValidationEnabled && !(constant > 0))
         {
@@ -54,6 +59,12 @@ public abstract class LocationScaleDistribution : Distribution
                 nameof(scale));
         }
     }
+
+    private readonly Tensor _loc;
+    private readonly Tensor _scale;
+    private readonly double? _constantScale;
+    private Tensor? _lastDraw;
+    private Tensor? _lastNoise;
 
     /// <summary>A 0-dim tensor of <paramref name="value"/> on the default device and dtype; 0 and 1 are shared read-only constants.</summary>
     protected static Tensor SharedConstant(double value) => TensorUtil.SharedConstant(value);
@@ -89,11 +100,57 @@ public abstract class LocationScaleDistribution : Distribution
     protected internal sealed override Distribution ExpandCore(long[] batchShape) => WithParameters(Loc.expand(batchShape), Scale.expand(batchShape));
 
     /// <inheritdoc />
-    protected internal sealed override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
-        StandardSample(ExtendedShape(sampleShape), generator).mul(Scale).add(Loc);
+    protected internal sealed override Tensor SampleCore(Generator? generator, long[] sampleShape)
+    {
+        var noise = StandardSample(ExtendedShape(sampleShape), generator);
+        var value = _constantScale switch
+        {
+            1.0 => noise.add(_loc),
+            double c => TensorUtil.Mul(noise, c).add(_loc),
+            null => noise.mul(_scale).add(_loc),
+        };
+        _lastDraw = value;
+        _lastNoise = noise;
+        return value;
+    }
 
     /// <inheritdoc />
-    protected internal sealed override Tensor LogProbCore(Tensor value) => LogProbOf(value, Loc, Scale);
+    protected internal sealed override Tensor LogProbCore(Tensor value) => _constantScale switch
+    {
+        // a constant scale needs neither the division nor a log op (and their backward nodes)
+        1.0 => StandardLogDensity(value.sub(_loc)),
+        double c => TensorUtil.Sub(StandardLogDensity(TensorUtil.Div(value.sub(_loc), c)), Math.Log(c)),
+        null => LogProbOf(value, _loc, _scale),
+    };
+
+    /// <inheritdoc />
+    internal override Tensor? OwnDrawLogProb(Tensor value)
+    {
+        if (!ReferenceEquals(value, _lastDraw) || _lastNoise is null)
+        {
+            return null;
+        }
+
+        // (value − loc) / scale is the noise itself, whose log-density has no gradient; only
+        // −log scale carries one, and its total derivative equals that of the full formula
+        var standard = StandardLogDensity(_lastNoise);
+        return _constantScale switch
+        {
+            1.0 => standard,
+            double c => TensorUtil.Sub(standard, Math.Log(c)),
+            null => standard.sub(_scale.log()),
+        };
+    }
+
+    /// <summary>
+    /// Records <paramref name="value"/> = loc + scale · <paramref name="noise"/> as this
+    /// distribution's own draw, for callers that drew it in a batch with other sites.
+    /// </summary>
+    internal void RememberDraw(Tensor value, Tensor noise)
+    {
+        _lastDraw = value;
+        _lastNoise = noise;
+    }
 
     /// <summary>
     /// This family's log-density of <paramref name="value"/> under other parameters of the same

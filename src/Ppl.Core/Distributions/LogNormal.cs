@@ -8,26 +8,55 @@ public sealed class LogNormal : Distribution
 {
     private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
 
+    private static readonly Scalar Half = 0.5.ToScalar();
+    private static readonly Scalar HalfLog2PiScalar = HalfLog2Pi.ToScalar();
+    private readonly Tensor _loc;
+    private readonly Tensor _scale;
+    private readonly double? _constantScale;
+    private Tensor? _lastDraw;
+    private Tensor? _lastNoise;
+    private Tensor? _lastLog;
+
     /// <summary>LogNormal(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public LogNormal(Tensor loc, Tensor scale)
-        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+        : this(loc, scale, constantScale: null)
     {
-        Loc = loc.expand(BatchShape);
-        Scale = scale.expand(BatchShape);
-        Require(scale, nameof(scale), "positive", s => s.gt(0));
+        RequirePositive(scale, nameof(scale));
     }
 
-    /// <summary>LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's device.</summary>
+    /// <summary>
+    /// LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's
+    /// device, checked in managed code (no tensor op or device sync); 0 and 1 are shared constants.
+    /// </summary>
+    /// <exception cref="ArgumentException">Validation is on and <paramref name="scale"/> is not positive.</exception>
     public LogNormal(Tensor loc, double scale)
-        : this(loc, TensorUtil.ScalarLike(scale, Checked(loc)))
+        : this(loc, TensorUtil.SharedConstantLike(scale, Checked(loc)), constantScale: scale)
     {
+        if (ValidationEnabled && !(scale > 0))
+        {
+            throw new ArgumentException(
+                $"LogNormal: parameter 'scale' (shape []) must be positive, got {scale.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}.",
+                nameof(scale));
+        }
     }
 
     /// <summary>A scalar LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public LogNormal(double loc, double scale)
-        : this(TensorUtil.Scalar(loc), TensorUtil.Scalar(scale))
+        : this(TensorUtil.SharedConstant(loc), scale)
     {
+    }
+
+    private LogNormal(Tensor loc, Tensor scale, double? constantScale)
+        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+    {
+        // parameters of the batch shape are kept as they are; the formulas broadcast the given
+        // tensors, so an expanded copy never enters a gradient (see LocationScaleDistribution)
+        Loc = ShapeUtil.SameShape(loc.shape, BatchShape) ? loc : loc.expand(BatchShape);
+        Scale = ShapeUtil.SameShape(scale.shape, BatchShape) ? scale : scale.expand(BatchShape);
+        _loc = loc;
+        _scale = scale;
+        _constantScale = constantScale;
     }
 
     /// <summary>The mean of the underlying normal distribution (the log of the median).</summary>
@@ -65,21 +94,68 @@ public sealed class LogNormal : Distribution
     public override Tensor Entropy() => Scale.log().add(Loc).add(0.5 + HalfLog2Pi);
 
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new LogNormal(Loc.expand(batchShape), Scale.expand(batchShape));
+    protected internal override Distribution ExpandCore(long[] batchShape) => _constantScale is double c
+        ? new LogNormal(_loc.expand(batchShape), c)
+        : new LogNormal(Loc.expand(batchShape), Scale.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
     {
-        var eps = torch.randn(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator);
-        return eps.mul(Scale).add(Loc).exp();
+        var noise = torch.randn(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator);
+        var log = _constantScale switch
+        {
+            1.0 => noise.add(_loc),
+            double c => TensorUtil.Mul(noise, c).add(_loc),
+            null => noise.mul(_scale).add(_loc),
+        };
+        var value = log.exp();
+        (_lastDraw, _lastNoise, _lastLog) = (value, noise, log);
+        return value;
     }
 
     /// <inheritdoc />
     protected internal override Tensor LogProbCore(Tensor value)
     {
         var logX = value.log();
-        var z = logX.sub(Loc).div(Scale);
-        return z.square().mul(-0.5).sub(Scale.log()).sub(logX).sub(HalfLog2Pi);
+        var z = _constantScale switch
+        {
+            1.0 => logX.sub(_loc),
+            double c => TensorUtil.Div(logX.sub(_loc), c),
+            null => logX.sub(_loc).div(_scale),
+        };
+        return LogDensity(z, logX);
+    }
+
+    /// <inheritdoc />
+    internal override Tensor? OwnDrawLogProb(Tensor value)
+    {
+        if (!ReferenceEquals(value, _lastDraw) || _lastNoise is null || _lastLog is null)
+        {
+            return null;
+        }
+
+        // the standardized log equals the noise (no gradient); log x is the draw's own log
+        return LogDensity(_lastNoise, _lastLog);
+    }
+
+    /// <summary>
+    /// −(log x + log scale + ½ log 2π + ½ z²) for the standardized log <paramref name="z"/>, with
+    /// the square fused into one addcmul; a constant scale costs no log op.
+    /// </summary>
+    private Tensor LogDensity(Tensor z, Tensor logX)
+    {
+        Tensor shifted;
+        if (_constantScale is double c)
+        {
+            using var normalizer = (Math.Log(c) + HalfLog2Pi).ToScalar();
+            shifted = logX.add(normalizer);
+        }
+        else
+        {
+            shifted = logX.add(_scale.log()).add(HalfLog2PiScalar);
+        }
+
+        return shifted.addcmul(z, z, Half).neg();
     }
 
     /// <inheritdoc />

@@ -22,7 +22,7 @@ public sealed class LowRankMultivariateNormal : Distribution
         Loc = loc.expand([.. BatchShape, d]);
         CovFactor = covFactor.expand([.. BatchShape, d, covFactor.shape[^1]]);
         CovDiag = covDiag.expand([.. BatchShape, d]);
-        Require(covDiag, nameof(covDiag), "positive", v => v.gt(0));
+        RequirePositive(covDiag, nameof(covDiag));
     }
 
     /// <summary>The mean, shape <c>BatchShape + [D]</c>.</summary>

@@ -26,7 +26,7 @@ public sealed class RelaxedBernoulli : Distribution
         double eps = probs.dtype == ScalarType.Float64 ? 1e-15 : 1e-7;
         var p = probs.clamp(eps, 1 - eps);
         var d = new RelaxedBernoulli(temperature, p.log().sub(p.neg().log1p())); // logit with ops that run on meta
-        d.Require(temperature, nameof(temperature), "positive", t => t.gt(0));
+        d.RequirePositive(temperature, nameof(temperature));
         d.Require(probs, nameof(probs), "in [0, 1]", q => q.ge(0).logical_and(q.le(1)));
         return d;
     }
@@ -42,7 +42,7 @@ public sealed class RelaxedBernoulli : Distribution
         ArgumentNullException.ThrowIfNull(temperature);
         ArgumentNullException.ThrowIfNull(logits);
         var d = new RelaxedBernoulli(temperature, logits);
-        d.Require(temperature, nameof(temperature), "positive", t => t.gt(0));
+        d.RequirePositive(temperature, nameof(temperature));
         return d;
     }
 

@@ -25,7 +25,7 @@ public sealed class RelaxedOneHotCategorical : Distribution
         ArgumentNullException.ThrowIfNull(temperature);
         RequireCategories(probs, nameof(probs));
         var d = new RelaxedOneHotCategorical(temperature, probs.log());
-        d.Require(temperature, nameof(temperature), "positive", t => t.gt(0));
+        d.RequirePositive(temperature, nameof(temperature));
         d.Require(probs, nameof(probs), "non-negative", p => p.ge(0));
         return d;
     }
@@ -41,7 +41,7 @@ public sealed class RelaxedOneHotCategorical : Distribution
         ArgumentNullException.ThrowIfNull(temperature);
         RequireCategories(logits, nameof(logits));
         var d = new RelaxedOneHotCategorical(temperature, logits);
-        d.Require(temperature, nameof(temperature), "positive", t => t.gt(0));
+        d.RequirePositive(temperature, nameof(temperature));
         return d;
     }
 

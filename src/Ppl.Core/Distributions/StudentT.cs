@@ -48,8 +48,8 @@ public sealed class StudentT : Distribution
         Scale = scale.expand(BatchShape);
         if (validate)
         {
-            Require(df, nameof(df), "positive", v => v.gt(0));
-            Require(scale, nameof(scale), "positive", s => s.gt(0));
+            RequirePositive(df, nameof(df));
+            RequirePositive(scale, nameof(scale));
         }
     }
 

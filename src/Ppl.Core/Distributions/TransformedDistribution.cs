@@ -26,6 +26,9 @@ public sealed class TransformedDistribution : WrappedDistribution
         Transform = layout.Transform;
     }
 
+    private Tensor? _lastDraw;
+    private Tensor? _lastBaseDraw;
+
     /// <summary>The composed transform from base draws to values.</summary>
     public Transform Transform { get; }
 
@@ -47,17 +50,30 @@ public sealed class TransformedDistribution : WrappedDistribution
         new TransformedDistribution(Base.Expand([.. batchShape, .. Base.BatchShape[BatchShape.Length..]]), [.. Transforms]);
 
     /// <inheritdoc />
-    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
-        Transform.Forward(Base.SampleCore(generator, sampleShape));
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
+    {
+        var x = Base.SampleCore(generator, sampleShape);
+        var value = Transform.Forward(x);
+        _lastDraw = value;
+        _lastBaseDraw = x;
+        return value;
+    }
 
     /// <inheritdoc />
-    protected internal override Tensor LogProbCore(Tensor value)
+    protected internal override Tensor LogProbCore(Tensor value) => LogProbAt(Transform.Inverse(value), value, baseOwnDraw: false);
+
+    /// <inheritdoc />
+    internal override Tensor? OwnDrawLogProb(Tensor value) =>
+        ReferenceEquals(value, _lastDraw) && _lastBaseDraw is { } x ? LogProbAt(x, value, baseOwnDraw: true) : null;
+
+    /// <summary>The change-of-variables density at the base point <paramref name="x"/> of <paramref name="value"/>.</summary>
+    private Tensor LogProbAt(Tensor x, Tensor value, bool baseOwnDraw)
     {
-        var x = Transform.Inverse(value);
         int eventDim = EventShape.Length;
-        var logDet = TensorUtil.SumRightmost(Transform.LogAbsDetJacobian(x, value), eventDim - Transform.CodomainEventDim);
+        var logDet = TensorUtil.SumRightmost(Transform.LogAbsDetJacobianReadOnly(x, value), eventDim - Transform.CodomainEventDim);
         var baseEventDim = eventDim - Transform.CodomainEventDim + Transform.DomainEventDim;
-        var baseLogProb = TensorUtil.SumRightmost(Base.LogProbCore(x), baseEventDim - Base.EventShape.Length);
+        var baseDensity = (baseOwnDraw ? Base.OwnDrawLogProb(x) : null) ?? Base.LogProbCore(x);
+        var baseLogProb = TensorUtil.SumRightmost(baseDensity, baseEventDim - Base.EventShape.Length);
         return baseLogProb.sub(logDet);
     }
 

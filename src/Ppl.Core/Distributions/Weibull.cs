@@ -18,8 +18,8 @@ public sealed class Weibull : Distribution
     {
         Scale = scale.expand(BatchShape);
         Concentration = concentration.expand(BatchShape);
-        Require(scale, nameof(scale), "positive", s => s.gt(0));
-        Require(concentration, nameof(concentration), "positive", k => k.gt(0));
+        RequirePositive(scale, nameof(scale));
+        RequirePositive(concentration, nameof(concentration));
     }
 
     /// <summary>Weibull(<paramref name="scale"/>, <paramref name="concentration"/>) with a scalar concentration on scale's device.</summary>

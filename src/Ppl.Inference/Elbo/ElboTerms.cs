@@ -9,7 +9,14 @@ internal static class ElboTerms
     public static Tensor ModelLogJoint(ElboTraces run) => Sum(run.Model, run.Model.SampleSites, run.Layout);
 
     /// <summary>Σ over the guide's latent sites of the scaled, masked log-density, per particle.</summary>
-    public static Tensor GuideLogDensity(ElboTraces run) => Sum(run.Guide, run.Guide.LatentSites, run.Layout);
+    /// <remarks>
+    /// A site whose value is its distribution's own reparameterized draw is evaluated from the
+    /// draw's noise (<see cref="Ppl.Distributions.Distribution.OwnDrawLogProb"/>): the same value
+    /// and the same total derivative with respect to the guide's parameters, with no backward
+    /// nodes for the standardized term. An ELBO only ever differentiates log q through the
+    /// parameters, so nothing it computes can tell the difference.
+    /// </remarks>
+    public static Tensor GuideLogDensity(ElboTraces run) => Sum(run.Guide, run.Guide.LatentSites, run.Layout, ownDraws: true);
 
     /// <summary>The guide's latent sites drawn without a pathwise gradient (they need score-function terms).</summary>
     public static IEnumerable<Site> NonReparameterized(Trace guide) =>
@@ -38,13 +45,19 @@ internal static class ElboTerms
     /// shapes. Without a particle dim, sites that <see cref="StackedLogDensity"/> can group are
     /// evaluated a group at a time.
     /// </summary>
-    public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout)
+    public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout, bool ownDraws = false)
     {
         // one stack and one sum instead of a chain of adds: two graph nodes, not one per site
         var terms = new List<Tensor>();
         Dictionary<StackedLogDensity.Key, List<(Site, Ppl.Distributions.LocationScaleDistribution)>>? groups = null;
         foreach (var site in sites)
         {
+            if (ownDraws && site.Value is { } value && site.Distribution?.OwnDrawLogProb(value) is { } own)
+            {
+                terms.Add(layout.PerParticle(ScaleAndMask(site, own)));
+                continue;
+            }
+
             if (layout.Dim is null && StackedLogDensity.Classify(site) is var (key, distribution))
             {
                 groups ??= [];

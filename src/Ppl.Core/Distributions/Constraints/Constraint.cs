@@ -18,6 +18,19 @@ public abstract class Constraint
     /// <summary>A boolean tensor, true where <paramref name="value"/> lies in the region (one entry per event).</summary>
     public abstract Tensor Check(Tensor value);
 
+    /// <summary>
+    /// True when <paramref name="value"/> lies in the region everywhere: one device sync. The
+    /// default reduces <see cref="Check"/>; families override it with a cheaper sufficient
+    /// reduction (a min, a sum) and fall back to the exact check when it is inconclusive, since
+    /// validation runs for every distribution of every step and each op costs microseconds.
+    /// </summary>
+    public virtual bool HoldsEverywhere(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        using var scope = NewDisposeScope();
+        return Check(value).all().item<bool>();
+    }
+
     /// <summary>A stable text form; <see cref="Constraints.Parse"/> reads back those without tensor bounds.</summary>
     public abstract override string ToString();
 

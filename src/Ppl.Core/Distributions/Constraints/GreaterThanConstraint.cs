@@ -15,5 +15,18 @@ public sealed class GreaterThanConstraint(Bound lowerBound, bool inclusive = fal
     public override Tensor Check(Tensor value) => Inclusive ? LowerBound.BelowOrAt(value) : LowerBound.Below(value);
 
     /// <inheritdoc />
+    /// <remarks>With a numeric bound, the minimum decides (NaN fails both ways); otherwise the exact check.</remarks>
+    public override bool HoldsEverywhere(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (LowerBound.IsTensor || value.numel() == 0 || TensorUtil.ReduceToDouble(value, static v => v.min()) is not double min)
+        {
+            return base.HoldsEverywhere(value);
+        }
+
+        return Inclusive ? min >= LowerBound.Value : min > LowerBound.Value;
+    }
+
+    /// <inheritdoc />
     public override string ToString() => Inclusive ? $"greater_than_eq({LowerBound})" : $"greater_than({LowerBound})";
 }

@@ -43,5 +43,8 @@ public sealed class IndependentConstraint : Constraint
     }
 
     /// <inheritdoc />
+    public override bool HoldsEverywhere(Tensor value) => Base.HoldsEverywhere(value);
+
+    /// <inheritdoc />
     public override string ToString() => $"independent({Base},{ReinterpretedBatchDims})";
 }

@@ -23,4 +23,7 @@ public sealed class ExpTransform : Transform
 
     /// <inheritdoc />
     public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => x.alias();
+
+    /// <inheritdoc />
+    internal override Tensor LogAbsDetJacobianReadOnly(Tensor x, Tensor y) => x;
 }

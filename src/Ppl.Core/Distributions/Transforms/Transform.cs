@@ -35,6 +35,13 @@ public abstract class Transform
     /// <summary>log |det ∂y/∂x| at (x, y = f(x)); shape of x without its rightmost <see cref="DomainEventDim"/> dims.</summary>
     public abstract Tensor LogAbsDetJacobian(Tensor x, Tensor y);
 
+    /// <summary>
+    /// <see cref="LogAbsDetJacobian"/> for a caller that only reads the result (a density): may
+    /// return <paramref name="x"/> or <paramref name="y"/> themselves instead of a fresh tensor,
+    /// saving the alias op and its autograd node.
+    /// </summary>
+    internal virtual Tensor LogAbsDetJacobianReadOnly(Tensor x, Tensor y) => LogAbsDetJacobian(x, y);
+
     /// <summary>The shape of f(x) for x of shape <paramref name="shape"/>.</summary>
     public virtual long[] ForwardShape(long[] shape) => shape;
 
