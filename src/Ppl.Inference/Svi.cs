@@ -165,8 +165,14 @@ public sealed class Svi<TArgs>
         Seed is long seed ? new SeedMessenger(unchecked((seed * 1_000_003L) + StepCount)).Install() : default;
 
     /// <summary>The one device sync of a step; meta tensors have no value to sync.</summary>
-    private static double ToDouble(Tensor loss) =>
-        loss.device.type == TorchSharp.DeviceType.META ? double.NaN : loss.to(ScalarType.Float64).item<double>();
+    private static double ToDouble(Tensor loss) => loss.device_type == TorchSharp.DeviceType.META
+        ? double.NaN
+        : loss.dtype switch
+        {
+            ScalarType.Float32 => loss.item<float>(),
+            ScalarType.Float64 => loss.item<double>(),
+            _ => loss.to(ScalarType.Float64).item<double>(),
+        };
 
     private static Func<TArgs, object?> AsFunc(Action<TArgs> program)
     {

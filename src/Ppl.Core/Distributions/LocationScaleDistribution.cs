@@ -39,14 +39,13 @@ public abstract class LocationScaleDistribution : Distribution
     private LocationScaleDistribution(Tensor loc, Tensor scale, double? checkedScale, bool scaleIsConstant = false)
         : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
     {
-        // a parameter already of the batch shape is kept as is: an expand to the same shape would
-        // add a tensor and an autograd node per distribution, which dominates scalar-site models
-        Loc = ShapeUtil.SameShape(loc.shape, BatchShape) ? loc : loc.expand(BatchShape);
-        Scale = ShapeUtil.SameShape(scale.shape, BatchShape) ? scale : scale.expand(BatchShape);
-        // the densities and draws broadcast the parameters as given: reading the expanded copies
-        // would put an expand node (a reduction in backward) into every gradient through them
+        // The parameters are kept as given and expanded only when read through Loc/Scale: the
+        // densities and draws broadcast them, so an expand op per distribution (and an expand
+        // node, a reduction in backward, in every gradient through it) is never paid for.
         _loc = loc;
         _scale = scale;
+        _locHasBatchShape = ShapeUtil.SameShape(loc.shape, BatchShape);
+        _scaleHasBatchShape = ShapeUtil.SameShape(scale.shape, BatchShape);
         _constantScale = checkedScale is double c && scaleIsConstant ? c : null;
         if (checkedScale is not double constant)
         {
@@ -60,20 +59,26 @@ public abstract class LocationScaleDistribution : Distribution
         }
     }
 
+    private static readonly Scalar One = 1.0.ToScalar();
     private readonly Tensor _loc;
     private readonly Tensor _scale;
     private readonly double? _constantScale;
+    private readonly bool _locHasBatchShape;
+    private readonly bool _scaleHasBatchShape;
     private Tensor? _lastDraw;
     private Tensor? _lastNoise;
 
     /// <summary>A 0-dim tensor of <paramref name="value"/> on the default device and dtype; 0 and 1 are shared read-only constants.</summary>
     protected static Tensor SharedConstant(double value) => TensorUtil.SharedConstant(value);
 
-    /// <summary>The location.</summary>
-    public Tensor Loc { get; }
+    /// <summary>The location, broadcast to the batch shape (a fresh expanded view on each read when the given tensor was smaller).</summary>
+    public Tensor Loc => _locHasBatchShape ? _loc : _loc.expand(BatchShape);
 
-    /// <summary>The scale.</summary>
-    public Tensor Scale { get; }
+    /// <summary>The scale, broadcast to the batch shape (a fresh expanded view on each read when the given tensor was smaller).</summary>
+    public Tensor Scale => _scaleHasBatchShape ? _scale : _scale.expand(BatchShape);
+
+    /// <summary>The scale's dtype, read without expanding it.</summary>
+    internal ScalarType ScaleDType => _scale.dtype;
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.Real;
@@ -82,10 +87,10 @@ public abstract class LocationScaleDistribution : Distribution
     public override bool HasRSample => true;
 
     /// <inheritdoc />
-    public override Device Device => Loc.device;
+    public override Device Device => _loc.device;
 
     /// <inheritdoc />
-    public override ScalarType DType => Loc.dtype;
+    public override ScalarType DType => _loc.dtype;
 
     /// <summary>The same family with other (already broadcast) parameters.</summary>
     protected abstract LocationScaleDistribution WithParameters(Tensor loc, Tensor scale);
@@ -97,7 +102,7 @@ public abstract class LocationScaleDistribution : Distribution
     protected abstract Tensor StandardLogDensity(Tensor z);
 
     /// <inheritdoc />
-    protected internal sealed override Distribution ExpandCore(long[] batchShape) => WithParameters(Loc.expand(batchShape), Scale.expand(batchShape));
+    protected internal sealed override Distribution ExpandCore(long[] batchShape) => WithParameters(_loc.expand(batchShape), _scale.expand(batchShape));
 
     /// <inheritdoc />
     protected internal sealed override Tensor SampleCore(Generator? generator, long[] sampleShape)
@@ -107,7 +112,7 @@ public abstract class LocationScaleDistribution : Distribution
         {
             1.0 => noise.add(_loc),
             double c => TensorUtil.Mul(noise, c).add(_loc),
-            null => noise.mul(_scale).add(_loc),
+            null => _loc.addcmul(noise, _scale, One), // loc + noise · scale in one op (and one autograd node)
         };
         _lastDraw = value;
         _lastNoise = noise;

@@ -9,10 +9,13 @@ public sealed class LogNormal : Distribution
     private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
 
     private static readonly Scalar Half = 0.5.ToScalar();
+    private static readonly Scalar One = 1.0.ToScalar();
     private static readonly Scalar HalfLog2PiScalar = HalfLog2Pi.ToScalar();
     private readonly Tensor _loc;
     private readonly Tensor _scale;
     private readonly double? _constantScale;
+    private readonly bool _locHasBatchShape;
+    private readonly bool _scaleHasBatchShape;
     private Tensor? _lastDraw;
     private Tensor? _lastNoise;
     private Tensor? _lastLog;
@@ -50,20 +53,19 @@ public sealed class LogNormal : Distribution
     private LogNormal(Tensor loc, Tensor scale, double? constantScale)
         : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
     {
-        // parameters of the batch shape are kept as they are; the formulas broadcast the given
-        // tensors, so an expanded copy never enters a gradient (see LocationScaleDistribution)
-        Loc = ShapeUtil.SameShape(loc.shape, BatchShape) ? loc : loc.expand(BatchShape);
-        Scale = ShapeUtil.SameShape(scale.shape, BatchShape) ? scale : scale.expand(BatchShape);
+        // kept as given and expanded only when read (see LocationScaleDistribution)
+        _locHasBatchShape = ShapeUtil.SameShape(loc.shape, BatchShape);
+        _scaleHasBatchShape = ShapeUtil.SameShape(scale.shape, BatchShape);
         _loc = loc;
         _scale = scale;
         _constantScale = constantScale;
     }
 
-    /// <summary>The mean of the underlying normal distribution (the log of the median).</summary>
-    public Tensor Loc { get; }
+    /// <summary>The mean of the underlying normal distribution (the log of the median), broadcast to the batch shape.</summary>
+    public Tensor Loc => _locHasBatchShape ? _loc : _loc.expand(BatchShape);
 
-    /// <summary>The standard deviation of the underlying normal distribution.</summary>
-    public Tensor Scale { get; }
+    /// <summary>The standard deviation of the underlying normal distribution, broadcast to the batch shape.</summary>
+    public Tensor Scale => _scaleHasBatchShape ? _scale : _scale.expand(BatchShape);
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.Positive;
@@ -72,10 +74,10 @@ public sealed class LogNormal : Distribution
     public override bool HasRSample => true;
 
     /// <inheritdoc />
-    public override Device Device => Loc.device;
+    public override Device Device => _loc.device;
 
     /// <inheritdoc />
-    public override ScalarType DType => Loc.dtype;
+    public override ScalarType DType => _loc.dtype;
 
     /// <inheritdoc />
     public override Tensor Mean => Scale.square().mul(0.5).add(Loc).exp();
@@ -106,7 +108,7 @@ public sealed class LogNormal : Distribution
         {
             1.0 => noise.add(_loc),
             double c => TensorUtil.Mul(noise, c).add(_loc),
-            null => noise.mul(_scale).add(_loc),
+            null => _loc.addcmul(noise, _scale, One),
         };
         var value = log.exp();
         (_lastDraw, _lastNoise, _lastLog) = (value, noise, log);

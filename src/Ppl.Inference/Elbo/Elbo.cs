@@ -1,5 +1,6 @@
 using Ppl.Diagnostics;
 using Ppl.Handlers;
+using TorchSharp;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
@@ -78,16 +79,35 @@ public abstract class Elbo
         foreach (var run in runs)
         {
             var (e, s) = ScoreParticles(run);
-            elbo = elbo is null ? e.sum() : elbo.add(e.sum());
-            surrogate = surrogate is null ? s.sum() : surrogate.add(s.sum());
+            // each op is an autograd node: a 0-dim term is not summed, and a surrogate that is
+            // the ELBO itself (no score-function terms) is not computed twice
+            bool same = ReferenceEquals(e, s) && ReferenceEquals(elbo, surrogate);
+            e = e.dim() == 0 ? e : e.sum();
+            elbo = elbo is null ? e : elbo.add(e);
+            surrogate = same ? elbo : (surrogate is null ? SumAll(s) : surrogate.add(SumAll(s)));
             total += run.Layout.Count;
         }
 
-        return (elbo!.div(-total), surrogate!.div(-total));
+        var loss = Negated(elbo!, total);
+        return (loss, ReferenceEquals(surrogate, elbo) ? loss : Negated(surrogate!, total));
     }
 
     /// <summary>The ELBO and the surrogate ELBO of each particle of one run, shape <c>[Count]</c> or <c>[]</c>.</summary>
     protected abstract (Tensor Elbo, Tensor Surrogate) ScoreParticles(ElboTraces run);
+
+    private static Tensor SumAll(Tensor t) => t.dim() == 0 ? t : t.sum();
+
+    /// <summary>−<paramref name="sum"/> / <paramref name="count"/>, one op.</summary>
+    private static Tensor Negated(Tensor sum, int count)
+    {
+        if (count == 1)
+        {
+            return sum.neg();
+        }
+
+        using var factor = (-1.0 / count).ToScalar();
+        return sum.mul(factor);
+    }
 
     /// <summary>The guide trace and the model trace replayed on it, for all particles.</summary>
     private List<ElboTraces> Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)

@@ -37,20 +37,20 @@ internal static class StackedLogDensity
             return null;
         }
 
-        var loc = distribution.Loc;
+        var dtype = distribution.DType;
         var shape = distribution.BatchShape;
-        if (value.dtype != loc.dtype || distribution.Scale.dtype != loc.dtype || !ShapeUtil.SameShape(value.shape, shape))
+        if (value.dtype != dtype || distribution.ScaleDType != dtype || !ShapeUtil.SameShape(value.shape, shape))
         {
             return null; // type promotion or a sample shape: leave it to the site's own path
         }
 
-        var device = loc.device;
+        var device = distribution.Device;
         if (value.device_type != device.type || value.device_index != device.index)
         {
             return null;
         }
 
-        return (new Key(distribution.GetType(), loc.dtype, device.type, device.index, ShapeUtil.Format(shape), site.Scale), distribution);
+        return (new Key(distribution.GetType(), dtype, device.type, device.index, ShapeUtil.Format(shape), site.Scale), distribution);
     }
 
     /// <summary>

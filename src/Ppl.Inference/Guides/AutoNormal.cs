@@ -1,6 +1,7 @@
 using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Handlers;
+using TorchSharp;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
@@ -16,6 +17,8 @@ namespace Ppl.Inference.Guides;
 /// <typeparam name="TArgs">The model's argument.</typeparam>
 public class AutoNormal<TArgs> : AutoGuide<TArgs>
 {
+    private static readonly Scalar One = 1.0.ToScalar();
+
     /// <summary>An AutoNormal guide for <paramref name="model"/>.</summary>
     /// <param name="model">The model.</param>
     /// <param name="prefix">Parameter name prefix; <c>AutoNormal</c> when null.</param>
@@ -113,8 +116,8 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             }
 
             var locs = stack(members.Select(i => parameters[i].Loc).ToList());
-            // the same formula as a Normal's rsample: standard draw · scale + loc
-            var values = randn(locs.shape, dtype: locs.dtype, device: locs.device).mul(scales).add(locs).unbind(0);
+            // the same formula as a Normal's rsample: loc + standard draw · scale
+            var values = locs.addcmul(randn(locs.shape, dtype: locs.dtype, device: locs.device), scales, One).unbind(0);
             for (int k = 0; k < members.Count; k++)
             {
                 drawn[Sites[members[k]].Name] = values[k];

@@ -34,10 +34,11 @@ public sealed class Adam : Optimizer
 
         double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
         double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
-        // explicit native scalars, disposed at once: implicit double → Scalar conversions would
-        // leave seven finalizable native objects per parameter per step to the finalizer thread
-        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2;
-        using Scalar correction2 = Math.Sqrt(biasCorrection2), epsilon = eps, stepSize = -lr / biasCorrection1;
+        // native scalars: the hyperparameters' are made once per value; the two that change every
+        // step are disposed at once (implicit double → Scalar conversions would leave finalizable
+        // native objects to the finalizer thread)
+        Scalar b1 = Constant(beta1), oneMinusB1 = Constant(1 - beta1), b2 = Constant(beta2), oneMinusB2 = Constant(1 - beta2), epsilon = Constant(eps);
+        using Scalar correction2 = Math.Sqrt(biasCorrection2), stepSize = -lr / biasCorrection1;
         expAvg.mul_(b1).add_(grad, alpha: oneMinusB1);
         expAvgSq.mul_(b2).addcmul_(grad, grad, value: oneMinusB2);
         // PyTorch's order of operations (eps added after the bias correction), so trajectories agree to the last bit.
@@ -55,15 +56,13 @@ public sealed class Adam : Optimizer
         var expAvg = GroupState(groupKey, items, "exp_avg");
         var expAvgSq = GroupState(groupKey, items, "exp_avg_sq");
         var grads = new Tensor[items.Count];
-        var parameters = new Tensor[items.Count];
         for (int i = 0; i < items.Count; i++)
         {
             grads[i] = items[i].Grad;
-            parameters[i] = items[i].Parameter;
         }
 
         var grad = stack(grads);
-        var values = stack(parameters);
+        var values = GroupValues(groupKey, items); // the members' own storage: updated in place, nothing to copy back
         if (weightDecay != 0)
         {
             grad = grad.add(values, alpha: weightDecay);
@@ -72,16 +71,11 @@ public sealed class Adam : Optimizer
         long step = items[0].State.Step;
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
-        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2;
-        using Scalar correction2 = Math.Sqrt(biasCorrection2), epsilon = eps, stepSize = -lr / biasCorrection1;
+        Scalar b1 = Constant(beta1), oneMinusB1 = Constant(1 - beta1), b2 = Constant(beta2), oneMinusB2 = Constant(1 - beta2), epsilon = Constant(eps);
+        using Scalar correction2 = Math.Sqrt(biasCorrection2), stepSize = -lr / biasCorrection1;
         expAvg.mul_(b1).add_(grad, alpha: oneMinusB1);
         expAvgSq.mul_(b2).addcmul_(grad, grad, value: oneMinusB2);
         var denom = expAvgSq.sqrt().div_(correction2).add_(epsilon);
         values.addcdiv_(expAvg, denom, value: stepSize);
-        var rows = values.unbind(0);
-        for (int i = 0; i < rows.Length; i++)
-        {
-            items[i].Parameter.copy_(rows[i]);
-        }
     }
 }

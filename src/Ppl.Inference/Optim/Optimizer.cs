@@ -17,6 +17,8 @@ public abstract class Optimizer : IDisposable
 {
     private readonly Dictionary<string, ParameterState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Group, string Key), FusedState> _fused = [];
+    private readonly Dictionary<string, FusedValues> _fusedValues = new(StringComparer.Ordinal);
+    private readonly Dictionary<double, Scalar> _constants = [];
     private OptimizerOptions _defaults;
     private bool _disposed;
 
@@ -166,6 +168,12 @@ public abstract class Optimizer : IDisposable
             _fused[stale].Dispose();
             _fused.Remove(stale);
         }
+
+        foreach (var stale in _fusedValues.Keys.Where(k => !used.Contains(k)).ToList())
+        {
+            _fusedValues[stale].Dispose();
+            _fusedValues.Remove(stale);
+        }
     }
 
     private static string GroupKey(FusedItem item) => $"{item.State.GroupKey(item.Parameter)}|{item.State.Step}";
@@ -186,6 +194,39 @@ public abstract class Optimizer : IDisposable
         fused = FusedState.Build(items, key);
         _fused[cacheKey] = fused;
         return fused.Stacked;
+    }
+
+    /// <summary>
+    /// The stacked values of a group (see <see cref="FusedValues"/>): the parameters' own storage,
+    /// so an in-place update of it is the update of every member. Rebuilt when the group changed.
+    /// </summary>
+    private protected Tensor GroupValues(string groupKey, IReadOnlyList<FusedItem> items)
+    {
+        if (_fusedValues.TryGetValue(groupKey, out var values) && values.Matches(items))
+        {
+            return values.Stacked;
+        }
+
+        values?.Dispose();
+        values = FusedValues.Build(items);
+        _fusedValues[groupKey] = values;
+        return values.Stacked;
+    }
+
+    /// <summary>
+    /// A native scalar for a hyperparameter value, made once and kept until the optimizer is
+    /// disposed (a handful of values per optimizer: creating and freeing them on every update is
+    /// two native calls each).
+    /// </summary>
+    private protected Scalar Constant(double value)
+    {
+        if (!_constants.TryGetValue(value, out var scalar))
+        {
+            scalar = value.ToScalar();
+            _constants.Add(value, scalar);
+        }
+
+        return scalar;
     }
 
     /// <summary>Whether <see cref="UpdateFused"/> is implemented (parameters with default options then go through it).</summary>
@@ -307,6 +348,12 @@ public abstract class Optimizer : IDisposable
         if (!_disposed && disposing)
         {
             ClearState();
+            foreach (var scalar in _constants.Values)
+            {
+                scalar.Dispose();
+            }
+
+            _constants.Clear();
         }
 
         _disposed = true;
@@ -339,6 +386,12 @@ public abstract class Optimizer : IDisposable
         }
 
         _fused.Clear();
+        foreach (var v in _fusedValues.Values)
+        {
+            v.Dispose();
+        }
+
+        _fusedValues.Clear();
         foreach (var s in _states.Values)
         {
             s.Dispose();
