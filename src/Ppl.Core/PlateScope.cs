@@ -42,10 +42,10 @@ public readonly ref struct PlateScope
     {
         ArgumentNullException.ThrowIfNull(data);
         long axis = data.dim() + Dim - eventDim;
-        if (axis < 0 || data.shape[axis] != Size)
+        if (axis < 0 || data.Shape()[axis] != Size)
         {
             throw new ArgumentException(
-                $"plate('{Name}').Subsample: data of shape {Distributions.ShapeUtil.Format(data.shape)} (event dims {eventDim}) needs size {Size} at dim {Dim}.",
+                $"plate('{Name}').Subsample: data of shape {Distributions.ShapeUtil.Format(data.Shape())} (event dims {eventDim}) needs size {Size} at dim {Dim}.",
                 nameof(data));
         }
 

@@ -112,7 +112,7 @@ public static class Primitives
     {
         ArgumentNullException.ThrowIfNull(logFactor);
         var unit = new Unit(logFactor, hasRSample);
-        var obs = torch.empty([.. logFactor.shape, 0], dtype: logFactor.dtype, device: logFactor.device);
+        var obs = torch.empty([.. logFactor.Shape(), 0], dtype: logFactor.dtype, device: logFactor.device);
         if (HandlerStack.IsActive)
         {
             Sample(name, unit, obs, InferConfig.Default with { IsAuxiliary = true });
@@ -246,10 +246,10 @@ public static class Primitives
             Plates = HandlerStack.Snapshot().OfType<PlateMessenger>().Select(p => p.Frame).ToImmutableArray(),
         };
         var indices = HandlerStack.IsActive ? Runtime.ApplyStack(message).Value! : DrawIndices((PlateSpec)message.Payload, null);
-        if (indices.dim() != 1 || indices.shape[0] != subsample)
+        if (indices.dim() != 1 || indices.Shape()[0] != subsample)
         {
             throw new ArgumentException(
-                $"plate('{name}'): subsample indices of shape {ShapeUtil.Format(indices.shape)} were supplied, expected [{subsample}].");
+                $"plate('{name}'): subsample indices of shape {ShapeUtil.Format(indices.Shape())} were supplied, expected [{subsample}].");
         }
 
         return indices;

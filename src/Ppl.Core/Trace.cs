@@ -113,7 +113,7 @@ public sealed class Trace
                 s.Kind.Value + (s.IsObserved ? " (obs)" : ""),
                 s.Distribution is null ? "" : ShapeUtil.Format(s.Distribution.BatchShape),
                 s.Distribution is null ? "" : ShapeUtil.Format(s.Distribution.EventShape),
-                s.Value is null ? "" : ShapeUtil.Format(s.Value.shape),
+                s.Value is null ? "" : ShapeUtil.Format(s.Value.Shape()),
                 string.Join(" ", s.Plates.Select(p => p.ToString())),
             ]);
         }

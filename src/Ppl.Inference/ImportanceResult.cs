@@ -23,7 +23,7 @@ public sealed class ImportanceResult : IDisposable
     {
         LogWeights = logWeights;
         _values = values;
-        NumSamples = checked((int)logWeights.shape[0]);
+        NumSamples = checked((int)logWeights.Shape()[0]);
 
         // log-mean-exp with an amax shift (Kernels.LogSumExp), which also runs on meta
         var logTotal = Distributions.Kernels.LogSumExp(logWeights, 0);

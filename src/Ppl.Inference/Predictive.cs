@@ -79,12 +79,12 @@ public sealed class Predictive<TArgs>
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _posterior = posteriorSamples ?? throw new ArgumentNullException(nameof(posteriorSamples));
-        var counts = posteriorSamples.Select(kv => kv.Value.dim() == 0 ? 0 : kv.Value.shape[0]).Distinct().ToList();
+        var counts = posteriorSamples.Select(kv => kv.Value.dim() == 0 ? 0 : kv.Value.Shape()[0]).Distinct().ToList();
         if (counts.Count > 1 || counts.Contains(0))
         {
             throw new ArgumentException(
                 "Posterior samples need one common leading sample dim; got shapes "
-                + string.Join(", ", posteriorSamples.Select(kv => $"{kv.Key}: [{string.Join(", ", kv.Value.shape)}]")) + ".",
+                + string.Join(", ", posteriorSamples.Select(kv => $"{kv.Key}: [{string.Join(", ", kv.Value.Shape())}]")) + ".",
                 nameof(posteriorSamples));
         }
 
@@ -187,7 +187,7 @@ public sealed class Predictive<TArgs>
         var latents = _posterior.ToDictionary(
             kv => kv.Key,
             kv => batchRanks.TryGetValue(kv.Key, out long rank)
-                ? kv.Value.reshape([NumSamples, .. Enumerable.Repeat(1L, checked((int)(nesting - rank))), .. kv.Value.shape.Skip(1)])
+                ? kv.Value.reshape([NumSamples, .. Enumerable.Repeat(1L, checked((int)(nesting - rank))), .. kv.Value.Shape().Skip(1)])
                 : kv.Value,
             StringComparer.Ordinal);
         Trace trace;

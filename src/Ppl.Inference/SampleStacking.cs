@@ -11,7 +11,7 @@ internal static class SampleStacking
 {
     /// <summary>The value shape of each of <paramref name="sites"/> in a plain (one-draw) run, as plain C# data that outlives the run's scope.</summary>
     public static Dictionary<string, long[]> PlainShapes(IEnumerable<Site> sites) =>
-        sites.ToDictionary(s => s.Name, s => s.Value!.shape, StringComparer.Ordinal);
+        sites.ToDictionary(s => s.Name, s => s.Value!.Shape(), StringComparer.Ordinal);
 
     /// <summary>
     /// A value from a run inside the outer sample plate, reshaped to <c>[numSamples, ..plainShape]</c>:
@@ -22,7 +22,7 @@ internal static class SampleStacking
     /// <exception cref="InvalidOperationException">The value does not have the plain run's shape with a sample dim in front.</exception>
     public static Tensor ToSampleLeading(string name, Tensor value, long[] plainShape, int numSamples)
     {
-        long[] shape = value.shape;
+        long[] shape = value.Shape();
         int k = plainShape.Length;
         if (shape.Length >= k && shape.AsSpan(shape.Length - k).SequenceEqual(plainShape))
         {
@@ -54,12 +54,12 @@ internal static class SampleStacking
     /// <exception cref="InvalidOperationException">Draws of the site differ in shape.</exception>
     public static Tensor Stack(string name, List<Tensor> draws)
     {
-        var first = draws[0].shape;
-        var odd = draws.FirstOrDefault(d => !d.shape.SequenceEqual(first));
+        var first = draws[0].Shape();
+        var odd = draws.FirstOrDefault(d => !d.Shape().SequenceEqual(first));
         if (odd is not null)
         {
             throw new InvalidOperationException(
-                $"Site '{name}' changes shape between draws ({Format(first)} and {Format(odd.shape)}); its draws cannot be stacked.");
+                $"Site '{name}' changes shape between draws ({Format(first)} and {Format(odd.Shape())}); its draws cannot be stacked.");
         }
 
         return torch.stack(draws, 0);

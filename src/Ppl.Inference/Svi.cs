@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using Ppl.Handlers;
 using Ppl.Inference.Optim;
 using Ppl.Params;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference;
@@ -157,7 +158,7 @@ public sealed class Svi<TArgs>
         using var scope = NewDisposeScope();
         using (no_grad())
         {
-            return ParamStore.Names.ToDictionary(n => n, n => ParamStore[n].to(ScalarType.Float64).norm().item<double>());
+            return ParamStore.Names.ToDictionary(n => n, n => ParamStore[n].to(ScalarType.Float64).norm().ToDouble());
         }
     }
 
@@ -167,12 +168,7 @@ public sealed class Svi<TArgs>
     /// <summary>The one device sync of a step; meta tensors have no value to sync.</summary>
     private static double ToDouble(Tensor loss) => loss.device_type == TorchSharp.DeviceType.META
         ? double.NaN
-        : loss.dtype switch
-        {
-            ScalarType.Float32 => loss.item<float>(),
-            ScalarType.Float64 => loss.item<double>(),
-            _ => loss.to(ScalarType.Float64).item<double>(),
-        };
+        : loss.ToDouble();
 
     private static Func<TArgs, object?> AsFunc(Action<TArgs> program)
     {

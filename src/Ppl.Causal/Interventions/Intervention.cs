@@ -51,16 +51,16 @@ public abstract record Intervention
         long[] shape;
         try
         {
-            shape = ShapeUtil.Broadcast(factual.shape, value.shape);
+            shape = ShapeUtil.Broadcast(factual.Shape(), value.Shape());
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException(
-                $"Intervention on '{name}': its value of shape {ShapeUtil.Format(value.shape)} does not broadcast with the site's value of shape {ShapeUtil.Format(factual.shape)}.", e);
+                $"Intervention on '{name}': its value of shape {ShapeUtil.Format(value.Shape())} does not broadcast with the site's value of shape {ShapeUtil.Format(factual.Shape())}.", e);
         }
 
         value = value.dtype == factual.dtype ? value : value.to(factual.dtype);
-        return value.shape.SequenceEqual(shape) ? value : value.expand(shape);
+        return value.Shape().SequenceEqual(shape) ? value : value.expand(shape);
     }
 
     private protected abstract Tensor Compute(Tensor factual, string name);
@@ -69,7 +69,7 @@ public abstract record Intervention
     {
         private protected override Tensor Compute(Tensor factual, string name) => Value.alias();
 
-        public override string ToString() => $"do(= tensor {ShapeUtil.Format(Value.shape)})";
+        public override string ToString() => $"do(= tensor {ShapeUtil.Format(Value.Shape())})";
     }
 
     private sealed record ScalarIntervention(double Value) : Intervention

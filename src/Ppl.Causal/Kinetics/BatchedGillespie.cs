@@ -154,7 +154,7 @@ public static class BatchedGillespie
         public void Step(LoopState s, Generator? generator)
         {
             var x = s.Counts;
-            long n = x.shape[0];
+            long n = x.Shape()[0];
 
             // propensities, interleaved per species: [activation, deactivation] — drive is 1 for X1, X_{i−1} after
             var drive = nn.functional.pad(x.narrow(1, 0, _species - 1), [1, 0], value: 1.0);
@@ -165,12 +165,12 @@ public static class BatchedGillespie
 
             // waiting time Exp(1)/a0: infinite where nothing can fire, so absorbed cells finish
             var wait = empty(n, dtype: x.dtype, device: x.device).exponential_(1.0, generator).div_(total);
-            if (_earlier.shape[0] > 0)
+            if (_earlier.Shape()[0] > 0)
             {
                 // x holds on [t, t + wait): it is the state at every earlier observation time in there
                 var before = s.Time.unsqueeze(1);
                 var hit = before.le(_earlier).logical_and_(before.add(wait.unsqueeze(1)).gt(_earlier));
-                var earlier = s.Recorded.narrow(1, 0, _earlier.shape[0]);
+                var earlier = s.Recorded.narrow(1, 0, _earlier.Shape()[0]);
                 earlier.copy_(where(hit.unsqueeze(2), x.unsqueeze(1), earlier));
             }
 
@@ -204,7 +204,7 @@ public static class BatchedGillespie
 
         public Tensor Ids { get; private set; }
 
-        public long Size => Counts.shape[0];
+        public long Size => Counts.Shape()[0];
 
         public long Running(double last)
         {
@@ -225,7 +225,7 @@ public static class BatchedGillespie
         public void Flush(Tensor result)
         {
             using var scope = NewDisposeScope();
-            Recorded.select(1, Recorded.shape[1] - 1).copy_(Counts);
+            Recorded.select(1, Recorded.Shape()[1] - 1).copy_(Counts);
             result.index_copy_(0, Ids, Recorded);
         }
 

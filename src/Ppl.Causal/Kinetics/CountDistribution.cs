@@ -48,7 +48,7 @@ public sealed class CountDistribution
         ArgumentNullException.ThrowIfNull(samples);
         using var scope = NewDisposeScope();
         var flat = samples.flatten().to(ScalarType.Int64).cpu();
-        long n = flat.shape[0];
+        long n = flat.Shape()[0];
         if (n == 0 || flat.min().item<long>() < 0 || flat.max().item<long>() > maxCount)
         {
             throw new ArgumentException($"CountDistribution: need at least one sample, all within 0..{maxCount}.", nameof(samples));

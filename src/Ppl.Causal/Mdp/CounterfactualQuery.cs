@@ -36,7 +36,7 @@ public static class CounterfactualQuery
         forced[action] = 0;
         var args = new ScmArguments(
             mdp,
-            (t, s) => t == step ? forced.expand([.. s.shape, mdp.ActionCount]) : behaviour.Logits[s],
+            (t, s) => t == step ? forced.expand([.. s.Shape(), mdp.ActionCount]) : behaviour.Logits[s],
             [draws, 1],
             RecordPath: true);
         using var generator = new Generator((ulong)seed, mdp.Transition.device);

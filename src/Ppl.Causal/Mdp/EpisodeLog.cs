@@ -22,12 +22,12 @@ public sealed class EpisodeLog
         ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentNullException.ThrowIfNull(returns);
-        if (states.dim() != 2 || actions.dim() != 2 || states.shape[0] != actions.shape[0] || states.shape[1] != actions.shape[1] + 1
-            || lengths.shape is not [var l] || l != states.shape[0] || returns.shape is not [var r] || r != states.shape[0])
+        if (states.dim() != 2 || actions.dim() != 2 || states.Shape()[0] != actions.Shape()[0] || states.Shape()[1] != actions.Shape()[1] + 1
+            || lengths.Shape() is not [var l] || l != states.Shape()[0] || returns.Shape() is not [var r] || r != states.Shape()[0])
         {
             throw new ArgumentException(
-                $"an episode log needs states [E, H+1], actions [E, H], lengths [E], returns [E]; got [{string.Join(", ", states.shape)}], "
-                + $"[{string.Join(", ", actions.shape)}], [{string.Join(", ", lengths.shape)}], [{string.Join(", ", returns.shape)}].",
+                $"an episode log needs states [E, H+1], actions [E, H], lengths [E], returns [E]; got [{string.Join(", ", states.Shape())}], "
+                + $"[{string.Join(", ", actions.Shape())}], [{string.Join(", ", lengths.Shape())}], [{string.Join(", ", returns.Shape())}].",
                 nameof(states));
         }
 
@@ -50,10 +50,10 @@ public sealed class EpisodeLog
     public Tensor Returns { get; }
 
     /// <summary>Number of episodes E.</summary>
-    public long Count => States.shape[0];
+    public long Count => States.Shape()[0];
 
     /// <summary>The time limit H the log is padded to.</summary>
-    public long Horizon => Actions.shape[1];
+    public long Horizon => Actions.Shape()[1];
 
     /// <summary>True where step t of episode e was actually taken, bool [E, H].</summary>
     public Tensor Alive => arange(Horizon, device: Lengths.device).unsqueeze(0).lt(Lengths.unsqueeze(1));

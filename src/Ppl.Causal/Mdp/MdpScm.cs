@@ -74,10 +74,10 @@ public static class MdpScm
         {
             using var scope = freeSteps ? NewDisposeScope() : null;
             var logits = args.ActionLogits(t, state);
-            if (!logits.shape.SequenceEqual([.. batch, mdp.ActionCount]))
+            if (!logits.Shape().SequenceEqual([.. batch, mdp.ActionCount]))
             {
                 throw new ArgumentException(
-                    $"action logits of step {t} must be [{string.Join(", ", batch)}, {mdp.ActionCount}]; got [{string.Join(", ", logits.shape)}].",
+                    $"action logits of step {t} must be [{string.Join(", ", batch)}, {mdp.ActionCount}]; got [{string.Join(", ", logits.Shape())}].",
                     nameof(args));
             }
 

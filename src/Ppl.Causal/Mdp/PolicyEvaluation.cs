@@ -37,10 +37,10 @@ public static class PolicyEvaluation
 
     internal static void CheckShapes(TabularMdp mdp, TabularPolicy policy)
     {
-        if (policy.Probabilities.shape[0] != mdp.StateCount || policy.Probabilities.shape[1] != mdp.ActionCount)
+        if (policy.Probabilities.Shape()[0] != mdp.StateCount || policy.Probabilities.Shape()[1] != mdp.ActionCount)
         {
             throw new ArgumentException(
-                $"policy '{policy.Name}' is [{string.Join(", ", policy.Probabilities.shape)}] but the MDP has {mdp.StateCount} states and {mdp.ActionCount} actions.",
+                $"policy '{policy.Name}' is [{string.Join(", ", policy.Probabilities.Shape())}] but the MDP has {mdp.StateCount} states and {mdp.ActionCount} actions.",
                 nameof(policy));
         }
     }

@@ -24,16 +24,16 @@ public sealed class TabularMdp
         ArgumentNullException.ThrowIfNull(transition);
         ArgumentNullException.ThrowIfNull(reward);
         ArgumentNullException.ThrowIfNull(terminal);
-        if (transition.dim() != 3 || transition.shape[0] != transition.shape[2])
+        if (transition.dim() != 3 || transition.Shape()[0] != transition.Shape()[2])
         {
-            throw new ArgumentException($"transition must be [S, A, S]; got [{string.Join(", ", transition.shape)}].", nameof(transition));
+            throw new ArgumentException($"transition must be [S, A, S]; got [{string.Join(", ", transition.Shape())}].", nameof(transition));
         }
 
-        long states = transition.shape[0];
-        if (reward.shape is not [var r] || r != states || terminal.shape is not [var d] || d != states)
+        long states = transition.Shape()[0];
+        if (reward.Shape() is not [var r] || r != states || terminal.Shape() is not [var d] || d != states)
         {
             throw new ArgumentException(
-                $"reward and terminal must be [{states}]; got [{string.Join(", ", reward.shape)}] and [{string.Join(", ", terminal.shape)}].",
+                $"reward and terminal must be [{states}]; got [{string.Join(", ", reward.Shape())}] and [{string.Join(", ", terminal.Shape())}].",
                 nameof(reward));
         }
 
@@ -79,8 +79,8 @@ public sealed class TabularMdp
     public int Horizon { get; }
 
     /// <summary>Number of states S.</summary>
-    public long StateCount => Transition.shape[0];
+    public long StateCount => Transition.Shape()[0];
 
     /// <summary>Number of actions A.</summary>
-    public long ActionCount => Transition.shape[1];
+    public long ActionCount => Transition.Shape()[1];
 }

@@ -19,7 +19,7 @@ public sealed class TabularPolicy
         ArgumentNullException.ThrowIfNull(probabilities);
         if (probabilities.dim() != 2)
         {
-            throw new ArgumentException($"policy '{name}': probabilities must be [S, A]; got [{string.Join(", ", probabilities.shape)}].", nameof(probabilities));
+            throw new ArgumentException($"policy '{name}': probabilities must be [S, A]; got [{string.Join(", ", probabilities.Shape())}].", nameof(probabilities));
         }
 
         if (!probabilities.device.type.Equals(DeviceType.META)
@@ -65,7 +65,7 @@ public sealed class TabularPolicy
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be in [0, 1].");
         }
 
-        long actions = greedy.Probabilities.shape[1];
+        long actions = greedy.Probabilities.Shape()[1];
         return new TabularPolicy(name, greedy.Probabilities.mul(1 - epsilon).add(epsilon / actions));
     }
 

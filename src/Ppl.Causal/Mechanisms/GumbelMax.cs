@@ -28,18 +28,18 @@ public static class GumbelMax
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(noise);
         RequireCategories(logits, nameof(logits));
-        if (noise.dim() == 0 || noise.shape[^1] != logits.shape[^1])
+        if (noise.dim() == 0 || noise.Shape()[^1] != logits.Shape()[^1])
         {
             throw new ArgumentException(
-                $"GumbelMax.Apply: noise (shape {ShapeUtil.Format(noise.shape)}) must end in the {logits.shape[^1]} categories of logits (shape {ShapeUtil.Format(logits.shape)}).",
+                $"GumbelMax.Apply: noise (shape {ShapeUtil.Format(noise.Shape())}) must end in the {logits.Shape()[^1]} categories of logits (shape {ShapeUtil.Format(logits.Shape())}).",
                 nameof(noise));
         }
 
-        _ = Broadcast(logits.shape, noise.shape, "noise", nameof(noise));
+        _ = Broadcast(logits.Shape(), noise.Shape(), "noise", nameof(noise));
         return logits.add(noise).argmax(-1);
     }
 
-    /// <summary>Standard Gumbel(0, 1) noise of shape <c>sampleShape + logits.shape</c> with the dtype and device of <paramref name="logits"/>.</summary>
+    /// <summary>Standard Gumbel(0, 1) noise of shape <c>sampleShape + logits.Shape()</c> with the dtype and device of <paramref name="logits"/>.</summary>
     /// <param name="logits">Logits whose shape, dtype and device the noise takes (values are not read).</param>
     /// <param name="sampleShape">Leading sample dimensions (none when null).</param>
     /// <param name="generator">Random generator (the default one when null).</param>
@@ -47,7 +47,7 @@ public static class GumbelMax
     {
         ArgumentNullException.ThrowIfNull(logits);
         RequireCategories(logits, nameof(logits));
-        return MechanismNoise.StandardGumbel([.. sampleShape ?? [], .. logits.shape], logits.dtype, logits.device, generator);
+        return MechanismNoise.StandardGumbel([.. sampleShape ?? [], .. logits.Shape()], logits.dtype, logits.device, generator);
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public static class GumbelMax
     /// <param name="observed">Observed categories (integer-valued), broadcastable with <c>batch</c>; each must have a finite logit.</param>
     /// <param name="sampleShape">Leading sample dimensions (none when null).</param>
     /// <param name="generator">Random generator (the default one when null).</param>
-    /// <returns>Noise of shape <c>sampleShape + broadcast(observed.shape, batch) + [K]</c> (= <c>sampleShape + logits.shape</c> when observed fits the batch).</returns>
+    /// <returns>Noise of shape <c>sampleShape + broadcast(observed.Shape(), batch) + [K]</c> (= <c>sampleShape + logits.Shape()</c> when observed fits the batch).</returns>
     /// <exception cref="ArgumentException">The shapes do not broadcast, or (validation on, not meta) an observation is not a category with finite logit.</exception>
     /// <remarks>
     /// Floating-point guard: a non-observed coordinate that lands within a few ulps of the truncation
@@ -72,7 +72,7 @@ public static class GumbelMax
     {
         using var scope = NewDisposeScope();
         var (logProbs, isObserved, notObserved, _, batch) = Prepare(logits, observed, nameof(SamplePosterior));
-        long k = logits.shape[^1];
+        long k = logits.Shape()[^1];
         long[] sample = sampleShape ?? [];
         var max = MechanismNoise.StandardGumbel([.. sample, .. batch, 1], logits.dtype, logits.device, generator);
 
@@ -92,21 +92,21 @@ public static class GumbelMax
     /// <param name="logits">Factual logits, shape <c>batch + [K]</c>.</param>
     /// <param name="observed">Observed categories, broadcastable with <c>batch</c>.</param>
     /// <param name="noise">Noise vectors, shape <c>… + [K]</c> broadcastable with the batch.</param>
-    /// <returns>Log-densities, shape = broadcast of <c>noise.shape[..^1]</c> and the batch.</returns>
+    /// <returns>Log-densities, shape = broadcast of <c>noise.Shape()[..^1]</c> and the batch.</returns>
     /// <exception cref="ArgumentException">Shapes do not fit, or (validation on, not meta) an observation is not a category with finite logit.</exception>
     public static Tensor PosteriorLogProb(Tensor logits, Tensor observed, Tensor noise)
     {
         ArgumentNullException.ThrowIfNull(noise);
         using var scope = NewDisposeScope();
         var (logProbs, _, notObserved, index, batch) = Prepare(logits, observed, nameof(PosteriorLogProb));
-        if (noise.dim() == 0 || noise.shape[^1] != logits.shape[^1])
+        if (noise.dim() == 0 || noise.Shape()[^1] != logits.Shape()[^1])
         {
             throw new ArgumentException(
-                $"GumbelMax.PosteriorLogProb: noise (shape {ShapeUtil.Format(noise.shape)}) must end in the {logits.shape[^1]} categories of logits (shape {ShapeUtil.Format(logits.shape)}).",
+                $"GumbelMax.PosteriorLogProb: noise (shape {ShapeUtil.Format(noise.Shape())}) must end in the {logits.Shape()[^1]} categories of logits (shape {ShapeUtil.Format(logits.Shape())}).",
                 nameof(noise));
         }
 
-        _ = Broadcast([.. batch, logits.shape[^1]], noise.shape, "noise", nameof(noise));
+        _ = Broadcast([.. batch, logits.Shape()[^1]], noise.Shape(), "noise", nameof(noise));
         var priorLogDensity = noise.add(noise.neg().exp()).neg().sum(-1);
         var observedLogProb = logProbs.masked_fill(notObserved, 0).sum(-1);
         var misses = logits.add(noise).argmax(-1).ne(index);
@@ -156,8 +156,8 @@ public static class GumbelMax
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(observed);
         RequireCategories(logits, nameof(logits));
-        long k = logits.shape[^1];
-        long[] batch = Broadcast(logits.shape[..^1], observed.shape, "observed", nameof(observed));
+        long k = logits.Shape()[^1];
+        long[] batch = Broadcast(logits.Shape()[..^1], observed.Shape(), "observed", nameof(observed));
         var index = observed.dtype == ScalarType.Int64 ? observed : observed.to(ScalarType.Int64);
         var logProbs = logits.log_softmax(-1).expand([.. batch, k]); // log_softmax, unlike logsumexp, runs on meta
         var categories = torch.arange(k, dtype: ScalarType.Int64, device: logits.device);
@@ -174,12 +174,12 @@ public static class GumbelMax
     private static void ValidateObserved(Tensor logits, Tensor observed, Tensor index, Tensor logProbs, Tensor notObserved, string caller)
     {
         using var scope = NewDisposeScope();
-        long k = logits.shape[^1];
+        long k = logits.Shape()[^1];
         bool integral = observed.dtype == ScalarType.Int64 || index.to(observed.dtype).eq(observed).all().item<bool>();
         if (!integral || index.lt(0).any().item<bool>() || index.ge(k).any().item<bool>())
         {
             throw new ArgumentException(
-                $"GumbelMax.{caller}: observed (shape {ShapeUtil.Format(observed.shape)}) must hold integer categories in [0, {k - 1}] for logits of shape {ShapeUtil.Format(logits.shape)}.",
+                $"GumbelMax.{caller}: observed (shape {ShapeUtil.Format(observed.Shape())}) must hold integer categories in [0, {k - 1}] for logits of shape {ShapeUtil.Format(logits.Shape())}.",
                 nameof(observed));
         }
 
@@ -189,7 +189,7 @@ public static class GumbelMax
         {
             long first = possible.logical_not().flatten().nonzero()[0, 0].item<long>();
             throw new ArgumentException(
-                $"GumbelMax.{caller}: observed (shape {ShapeUtil.Format(observed.shape)}) includes a category with logit −∞ (or logits with +∞/NaN) for logits of shape {ShapeUtil.Format(logits.shape)}: flat batch index {first}. The observation is impossible in the factual world.",
+                $"GumbelMax.{caller}: observed (shape {ShapeUtil.Format(observed.Shape())}) includes a category with logit −∞ (or logits with +∞/NaN) for logits of shape {ShapeUtil.Format(logits.Shape())}: flat batch index {first}. The observation is impossible in the factual world.",
                 nameof(observed));
         }
     }
@@ -208,9 +208,9 @@ public static class GumbelMax
 
     private static void RequireCategories(Tensor logits, string name)
     {
-        if (logits.dim() == 0 || logits.shape[^1] == 0)
+        if (logits.dim() == 0 || logits.Shape()[^1] == 0)
         {
-            throw new ArgumentException($"GumbelMax: '{name}' (shape {ShapeUtil.Format(logits.shape)}) needs a last dimension of categories.", name);
+            throw new ArgumentException($"GumbelMax: '{name}' (shape {ShapeUtil.Format(logits.Shape())}) needs a last dimension of categories.", name);
         }
     }
 }

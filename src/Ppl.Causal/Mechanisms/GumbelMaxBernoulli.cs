@@ -21,13 +21,13 @@ public static class GumbelMaxBernoulli
     {
         ArgumentNullException.ThrowIfNull(logit);
         ArgumentNullException.ThrowIfNull(noise);
-        _ = Broadcast(logit.shape, noise.shape, "noise", nameof(noise));
+        _ = Broadcast(logit.Shape(), noise.Shape(), "noise", nameof(noise));
         using var scope = NewDisposeScope();
         var sum = logit.add(noise);
         return sum.gt(0).to(sum.dtype).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Standard Logistic(0, 1) noise log u − log(1 − u), shape <c>sampleShape + logit.shape</c>, dtype and device of <paramref name="logit"/>.</summary>
+    /// <summary>Standard Logistic(0, 1) noise log u − log(1 − u), shape <c>sampleShape + logit.Shape()</c>, dtype and device of <paramref name="logit"/>.</summary>
     /// <param name="logit">Logits whose shape, dtype and device the noise takes (values are not read).</param>
     /// <param name="sampleShape">Leading sample dimensions (none when null).</param>
     /// <param name="generator">Random generator (the default one when null).</param>
@@ -35,7 +35,7 @@ public static class GumbelMaxBernoulli
     {
         ArgumentNullException.ThrowIfNull(logit);
         using var scope = NewDisposeScope();
-        var u = Kernels.OpenUniform([.. sampleShape ?? [], .. logit.shape], logit.dtype, logit.device, generator);
+        var u = Kernels.OpenUniform([.. sampleShape ?? [], .. logit.Shape()], logit.dtype, logit.device, generator);
         return u.log().sub(u.neg().log1p()).MoveToOuterDisposeScope();
     }
 
@@ -49,7 +49,7 @@ public static class GumbelMaxBernoulli
     /// <param name="observed">Observed values 0 or 1, broadcastable with <paramref name="logit"/>.</param>
     /// <param name="sampleShape">Leading sample dimensions (none when null).</param>
     /// <param name="generator">Random generator (the default one when null).</param>
-    /// <returns>Noise of shape <c>sampleShape + broadcast(logit.shape, observed.shape)</c>.</returns>
+    /// <returns>Noise of shape <c>sampleShape + broadcast(logit.Shape(), observed.Shape())</c>.</returns>
     /// <exception cref="ArgumentException">The shapes do not broadcast, or (validation on, not meta) an observation is not 0/1 or has probability 0.</exception>
     public static Tensor SamplePosterior(Tensor logit, Tensor observed, long[]? sampleShape = null, Generator? generator = null)
     {
@@ -84,7 +84,7 @@ public static class GumbelMaxBernoulli
         ArgumentNullException.ThrowIfNull(noise);
         using var scope = NewDisposeScope();
         var (_, logProbObserved, shape) = Prepare(logit, observed, nameof(PosteriorLogProb));
-        _ = Broadcast(shape, noise.shape, "noise", nameof(noise));
+        _ = Broadcast(shape, noise.Shape(), "noise", nameof(noise));
         var logDensity = noise.neg().sub(Kernels.Softplus(noise.neg()).mul(2));
         var misses = Apply(logit, noise).ne(observed);
         return logDensity.sub(logProbObserved).masked_fill(misses, double.NegativeInfinity).MoveToOuterDisposeScope();
@@ -113,7 +113,7 @@ public static class GumbelMaxBernoulli
     {
         ArgumentNullException.ThrowIfNull(logit);
         ArgumentNullException.ThrowIfNull(observed);
-        long[] shape = Broadcast(logit.shape, observed.shape, "observed", nameof(observed));
+        long[] shape = Broadcast(logit.Shape(), observed.Shape(), "observed", nameof(observed));
         var sign = observed.to(logit.dtype).mul(2).sub(1);
         var logProbObserved = MechanismNoise.LogSigmoid(sign.mul(logit));
         if (MechanismNoise.ShouldValidate(logit) && MechanismNoise.ShouldValidate(observed))
@@ -122,14 +122,14 @@ public static class GumbelMaxBernoulli
             if (!binary)
             {
                 throw new ArgumentException(
-                    $"GumbelMaxBernoulli.{caller}: observed (shape {ShapeUtil.Format(observed.shape)}) must hold only 0 and 1.",
+                    $"GumbelMaxBernoulli.{caller}: observed (shape {ShapeUtil.Format(observed.Shape())}) must hold only 0 and 1.",
                     nameof(observed));
             }
 
             if (!logProbObserved.gt(double.NegativeInfinity).all().item<bool>())
             {
                 throw new ArgumentException(
-                    $"GumbelMaxBernoulli.{caller}: observed (shape {ShapeUtil.Format(observed.shape)}) includes a value of probability 0 under logit (shape {ShapeUtil.Format(logit.shape)}), i.e. 1 with logit −∞, 0 with logit +∞, or a NaN logit.",
+                    $"GumbelMaxBernoulli.{caller}: observed (shape {ShapeUtil.Format(observed.Shape())}) includes a value of probability 0 under logit (shape {ShapeUtil.Format(logit.Shape())}), i.e. 1 with logit −∞, 0 with logit +∞, or a NaN logit.",
                     nameof(observed));
             }
         }

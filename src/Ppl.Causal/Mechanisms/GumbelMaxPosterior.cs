@@ -19,7 +19,7 @@ public sealed class GumbelMaxPosterior : Distribution
     /// <param name="observed">Observed categories, broadcastable with <c>batch</c>; the batch shape is the broadcast of the two.</param>
     /// <exception cref="ArgumentException">Shapes do not broadcast, or (validation on, not meta) an observation is not a category with finite logit.</exception>
     public GumbelMaxPosterior(Tensor logits, Tensor observed)
-        : base(BatchOf(logits, observed), [logits.shape[^1]])
+        : base(BatchOf(logits, observed), [logits.Shape()[^1]])
     {
         Logits = logits;
         Observed = observed;
@@ -38,7 +38,7 @@ public sealed class GumbelMaxPosterior : Distribution
     public Tensor Observed { get; }
 
     /// <summary>The number of categories K.</summary>
-    public long NumCategories => Logits.shape[^1];
+    public long NumCategories => Logits.Shape()[^1];
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.RealVector;
@@ -66,25 +66,25 @@ public sealed class GumbelMaxPosterior : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"GumbelMaxPosterior(logits: {ShapeUtil.Format(Logits.shape)}, observed: {ShapeUtil.Format(Observed.shape)})";
+        $"GumbelMaxPosterior(logits: {ShapeUtil.Format(Logits.Shape())}, observed: {ShapeUtil.Format(Observed.Shape())})";
 
     private static long[] BatchOf(Tensor logits, Tensor observed)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(observed);
-        if (logits.dim() == 0 || logits.shape[^1] == 0)
+        if (logits.dim() == 0 || logits.Shape()[^1] == 0)
         {
-            throw new ArgumentException($"GumbelMaxPosterior: 'logits' (shape {ShapeUtil.Format(logits.shape)}) needs a last dimension of categories.", nameof(logits));
+            throw new ArgumentException($"GumbelMaxPosterior: 'logits' (shape {ShapeUtil.Format(logits.Shape())}) needs a last dimension of categories.", nameof(logits));
         }
 
         try
         {
-            return ShapeUtil.Broadcast(logits.shape.AsSpan(0, (int)logits.dim() - 1), observed.shape);
+            return ShapeUtil.Broadcast(logits.Shape().AsSpan(0, (int)logits.dim() - 1), observed.Shape());
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException(
-                $"GumbelMaxPosterior: observed (shape {ShapeUtil.Format(observed.shape)}) does not broadcast with the batch of logits (shape {ShapeUtil.Format(logits.shape)}).",
+                $"GumbelMaxPosterior: observed (shape {ShapeUtil.Format(observed.Shape())}) does not broadcast with the batch of logits (shape {ShapeUtil.Format(logits.Shape())}).",
                 nameof(observed),
                 e);
         }

@@ -86,7 +86,7 @@ internal static class SharedNoise
 
         if (eventDim > 0)
         {
-            mask = mask.reshape([.. mask.shape, .. Enumerable.Repeat(1L, eventDim)]);
+            mask = mask.reshape([.. mask.Shape(), .. Enumerable.Repeat(1L, eventDim)]);
         }
 
         var exact = factual.dtype == value.dtype ? factual : factual.to(value.dtype);

@@ -104,7 +104,7 @@ public static class CausalQueries
             // each draw of Z sits on the outer plate's dim, its own batch to the right
             var drawsOfZ = outer[z];
             int lift = nesting - ((int)drawsOfZ.dim() - 1);
-            data[z] = lift <= 0 ? drawsOfZ : drawsOfZ.reshape([draws, .. Enumerable.Repeat(1L, lift), .. drawsOfZ.shape[1..]]);
+            data[z] = lift <= 0 ? drawsOfZ : drawsOfZ.reshape([draws, .. Enumerable.Repeat(1L, lift), .. drawsOfZ.Shape()[1..]]);
         }
 
         Trace trace;
@@ -142,7 +142,7 @@ public static class CausalQueries
     /// <summary>The self-normalized weighted mean of per-draw values with its delta-method standard error and Kish's ESS.</summary>
     internal static CausalEstimate WeightedEstimate(Tensor values, Tensor weights)
     {
-        int draws = (int)values.shape[0];
+        int draws = (int)values.Shape()[0];
         double estimate = weights.mul(values).sum().item<double>();
         double se = Math.Sqrt(weights.square().mul(values.sub(estimate).square()).sum().item<double>());
         double ess = 1.0 / weights.square().sum().item<double>();
@@ -155,10 +155,10 @@ public static class CausalQueries
         int lead = (int)t.dim() - (nesting + 2);
         if (lead < 0)
         {
-            throw new InvalidOperationException($"A site of shape {Distributions.ShapeUtil.Format(t.shape)} does not span the query's draw plates.");
+            throw new InvalidOperationException($"A site of shape {Distributions.ShapeUtil.Format(t.Shape())} does not span the query's draw plates.");
         }
 
-        var flat = t.reshape([.. t.shape[..(lead + 2)], -1]);
+        var flat = t.reshape([.. t.Shape()[..(lead + 2)], -1]);
         flat = mean ? flat.mean([-1L]) : flat.sum([-1L]);
         for (int i = 0; i < lead; i++)
         {

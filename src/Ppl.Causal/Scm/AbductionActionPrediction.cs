@@ -63,7 +63,7 @@ public static class AbductionActionPrediction
             {
                 var values = posterior[name];
                 int lift = -dim - 1 - ((int)values.dim() - 1);
-                return values.reshape([draws, .. Enumerable.Repeat(1L, lift), .. values.shape[1..]]);
+                return values.reshape([draws, .. Enumerable.Repeat(1L, lift), .. values.Shape()[1..]]);
             },
             StringComparer.Ordinal);
         var twin = new[] { new WorldDim(TwinWorldCounterfactual.IndexName, CausalQueries.WorldDim, 2) };

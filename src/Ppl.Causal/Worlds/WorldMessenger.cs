@@ -118,7 +118,7 @@ public abstract class WorldMessenger : CounterfactualMessenger
             {
                 var draws = dist.Sample(message.ResolveGenerator());
                 var mask = WorldTensors.FactualMask(draws, _worlds, eventDim)!;
-                mask = mask.reshape([.. mask.shape, .. Enumerable.Repeat(1L, eventDim)]);
+                mask = mask.reshape([.. mask.Shape(), .. Enumerable.Repeat(1L, eventDim)]);
                 worldValues = Kernels.IsMeta(draws) ? draws : torch.where(mask, value.to(draws.dtype), draws);
             }
             else

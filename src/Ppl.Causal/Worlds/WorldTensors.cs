@@ -16,7 +16,7 @@ public static class WorldTensors
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(worlds);
-        return worlds.Any(w => SizeAt(value.shape, w.Dim - eventDim) > 1);
+        return worlds.Any(w => SizeAt(value.Shape(), w.Dim - eventDim) > 1);
     }
 
     /// <summary>True when a batch shape has more than one entry along any of <paramref name="worlds"/>.</summary>
@@ -33,8 +33,8 @@ public static class WorldTensors
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(worlds);
         return new IndexSet(worlds
-            .Where(w => SizeAt(value.shape, w.Dim - eventDim) > 1)
-            .ToDictionary(w => w.Name, w => Enumerable.Range(0, (int)SizeAt(value.shape, w.Dim - eventDim)), StringComparer.Ordinal));
+            .Where(w => SizeAt(value.Shape(), w.Dim - eventDim) > 1)
+            .ToDictionary(w => w.Name, w => Enumerable.Range(0, (int)SizeAt(value.Shape(), w.Dim - eventDim)), StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ public static class WorldTensors
             }
 
             int dim = world.Dim - eventDim;
-            long size = SizeAt(value.shape, dim);
+            long size = SizeAt(value.Shape(), dim);
             if (size <= 1)
             {
                 continue;
@@ -65,7 +65,7 @@ public static class WorldTensors
 
             if (entries.Any(i => i < 0 || i >= size))
             {
-                throw new ArgumentException($"Gather: index '{name}' has {size} worlds, asked for {{{string.Join(", ", entries)}}} (value shape {ShapeUtil.Format(value.shape)}).", nameof(selection));
+                throw new ArgumentException($"Gather: index '{name}' has {size} worlds, asked for {{{string.Join(", ", entries)}}} (value shape {ShapeUtil.Format(value.Shape())}).", nameof(selection));
             }
 
             value = entries.Count == 1
@@ -84,7 +84,7 @@ public static class WorldTensors
         foreach (var w in worlds)
         {
             int dim = w.Dim - eventDim;
-            if (SizeAt(value.shape, dim) > 1)
+            if (SizeAt(value.Shape(), dim) > 1)
             {
                 value = value.narrow(dim, WorldDim.Factual, 1);
             }
@@ -101,7 +101,7 @@ public static class WorldTensors
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(worlds);
-        var batch = value.shape[..^eventDim];
+        var batch = value.Shape()[..^eventDim];
         var present = worlds.Where(w => SizeAt(batch, w.Dim) > 1).ToList();
         if (present.Count == 0)
         {
@@ -136,7 +136,7 @@ public static class WorldTensors
         int tensorDim = dim - eventDim;
         int rank = Math.Max(parts.Max(p => (int)p.dim()), -tensorDim);
         var lifted = parts.Select(p => Lift(p, rank)).ToArray();
-        var shape = lifted.Select(p => p.shape).Aggregate((a, b) => ShapeUtil.Broadcast(a, b));
+        var shape = lifted.Select(p => p.Shape()).Aggregate((a, b) => ShapeUtil.Broadcast(a, b));
         shape[rank + tensorDim] = 1;
         return torch.cat(lifted.Select(p => p.expand(shape)).ToArray(), tensorDim);
     }
@@ -153,7 +153,7 @@ public static class WorldTensors
 
         var shape = new long[rank];
         Array.Fill(shape, 1L);
-        t.shape.CopyTo(shape, rank - t.shape.Length);
+        t.Shape().CopyTo(shape, rank - t.Shape().Length);
         return t.reshape(shape);
     }
 }

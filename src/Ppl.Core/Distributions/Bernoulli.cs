@@ -7,7 +7,7 @@ namespace Ppl.Distributions;
 public sealed class Bernoulli : Distribution
 {
     private Bernoulli(Tensor logits)
-        : base(logits.shape, [])
+        : base(logits.Shape(), [])
     {
         Logits = logits;
     }
@@ -77,7 +77,7 @@ public sealed class Bernoulli : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Bernoulli(logits: {ShapeUtil.Format(Logits.shape)})";
+    public override string ToString() => $"Bernoulli(logits: {ShapeUtil.Format(Logits.Shape())})";
 
     // float32 cannot hold 1 - 1e-12; the clamp keeps logit finite in each dtype.
     private static double Eps(Tensor t) => t.dtype == ScalarType.Float64 ? 1e-15 : 1e-7;

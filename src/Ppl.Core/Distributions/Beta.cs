@@ -32,7 +32,7 @@ public sealed class Beta : Distribution
     }
 
     private Beta(Tensor concentration1, Tensor concentration0, bool validate)
-        : base(ShapeUtil.Broadcast(Checked(concentration1).shape, Checked(concentration0).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(concentration1).Shape(), Checked(concentration0).Shape()), [])
     {
         Concentration1 = concentration1.expand(BatchShape);
         Concentration0 = concentration0.expand(BatchShape);
@@ -109,7 +109,7 @@ public sealed class Beta : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Beta(concentration1: {ShapeUtil.Format(Concentration1.shape)}, concentration0: {ShapeUtil.Format(Concentration0.shape)})";
+        $"Beta(concentration1: {ShapeUtil.Format(Concentration1.Shape())}, concentration0: {ShapeUtil.Format(Concentration0.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

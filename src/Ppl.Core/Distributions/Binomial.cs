@@ -10,7 +10,7 @@ namespace Ppl.Distributions;
 public sealed class Binomial : Distribution
 {
     private Binomial(Tensor totalCount, Tensor logits)
-        : base(ShapeUtil.Broadcast(totalCount.shape, logits.shape), [])
+        : base(ShapeUtil.Broadcast(totalCount.Shape(), logits.Shape()), [])
     {
         TotalCount = totalCount.to(logits.dtype).expand(BatchShape);
         Logits = logits.expand(BatchShape);
@@ -103,7 +103,7 @@ public sealed class Binomial : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Binomial(total_count: {ShapeUtil.Format(TotalCount.shape)}, logits: {ShapeUtil.Format(Logits.shape)})";
+        $"Binomial(total_count: {ShapeUtil.Format(TotalCount.Shape())}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private void RequireCount(Tensor totalCount) =>
         Require(totalCount, "totalCount", "a non-negative integer", n => n.ge(0).logical_and(n.eq(n.floor())));

@@ -11,7 +11,7 @@ namespace Ppl.Distributions;
 public sealed class Categorical : Distribution
 {
     private Categorical(Tensor normalizedLogits)
-        : base(normalizedLogits.shape[..^1], [])
+        : base(normalizedLogits.Shape()[..^1], [])
     {
         Logits = normalizedLogits;
     }
@@ -43,7 +43,7 @@ public sealed class Categorical : Distribution
     public Tensor Probs => Logits.exp();
 
     /// <summary>The number of categories K.</summary>
-    public long NumCategories => Logits.shape[^1];
+    public long NumCategories => Logits.Shape()[^1];
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.IntegerInterval(0, NumCategories - 1);
@@ -94,19 +94,19 @@ public sealed class Categorical : Distribution
     protected internal override Tensor LogProbCore(Tensor value)
     {
         var index = value.to(ScalarType.Int64).unsqueeze(-1);
-        long[] batch = ShapeUtil.Broadcast(index.shape.AsSpan(0, index.shape.Length - 1), BatchShape);
+        long[] batch = ShapeUtil.Broadcast(index.Shape().AsSpan(0, index.Shape().Length - 1), BatchShape);
         var logits = Logits.expand([.. batch, NumCategories]);
         return logits.gather(-1, index.expand([.. batch, 1])).squeeze(-1);
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Categorical(logits: {ShapeUtil.Format(Logits.shape)})";
+    public override string ToString() => $"Categorical(logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private static void RequireCategories(Tensor t, string name)
     {
-        if (t.dim() == 0 || t.shape[^1] == 0)
+        if (t.dim() == 0 || t.Shape()[^1] == 0)
         {
-            throw new ArgumentException($"Categorical: parameter '{name}' (shape {ShapeUtil.Format(t.shape)}) needs a last dimension of categories.", name);
+            throw new ArgumentException($"Categorical: parameter '{name}' (shape {ShapeUtil.Format(t.Shape())}) needs a last dimension of categories.", name);
         }
     }
 }

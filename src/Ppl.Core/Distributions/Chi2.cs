@@ -26,7 +26,7 @@ public sealed class Chi2 : Distribution
     }
 
     private Chi2(Tensor df, bool validate)
-        : base(Checked(df).shape, [])
+        : base(Checked(df).Shape(), [])
     {
         if (validate)
         {
@@ -71,7 +71,7 @@ public sealed class Chi2 : Distribution
     protected internal override Tensor LogProbCore(Tensor value) => _gamma.LogProbCore(value);
 
     /// <inheritdoc />
-    public override string ToString() => $"Chi2(df: {ShapeUtil.Format(Df.shape)})";
+    public override string ToString() => $"Chi2(df: {ShapeUtil.Format(Df.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

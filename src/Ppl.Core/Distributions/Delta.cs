@@ -12,7 +12,7 @@ public sealed class Delta : Distribution
     /// <summary>A point mass at <paramref name="v"/>, whose rightmost <paramref name="eventDim"/> dims form one event.</summary>
     /// <exception cref="ArgumentException"><paramref name="eventDim"/> exceeds the value's rank.</exception>
     public Delta(Tensor v, Tensor? logDensity = null, int eventDim = 0)
-        : base(SplitBatch(v, eventDim), v.shape[(v.shape.Length - eventDim)..])
+        : base(SplitBatch(v, eventDim), v.Shape()[(v.Shape().Length - eventDim)..])
     {
         V = v;
         LogDensity = logDensity?.expand(BatchShape) ?? torch.zeros(BatchShape, dtype: v.dtype, device: v.device);
@@ -68,16 +68,16 @@ public sealed class Delta : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Delta(v: {ShapeUtil.Format(V.shape)}, event_dim: {EventShape.Length})";
+    public override string ToString() => $"Delta(v: {ShapeUtil.Format(V.Shape())}, event_dim: {EventShape.Length})";
 
     private static long[] SplitBatch(Tensor v, int eventDim)
     {
         ArgumentNullException.ThrowIfNull(v);
         if (eventDim < 0 || eventDim > v.dim())
         {
-            throw new ArgumentException($"Delta: eventDim {eventDim} is outside [0, {v.dim()}] for a value of shape {ShapeUtil.Format(v.shape)}.", nameof(eventDim));
+            throw new ArgumentException($"Delta: eventDim {eventDim} is outside [0, {v.dim()}] for a value of shape {ShapeUtil.Format(v.Shape())}.", nameof(eventDim));
         }
 
-        return v.shape[..(v.shape.Length - eventDim)];
+        return v.Shape()[..(v.Shape().Length - eventDim)];
     }
 }

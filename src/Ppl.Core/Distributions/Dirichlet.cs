@@ -13,7 +13,7 @@ public sealed class Dirichlet : Distribution
     /// <summary>Dirichlet with positive <paramref name="concentration"/> α over the last dimension (<c>[..., K]</c>).</summary>
     /// <exception cref="ArgumentException">The tensor has no dimension, or validation is on and some concentration is not positive.</exception>
     public Dirichlet(Tensor concentration)
-        : base(Checked(concentration).shape[..^1], [concentration.shape[^1]])
+        : base(Checked(concentration).Shape()[..^1], [concentration.Shape()[^1]])
     {
         Concentration = concentration;
         RequirePositive(concentration, nameof(concentration));
@@ -80,7 +80,7 @@ public sealed class Dirichlet : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Dirichlet(concentration: {ShapeUtil.Format(Concentration.shape)})";
+    public override string ToString() => $"Dirichlet(concentration: {ShapeUtil.Format(Concentration.Shape())})";
 
     private static double Tiny(ScalarType dtype) => dtype == ScalarType.Float64 ? 2.2250738585072014e-308 : 1.17549435e-38;
 

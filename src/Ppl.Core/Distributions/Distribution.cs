@@ -152,7 +152,7 @@ public abstract class Distribution
     /// <summary>Throws when a value is outside the support or of incompatible shape.</summary>
     protected virtual void ValidateSample(Tensor value)
     {
-        if (value.device.type == DeviceType.META)
+        if (value.device_type == DeviceType.META)
         {
             return; // a meta tensor has no values to check
         }
@@ -160,7 +160,7 @@ public abstract class Distribution
         if (!Support.HoldsEverywhere(value))
         {
             throw new ArgumentException(
-                $"{GetType().Name}: value of shape {ShapeUtil.Format(value.shape)} is outside the support {Support} of {this}.",
+                $"{GetType().Name}: value of shape {ShapeUtil.Format(value.Shape())} is outside the support {Support} of {this}.",
                 nameof(value));
         }
     }
@@ -172,7 +172,7 @@ public abstract class Distribution
     protected void RequirePositive(Tensor value, string parameter)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!ValidationEnabled || value.device.type == DeviceType.META || Constraints.Positive.HoldsEverywhere(value))
+        if (!ValidationEnabled || value.device_type == DeviceType.META || Constraints.Positive.HoldsEverywhere(value))
         {
             return;
         }
@@ -189,27 +189,27 @@ public abstract class Distribution
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(ok);
-        if (!ValidationEnabled || value.device.type == DeviceType.META)
+        if (!ValidationEnabled || value.device_type == DeviceType.META)
         {
             return;
         }
 
         using var scope = NewDisposeScope();
         var holds = ok(value);
-        if (holds.all().item<bool>())
+        if (holds.all().ToBoolean())
         {
             return;
         }
 
         string offending = "";
-        if (ShapeUtil.SameShape(holds.shape, value.shape) && value.dtype != ScalarType.Bool)
+        if (ShapeUtil.SameShape(holds.Shape(), value.Shape()) && value.dtype != ScalarType.Bool)
         {
             var bad = value.masked_select(holds.logical_not());
-            offending = $", got {bad[0].to(ScalarType.Float64).item<double>().ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}";
+            offending = $", got {bad[0].to(ScalarType.Float64).ToDouble().ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}";
         }
 
         throw new ArgumentException(
-            $"{GetType().Name}: parameter '{parameter}' (shape {ShapeUtil.Format(value.shape)}) must be {requirement}{offending}.",
+            $"{GetType().Name}: parameter '{parameter}' (shape {ShapeUtil.Format(value.Shape())}) must be {requirement}{offending}.",
             parameter);
     }
 

@@ -61,7 +61,7 @@ public sealed class ExpandedDistribution : WrappedDistribution
     protected internal override Tensor LogProbCore(Tensor value)
     {
         var lp = Base.LogProbCore(value);
-        long[] valueBatch = value.shape[..^EventShape.Length];
+        long[] valueBatch = value.Shape()[..^EventShape.Length];
         return lp.expand(ShapeUtil.Broadcast(valueBatch, BatchShape));
     }
 

@@ -9,7 +9,7 @@ public sealed class Exponential : Distribution
     /// <summary>Exponential(<paramref name="rate"/>).</summary>
     /// <exception cref="ArgumentException">Validation is on and some rate is not positive.</exception>
     public Exponential(Tensor rate)
-        : base(Checked(rate).shape, [])
+        : base(Checked(rate).Shape(), [])
     {
         Rate = rate;
         RequirePositive(rate, nameof(rate));
@@ -60,7 +60,7 @@ public sealed class Exponential : Distribution
     protected internal override Tensor LogProbCore(Tensor value) => Rate.log().sub(value.mul(Rate));
 
     /// <inheritdoc />
-    public override string ToString() => $"Exponential(rate: {ShapeUtil.Format(Rate.shape)})";
+    public override string ToString() => $"Exponential(rate: {ShapeUtil.Format(Rate.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -32,7 +32,7 @@ public sealed class Gamma : Distribution
     }
 
     private Gamma(Tensor concentration, Tensor rate, bool validate)
-        : base(ShapeUtil.Broadcast(Checked(concentration).shape, Checked(rate).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(concentration).Shape(), Checked(rate).Shape()), [])
     {
         Concentration = concentration.expand(BatchShape);
         Rate = rate.expand(BatchShape);
@@ -97,7 +97,7 @@ public sealed class Gamma : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Gamma(concentration: {ShapeUtil.Format(Concentration.shape)}, rate: {ShapeUtil.Format(Rate.shape)})";
+        $"Gamma(concentration: {ShapeUtil.Format(Concentration.Shape())}, rate: {ShapeUtil.Format(Rate.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

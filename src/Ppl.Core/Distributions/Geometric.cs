@@ -11,7 +11,7 @@ namespace Ppl.Distributions;
 public sealed class Geometric : Distribution
 {
     private Geometric(Tensor logits)
-        : base(logits.shape, [])
+        : base(logits.Shape(), [])
     {
         Logits = logits;
     }
@@ -85,5 +85,5 @@ public sealed class Geometric : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Geometric(logits: {ShapeUtil.Format(Logits.shape)})";
+    public override string ToString() => $"Geometric(logits: {ShapeUtil.Format(Logits.Shape())})";
 }

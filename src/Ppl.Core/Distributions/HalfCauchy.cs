@@ -12,7 +12,7 @@ public sealed class HalfCauchy : Distribution
     /// <summary>HalfCauchy(<paramref name="scale"/>).</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public HalfCauchy(Tensor scale)
-        : base(Checked(scale).shape, [])
+        : base(Checked(scale).Shape(), [])
     {
         Scale = scale;
         RequirePositive(scale, nameof(scale));
@@ -70,7 +70,7 @@ public sealed class HalfCauchy : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"HalfCauchy(scale: {ShapeUtil.Format(Scale.shape)})";
+    public override string ToString() => $"HalfCauchy(scale: {ShapeUtil.Format(Scale.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -12,7 +12,7 @@ public sealed class HalfNormal : Distribution
     /// <summary>HalfNormal(<paramref name="scale"/>).</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public HalfNormal(Tensor scale)
-        : base(Checked(scale).shape, [])
+        : base(Checked(scale).Shape(), [])
     {
         Scale = scale;
         RequirePositive(scale, nameof(scale));
@@ -68,7 +68,7 @@ public sealed class HalfNormal : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"HalfNormal(scale: {ShapeUtil.Format(Scale.shape)})";
+    public override string ToString() => $"HalfNormal(scale: {ShapeUtil.Format(Scale.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -32,7 +32,7 @@ public sealed class InverseGamma : Distribution
     }
 
     private InverseGamma(Tensor concentration, Tensor rate, bool validate)
-        : base(ShapeUtil.Broadcast(Checked(concentration).shape, Checked(rate).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(concentration).Shape(), Checked(rate).Shape()), [])
     {
         Concentration = concentration.expand(BatchShape);
         Rate = rate.expand(BatchShape);
@@ -100,7 +100,7 @@ public sealed class InverseGamma : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"InverseGamma(concentration: {ShapeUtil.Format(Concentration.shape)}, rate: {ShapeUtil.Format(Rate.shape)})";
+        $"InverseGamma(concentration: {ShapeUtil.Format(Concentration.Shape())}, rate: {ShapeUtil.Format(Rate.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -37,15 +37,15 @@ public abstract class LocationScaleDistribution : Distribution
     }
 
     private LocationScaleDistribution(Tensor loc, Tensor scale, double? checkedScale, bool scaleIsConstant = false)
-        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(loc).Shape(), Checked(scale).Shape()), [])
     {
         // The parameters are kept as given and expanded only when read through Loc/Scale: the
         // densities and draws broadcast them, so an expand op per distribution (and an expand
         // node, a reduction in backward, in every gradient through it) is never paid for.
         _loc = loc;
         _scale = scale;
-        _locHasBatchShape = ShapeUtil.SameShape(loc.shape, BatchShape);
-        _scaleHasBatchShape = ShapeUtil.SameShape(scale.shape, BatchShape);
+        _locHasBatchShape = ShapeUtil.SameShape(loc.Shape(), BatchShape);
+        _scaleHasBatchShape = ShapeUtil.SameShape(scale.Shape(), BatchShape);
         _constantScale = checkedScale is double c && scaleIsConstant ? c : null;
         if (checkedScale is not double constant)
         {
@@ -143,7 +143,7 @@ public abstract class LocationScaleDistribution : Distribution
         {
             1.0 => standard,
             double c => TensorUtil.Sub(standard, Math.Log(c)),
-            null => standard.sub(_scale.log()),
+            null => standard.sub(Transforms.ExpTransform.LogOf(_scale)),
         };
     }
 
@@ -163,10 +163,10 @@ public abstract class LocationScaleDistribution : Distribution
     /// same-family sites can be evaluated in one call on their stacked values and parameters.
     /// </summary>
     internal Tensor LogProbOf(Tensor value, Tensor loc, Tensor scale) =>
-        StandardLogDensity(value.sub(loc).div(scale)).sub(scale.log());
+        StandardLogDensity(value.sub(loc).div(scale)).sub(Transforms.ExpTransform.LogOf(scale));
 
     /// <inheritdoc />
-    public override string ToString() => $"{GetType().Name}(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
+    public override string ToString() => $"{GetType().Name}(loc: {ShapeUtil.Format(Loc.Shape())}, scale: {ShapeUtil.Format(Scale.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

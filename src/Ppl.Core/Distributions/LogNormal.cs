@@ -51,11 +51,11 @@ public sealed class LogNormal : Distribution
     }
 
     private LogNormal(Tensor loc, Tensor scale, double? constantScale)
-        : base(ShapeUtil.Broadcast(Checked(loc).shape, Checked(scale).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(loc).Shape(), Checked(scale).Shape()), [])
     {
         // kept as given and expanded only when read (see LocationScaleDistribution)
-        _locHasBatchShape = ShapeUtil.SameShape(loc.shape, BatchShape);
-        _scaleHasBatchShape = ShapeUtil.SameShape(scale.shape, BatchShape);
+        _locHasBatchShape = ShapeUtil.SameShape(loc.Shape(), BatchShape);
+        _scaleHasBatchShape = ShapeUtil.SameShape(scale.Shape(), BatchShape);
         _loc = loc;
         _scale = scale;
         _constantScale = constantScale;
@@ -118,7 +118,7 @@ public sealed class LogNormal : Distribution
     /// <inheritdoc />
     protected internal override Tensor LogProbCore(Tensor value)
     {
-        var logX = value.log();
+        var logX = Transforms.ExpTransform.LogOf(value);
         var z = _constantScale switch
         {
             1.0 => logX.sub(_loc),
@@ -154,14 +154,14 @@ public sealed class LogNormal : Distribution
         }
         else
         {
-            shifted = logX.add(_scale.log()).add(HalfLog2PiScalar);
+            shifted = logX.add(Transforms.ExpTransform.LogOf(_scale)).add(HalfLog2PiScalar);
         }
 
         return shifted.addcmul(z, z, Half).neg();
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"LogNormal(loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
+    public override string ToString() => $"LogNormal(loc: {ShapeUtil.Format(Loc.Shape())}, scale: {ShapeUtil.Format(Scale.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -16,11 +16,11 @@ public sealed class LowRankMultivariateNormal : Distribution
     /// <summary>N(<paramref name="loc"/>, <paramref name="covFactor"/>·<paramref name="covFactor"/>ᵀ + diag(<paramref name="covDiag"/>)).</summary>
     /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some diagonal entry is not positive.</exception>
     public LowRankMultivariateNormal(Tensor loc, Tensor covFactor, Tensor covDiag)
-        : base(BatchOf(loc, covFactor, covDiag), [loc.shape[^1]])
+        : base(BatchOf(loc, covFactor, covDiag), [loc.Shape()[^1]])
     {
         long d = EventShape[0];
         Loc = loc.expand([.. BatchShape, d]);
-        CovFactor = covFactor.expand([.. BatchShape, d, covFactor.shape[^1]]);
+        CovFactor = covFactor.expand([.. BatchShape, d, covFactor.Shape()[^1]]);
         CovDiag = covDiag.expand([.. BatchShape, d]);
         RequirePositive(covDiag, nameof(covDiag));
     }
@@ -35,7 +35,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     public Tensor CovDiag { get; }
 
     /// <summary>The rank R of the factor.</summary>
-    public long Rank => CovFactor.shape[^1];
+    public long Rank => CovFactor.Shape()[^1];
 
     /// <summary>The covariance W·Wᵀ + diag(d), shape <c>BatchShape + [D, D]</c>.</summary>
     public Tensor CovarianceMatrix =>
@@ -103,7 +103,7 @@ public sealed class LowRankMultivariateNormal : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"LowRankMultivariateNormal(loc: {ShapeUtil.Format(Loc.shape)}, cov_factor: {ShapeUtil.Format(CovFactor.shape)}, cov_diag: {ShapeUtil.Format(CovDiag.shape)})";
+        $"LowRankMultivariateNormal(loc: {ShapeUtil.Format(Loc.Shape())}, cov_factor: {ShapeUtil.Format(CovFactor.Shape())}, cov_diag: {ShapeUtil.Format(CovDiag.Shape())})";
 
     /// <summary>Cholesky factor of C = I + Wᵀ·diag(d)⁻¹·W, shape <c>BatchShape + [R, R]</c>.</summary>
     private Tensor CapacitanceTril()
@@ -121,15 +121,15 @@ public sealed class LowRankMultivariateNormal : Distribution
         ArgumentNullException.ThrowIfNull(loc);
         ArgumentNullException.ThrowIfNull(covFactor);
         ArgumentNullException.ThrowIfNull(covDiag);
-        if (loc.dim() < 1 || covFactor.dim() < 2 || covDiag.dim() < 1 || covFactor.shape[^2] != loc.shape[^1] || covDiag.shape[^1] != loc.shape[^1])
+        if (loc.dim() < 1 || covFactor.dim() < 2 || covDiag.dim() < 1 || covFactor.Shape()[^2] != loc.Shape()[^1] || covDiag.Shape()[^1] != loc.Shape()[^1])
         {
             throw new ArgumentException(
-                $"LowRankMultivariateNormal: 'loc' (shape {ShapeUtil.Format(loc.shape)}), 'covFactor' (shape {ShapeUtil.Format(covFactor.shape)}) " +
-                $"and 'covDiag' (shape {ShapeUtil.Format(covDiag.shape)}) must be [..., D], [..., D, R] and [..., D].",
+                $"LowRankMultivariateNormal: 'loc' (shape {ShapeUtil.Format(loc.Shape())}), 'covFactor' (shape {ShapeUtil.Format(covFactor.Shape())}) " +
+                $"and 'covDiag' (shape {ShapeUtil.Format(covDiag.Shape())}) must be [..., D], [..., D, R] and [..., D].",
                 nameof(covFactor));
         }
 
-        var batch = ShapeUtil.Broadcast(loc.shape.AsSpan(0, loc.shape.Length - 1), covFactor.shape.AsSpan(0, covFactor.shape.Length - 2));
-        return ShapeUtil.Broadcast(batch, covDiag.shape.AsSpan(0, covDiag.shape.Length - 1));
+        var batch = ShapeUtil.Broadcast(loc.Shape().AsSpan(0, loc.Shape().Length - 1), covFactor.Shape().AsSpan(0, covFactor.Shape().Length - 2));
+        return ShapeUtil.Broadcast(batch, covDiag.Shape().AsSpan(0, covDiag.Shape().Length - 1));
     }
 }

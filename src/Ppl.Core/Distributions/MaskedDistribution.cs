@@ -12,12 +12,12 @@ public sealed class MaskedDistribution : WrappedDistribution
     /// <summary>Masks <paramref name="baseDistribution"/> with <paramref name="mask"/> (broadcastable to its batch shape).</summary>
     /// <exception cref="ArgumentException">The mask does not broadcast to the batch shape.</exception>
     public MaskedDistribution(Distribution baseDistribution, Tensor mask)
-        : base(baseDistribution, ShapeUtil.Broadcast(Checked(baseDistribution).BatchShape, Checked(mask).shape), baseDistribution.EventShape)
+        : base(baseDistribution, ShapeUtil.Broadcast(Checked(baseDistribution).BatchShape, Checked(mask).Shape()), baseDistribution.EventShape)
     {
         if (!ShapeUtil.SameShape(BatchShape, baseDistribution.BatchShape))
         {
             throw new ArgumentException(
-                $"Mask of shape {ShapeUtil.Format(mask.shape)} does not broadcast to batch shape {ShapeUtil.Format(baseDistribution.BatchShape)} of {baseDistribution}.",
+                $"Mask of shape {ShapeUtil.Format(mask.Shape())} does not broadcast to batch shape {ShapeUtil.Format(baseDistribution.BatchShape)} of {baseDistribution}.",
                 nameof(mask));
         }
 

@@ -12,7 +12,7 @@ namespace Ppl.Distributions;
 public sealed class Multinomial : Distribution
 {
     private Multinomial(long totalCount, Tensor normalizedLogits)
-        : base(normalizedLogits.shape[..^1], [normalizedLogits.shape[^1]])
+        : base(normalizedLogits.Shape()[..^1], [normalizedLogits.Shape()[^1]])
     {
         TotalCount = totalCount;
         Logits = normalizedLogits;
@@ -46,7 +46,7 @@ public sealed class Multinomial : Distribution
     public Tensor Probs => Logits.exp();
 
     /// <summary>The number of categories K.</summary>
-    public long NumCategories => Logits.shape[^1];
+    public long NumCategories => Logits.Shape()[^1];
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.Multinomial(TotalCount);
@@ -113,7 +113,7 @@ public sealed class Multinomial : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Multinomial(total_count: {TotalCount.ToString(CultureInfo.InvariantCulture)}, logits: {ShapeUtil.Format(Logits.shape)})";
+        $"Multinomial(total_count: {TotalCount.ToString(CultureInfo.InvariantCulture)}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private static Multinomial Create(long totalCount, Tensor parameter, string name, Tensor logits)
     {
@@ -124,9 +124,9 @@ public sealed class Multinomial : Distribution
                 nameof(totalCount));
         }
 
-        if (parameter.dim() == 0 || parameter.shape[^1] == 0)
+        if (parameter.dim() == 0 || parameter.Shape()[^1] == 0)
         {
-            throw new ArgumentException($"Multinomial: parameter '{name}' (shape {ShapeUtil.Format(parameter.shape)}) needs a last dimension of categories.", name);
+            throw new ArgumentException($"Multinomial: parameter '{name}' (shape {ShapeUtil.Format(parameter.Shape())}) needs a last dimension of categories.", name);
         }
 
         return new Multinomial(totalCount, logits.log_softmax(-1));

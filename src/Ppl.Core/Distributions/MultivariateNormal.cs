@@ -16,12 +16,12 @@ public sealed class MultivariateNormal : Distribution
     private readonly Tensor? precision;
 
     private MultivariateNormal(Tensor loc, Tensor scaleTril, Tensor? covariance, Tensor? precision)
-        : base(BatchOf(loc, scaleTril), [loc.shape[^1]])
+        : base(BatchOf(loc, scaleTril), [loc.Shape()[^1]])
     {
         Loc = loc.expand(ExtendedShape([]));
         ScaleTril = scaleTril.expand([.. BatchShape, EventShape[0], EventShape[0]]);
-        this.covariance = covariance?.expand(ScaleTril.shape);
-        this.precision = precision?.expand(ScaleTril.shape);
+        this.covariance = covariance?.expand(ScaleTril.Shape());
+        this.precision = precision?.expand(ScaleTril.Shape());
     }
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="covarianceMatrix"/>); loc is <c>[..., D]</c>, the matrix <c>[..., D, D]</c>.</summary>
@@ -126,7 +126,7 @@ public sealed class MultivariateNormal : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"MultivariateNormal(loc: {ShapeUtil.Format(Loc.shape)}, scale_tril: {ShapeUtil.Format(ScaleTril.shape)})";
+        $"MultivariateNormal(loc: {ShapeUtil.Format(Loc.Shape())}, scale_tril: {ShapeUtil.Format(ScaleTril.Shape())})";
 
     /// <summary>Throws the family's validation error when some matrix is not symmetric positive definite.</summary>
     private static void RequirePositiveDefinite(Tensor matrix, string parameter)
@@ -148,7 +148,7 @@ public sealed class MultivariateNormal : Distribution
         double smallest = linalg.eigvalsh(m.add(m.mT).mul(0.5)).min().item<double>();
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         throw new ArgumentException(
-            $"MultivariateNormal: parameter '{parameter}' (shape {ShapeUtil.Format(matrix.shape)}) must be symmetric positive definite, " +
+            $"MultivariateNormal: parameter '{parameter}' (shape {ShapeUtil.Format(matrix.Shape())}) must be symmetric positive definite, " +
             $"got smallest eigenvalue {smallest.ToString("G6", culture)} and asymmetry {asymmetry.ToString("G6", culture)}.",
             parameter);
     }
@@ -157,7 +157,7 @@ public sealed class MultivariateNormal : Distribution
 
     private static Tensor IsCholeskyEntry(Tensor l)
     {
-        long d = l.shape[^1];
+        long d = l.Shape()[^1];
         var above = torch.ones(d, d, dtype: ScalarType.Bool, device: l.device).triu(1);
         var diagonal = torch.eye(d, dtype: ScalarType.Bool, device: l.device);
         return l.eq(0).logical_or(above.logical_not()).logical_and(l.gt(0).logical_or(diagonal.logical_not()));
@@ -168,7 +168,7 @@ public sealed class MultivariateNormal : Distribution
         // with J the reversal permutation, J·P·J = C·Cᵀ (Cholesky) gives P = U·Uᵀ for the upper
         // triangular U = J·C·J, so Σ = P⁻¹ = (U⁻ᵀ)(U⁻ᵀ)ᵀ and L = (Uᵀ)⁻¹ is lower triangular
         // (J is applied as a matrix product: LibTorch has no meta kernel for flip)
-        long d = precision.shape[^1];
+        long d = precision.Shape()[^1];
         var j = torch.eye(d, dtype: precision.dtype).flip(0).to(precision.device);
         var c = Kernels.Cholesky(j.matmul(precision).matmul(j));
         var uT = j.matmul(c).matmul(j).mT;
@@ -179,14 +179,14 @@ public sealed class MultivariateNormal : Distribution
     {
         ArgumentNullException.ThrowIfNull(loc);
         ArgumentNullException.ThrowIfNull(matrix);
-        if (loc.dim() < 1 || matrix.dim() < 2 || matrix.shape[^1] != matrix.shape[^2] || matrix.shape[^1] != loc.shape[^1])
+        if (loc.dim() < 1 || matrix.dim() < 2 || matrix.Shape()[^1] != matrix.Shape()[^2] || matrix.Shape()[^1] != loc.Shape()[^1])
         {
             throw new ArgumentException(
-                $"MultivariateNormal: 'loc' (shape {ShapeUtil.Format(loc.shape)}) must be [..., D] and '{parameter}' (shape {ShapeUtil.Format(matrix.shape)}) [..., D, D].",
+                $"MultivariateNormal: 'loc' (shape {ShapeUtil.Format(loc.Shape())}) must be [..., D] and '{parameter}' (shape {ShapeUtil.Format(matrix.Shape())}) [..., D, D].",
                 parameter);
         }
     }
 
     private static long[] BatchOf(Tensor loc, Tensor matrix) =>
-        ShapeUtil.Broadcast(loc.shape.AsSpan(0, loc.shape.Length - 1), matrix.shape.AsSpan(0, matrix.shape.Length - 2));
+        ShapeUtil.Broadcast(loc.Shape().AsSpan(0, loc.Shape().Length - 1), matrix.Shape().AsSpan(0, matrix.Shape().Length - 2));
 }

@@ -11,7 +11,7 @@ namespace Ppl.Distributions;
 public sealed class NegativeBinomial : Distribution
 {
     private NegativeBinomial(Tensor totalCount, Tensor logits)
-        : base(ShapeUtil.Broadcast(totalCount.shape, logits.shape), [])
+        : base(ShapeUtil.Broadcast(totalCount.Shape(), logits.Shape()), [])
     {
         TotalCount = totalCount.to(logits.dtype).expand(BatchShape);
         Logits = logits.expand(BatchShape);
@@ -109,7 +109,7 @@ public sealed class NegativeBinomial : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"NegativeBinomial(total_count: {ShapeUtil.Format(TotalCount.shape)}, logits: {ShapeUtil.Format(Logits.shape)})";
+        $"NegativeBinomial(total_count: {ShapeUtil.Format(TotalCount.Shape())}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private void RequireCount(Tensor totalCount) => Require(totalCount, "totalCount", "non-negative", n => n.ge(0));
 }

@@ -88,13 +88,13 @@ public sealed class OneHotCategorical : Distribution
     protected internal override Tensor LogProbCore(Tensor value) => _categorical.LogProbCore(value.argmax(-1));
 
     /// <inheritdoc />
-    public override string ToString() => $"OneHotCategorical(logits: {ShapeUtil.Format(Logits.shape)})";
+    public override string ToString() => $"OneHotCategorical(logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private static void RequireCategories(Tensor t, string name)
     {
-        if (t.dim() == 0 || t.shape[^1] == 0)
+        if (t.dim() == 0 || t.Shape()[^1] == 0)
         {
-            throw new ArgumentException($"OneHotCategorical: parameter '{name}' (shape {ShapeUtil.Format(t.shape)}) needs a last dimension of categories.", name);
+            throw new ArgumentException($"OneHotCategorical: parameter '{name}' (shape {ShapeUtil.Format(t.Shape())}) needs a last dimension of categories.", name);
         }
     }
 }

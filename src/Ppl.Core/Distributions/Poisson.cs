@@ -9,7 +9,7 @@ public sealed class Poisson : Distribution
     /// <summary>Poisson with non-negative <paramref name="rate"/>.</summary>
     /// <exception cref="ArgumentException">Validation is on and some rate is negative.</exception>
     public Poisson(Tensor rate)
-        : base(Checked(rate).shape, [])
+        : base(Checked(rate).Shape(), [])
     {
         Rate = rate;
         Require(rate, nameof(rate), "non-negative", r => r.ge(0));
@@ -58,7 +58,7 @@ public sealed class Poisson : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Poisson(rate: {ShapeUtil.Format(Rate.shape)})";
+    public override string ToString() => $"Poisson(rate: {ShapeUtil.Format(Rate.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

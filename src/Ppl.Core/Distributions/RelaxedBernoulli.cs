@@ -11,7 +11,7 @@ namespace Ppl.Distributions;
 public sealed class RelaxedBernoulli : Distribution
 {
     private RelaxedBernoulli(Tensor temperature, Tensor logits)
-        : base(ShapeUtil.Broadcast(temperature.shape, logits.shape), [])
+        : base(ShapeUtil.Broadcast(temperature.Shape(), logits.Shape()), [])
     {
         Temperature = temperature.expand(BatchShape);
         Logits = logits.expand(BatchShape);
@@ -102,7 +102,7 @@ public sealed class RelaxedBernoulli : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"RelaxedBernoulli(temperature: {ShapeUtil.Format(Temperature.shape)}, logits: {ShapeUtil.Format(Logits.shape)})";
+        $"RelaxedBernoulli(temperature: {ShapeUtil.Format(Temperature.Shape())}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
     /// <summary>The smallest normal number and the machine epsilon of a floating dtype.</summary>
     internal static (double Tiny, double Eps) Limits(ScalarType dtype) =>

@@ -12,7 +12,7 @@ namespace Ppl.Distributions;
 public sealed class RelaxedOneHotCategorical : Distribution
 {
     private RelaxedOneHotCategorical(Tensor temperature, Tensor logits)
-        : base(ShapeUtil.Broadcast(temperature.shape, logits.shape.AsSpan(0, logits.shape.Length - 1)), [logits.shape[^1]])
+        : base(ShapeUtil.Broadcast(temperature.Shape(), logits.Shape().AsSpan(0, logits.Shape().Length - 1)), [logits.Shape()[^1]])
     {
         Temperature = temperature.expand(BatchShape);
         Logits = logits.log_softmax(-1).expand(ExtendedShape([]));
@@ -100,15 +100,15 @@ public sealed class RelaxedOneHotCategorical : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"RelaxedOneHotCategorical(temperature: {ShapeUtil.Format(Temperature.shape)}, logits: {ShapeUtil.Format(Logits.shape)})";
+        $"RelaxedOneHotCategorical(temperature: {ShapeUtil.Format(Temperature.Shape())}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private static void RequireCategories(Tensor t, string name)
     {
         ArgumentNullException.ThrowIfNull(t, name);
-        if (t.dim() == 0 || t.shape[^1] < 2)
+        if (t.dim() == 0 || t.Shape()[^1] < 2)
         {
             throw new ArgumentException(
-                $"RelaxedOneHotCategorical: parameter '{name}' (shape {ShapeUtil.Format(t.shape)}) needs a last dimension of at least 2 categories.", name);
+                $"RelaxedOneHotCategorical: parameter '{name}' (shape {ShapeUtil.Format(t.Shape())}) needs a last dimension of at least 2 categories.", name);
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class StudentT : Distribution
     }
 
     private StudentT(Tensor df, Tensor loc, Tensor scale, bool validate)
-        : base(ShapeUtil.Broadcast(ShapeUtil.Broadcast(Checked(df).shape, Checked(loc).shape), Checked(scale).shape), [])
+        : base(ShapeUtil.Broadcast(ShapeUtil.Broadcast(Checked(df).Shape(), Checked(loc).Shape()), Checked(scale).Shape()), [])
     {
         Df = df.expand(BatchShape);
         Loc = loc.expand(BatchShape);
@@ -124,7 +124,7 @@ public sealed class StudentT : Distribution
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"StudentT(df: {ShapeUtil.Format(Df.shape)}, loc: {ShapeUtil.Format(Loc.shape)}, scale: {ShapeUtil.Format(Scale.shape)})";
+        $"StudentT(df: {ShapeUtil.Format(Df.Shape())}, loc: {ShapeUtil.Format(Loc.Shape())}, scale: {ShapeUtil.Format(Scale.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

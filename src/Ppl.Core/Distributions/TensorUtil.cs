@@ -46,9 +46,10 @@ internal static class TensorUtil
             return null;
         }
 
-        using var scope = torch.NewDisposeScope();
-        var r = reduce(value);
-        return dtype == ScalarType.Float32 ? r.item<float>() : r.item<double>();
+        // no_grad: a reduction of a value that requires grad would otherwise record an autograd node
+        using var noGrad = torch.no_grad();
+        using var r = reduce(value);
+        return r.ToDouble();
     }
 
     /// <summary>A 0-dim tensor on the default device with the default floating dtype.</summary>

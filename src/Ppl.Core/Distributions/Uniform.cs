@@ -9,7 +9,7 @@ public sealed class Uniform : Distribution
     /// <summary>Uniform on [<paramref name="low"/>, <paramref name="high"/>), bounds broadcast together.</summary>
     /// <exception cref="ArgumentException">Validation is on and some low is not below its high.</exception>
     public Uniform(Tensor low, Tensor high)
-        : base(ShapeUtil.Broadcast(Checked(low).shape, Checked(high).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(low).Shape(), Checked(high).Shape()), [])
     {
         Low = low.expand(BatchShape);
         High = high.expand(BatchShape);
@@ -69,7 +69,7 @@ public sealed class Uniform : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Uniform(low: {ShapeUtil.Format(Low.shape)}, high: {ShapeUtil.Format(High.shape)})";
+    public override string ToString() => $"Uniform(low: {ShapeUtil.Format(Low.Shape())}, high: {ShapeUtil.Format(High.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -9,7 +9,7 @@ namespace Ppl.Distributions;
 /// </summary>
 /// <param name="logFactor">The log-density contribution, shape <c>BatchShape</c>.</param>
 /// <param name="hasRSample">Whether the factor is differentiable along reparameterized paths.</param>
-public sealed class Unit(Tensor logFactor, bool hasRSample = true) : Distribution(Checked(logFactor).shape, [0])
+public sealed class Unit(Tensor logFactor, bool hasRSample = true) : Distribution(Checked(logFactor).Shape(), [0])
 {
     /// <summary>The log-density contribution.</summary>
     public Tensor LogFactor { get; } = logFactor;
@@ -35,19 +35,19 @@ public sealed class Unit(Tensor logFactor, bool hasRSample = true) : Distributio
 
     /// <inheritdoc />
     protected internal override Tensor LogProbCore(Tensor value) =>
-        LogFactor.expand(ShapeUtil.Broadcast(value.shape.AsSpan(0, value.shape.Length - 1), BatchShape));
+        LogFactor.expand(ShapeUtil.Broadcast(value.Shape().AsSpan(0, value.Shape().Length - 1), BatchShape));
 
     /// <inheritdoc />
     protected override void ValidateSample(Tensor value)
     {
-        if (value.dim() == 0 || value.shape[^1] != 0)
+        if (value.dim() == 0 || value.Shape()[^1] != 0)
         {
-            throw new ArgumentException($"Unit: value of shape {ShapeUtil.Format(value.shape)} must have an empty last dimension.", nameof(value));
+            throw new ArgumentException($"Unit: value of shape {ShapeUtil.Format(value.Shape())} must have an empty last dimension.", nameof(value));
         }
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Unit(log_factor: {ShapeUtil.Format(LogFactor.shape)})";
+    public override string ToString() => $"Unit(log_factor: {ShapeUtil.Format(LogFactor.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -14,7 +14,7 @@ public sealed class Weibull : Distribution
     /// <summary>Weibull(<paramref name="scale"/>, <paramref name="concentration"/>), parameters broadcast together.</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale or concentration is not positive.</exception>
     public Weibull(Tensor scale, Tensor concentration)
-        : base(ShapeUtil.Broadcast(Checked(scale).shape, Checked(concentration).shape), [])
+        : base(ShapeUtil.Broadcast(Checked(scale).Shape(), Checked(concentration).Shape()), [])
     {
         Scale = scale.expand(BatchShape);
         Concentration = concentration.expand(BatchShape);
@@ -90,7 +90,7 @@ public sealed class Weibull : Distribution
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Weibull(scale: {ShapeUtil.Format(Scale.shape)}, concentration: {ShapeUtil.Format(Concentration.shape)})";
+    public override string ToString() => $"Weibull(scale: {ShapeUtil.Format(Scale.Shape())}, concentration: {ShapeUtil.Format(Concentration.Shape())})";
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

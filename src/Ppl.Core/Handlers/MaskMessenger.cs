@@ -22,7 +22,7 @@ public sealed class MaskMessenger : Messenger
         ArgumentNullException.ThrowIfNull(mask);
         if (mask.dtype != ScalarType.Bool)
         {
-            throw new ArgumentException($"Mask: expected a bool tensor, got {mask.dtype} of shape {Distributions.ShapeUtil.Format(mask.shape)}.", nameof(mask));
+            throw new ArgumentException($"Mask: expected a bool tensor, got {mask.dtype} of shape {Distributions.ShapeUtil.Format(mask.Shape())}.", nameof(mask));
         }
 
         _mask = mask;

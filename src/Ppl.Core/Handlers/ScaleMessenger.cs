@@ -37,7 +37,7 @@ public sealed class ScaleMessenger : Messenger
             using var scope = NewDisposeScope();
             if (!scale.gt(0).all().item<bool>())
             {
-                throw new ArgumentException($"Scale: expected every entry of the scale tensor (shape {ShapeUtil.Format(scale.shape)}) > 0; use MaskMessenger to drop terms.", nameof(scale));
+                throw new ArgumentException($"Scale: expected every entry of the scale tensor (shape {ShapeUtil.Format(scale.Shape())}) > 0; use MaskMessenger to drop terms.", nameof(scale));
             }
         }
 

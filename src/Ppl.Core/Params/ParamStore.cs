@@ -85,10 +85,10 @@ public sealed class ParamStore : IDisposable
                 return parameter.alias();
             }
 
-            if (!ShapeUtil.SameShape(existing.Unconstrained.shape, parameter.shape))
+            if (!ShapeUtil.SameShape(existing.Unconstrained.Shape(), parameter.Shape()))
             {
                 throw new InvalidOperationException(
-                    $"ParamStore: module parameter '{name}' has shape {ShapeUtil.Format(parameter.shape)} but the store holds {ShapeUtil.Format(existing.Unconstrained.shape)}.");
+                    $"ParamStore: module parameter '{name}' has shape {ShapeUtil.Format(parameter.Shape())} but the store holds {ShapeUtil.Format(existing.Unconstrained.Shape())}.");
             }
 
             using (no_grad())
@@ -140,10 +140,10 @@ public sealed class ParamStore : IDisposable
         {
             if (_entries.TryGetValue(r.Name, out var e))
             {
-                if (!ShapeUtil.SameShape(e.Unconstrained.shape, r.Shape) || e.Unconstrained.dtype != r.DType || !e.Constraint.Equals(r.Constraint))
+                if (!ShapeUtil.SameShape(e.Unconstrained.Shape(), r.Shape) || e.Unconstrained.dtype != r.DType || !e.Constraint.Equals(r.Constraint))
                 {
                     throw new InvalidOperationException(
-                        $"ParamStore.Load: '{r.Name}' is {ShapeUtil.Format(r.Shape)} {r.DType} {r.Constraint} in {path} but {ShapeUtil.Format(e.Unconstrained.shape)} {e.Unconstrained.dtype} {e.Constraint} in the store.");
+                        $"ParamStore.Load: '{r.Name}' is {ShapeUtil.Format(r.Shape)} {r.DType} {r.Constraint} in {path} but {ShapeUtil.Format(e.Unconstrained.Shape())} {e.Unconstrained.dtype} {e.Constraint} in the store.");
                 }
             }
         }
@@ -192,9 +192,9 @@ public sealed class ParamStore : IDisposable
         using (no_grad())
         {
             var init = spec.Init() ?? throw new InvalidOperationException($"Param '{name}': the initial value function returned null.");
-            if (Distribution.ValidationEnabled && init.device.type != DeviceType.META && !spec.Constraint.Check(init).all().item<bool>())
+            if (Distribution.ValidationEnabled && init.device.type != DeviceType.META && !spec.Constraint.Check(init).all().ToBoolean())
             {
-                throw new ArgumentException($"Param '{name}': initial value of shape {ShapeUtil.Format(init.shape)} is outside the constraint {spec.Constraint}.");
+                throw new ArgumentException($"Param '{name}': initial value of shape {ShapeUtil.Format(init.Shape())} is outside the constraint {spec.Constraint}.");
             }
 
             // clone: the parameter must own its storage, never alias the caller's tensor

@@ -43,8 +43,8 @@ internal static class ParamStoreFile
             writer.Write(constraint.ToString());
             writer.Write(eventDim);
             writer.Write((int)cpu.dtype);
-            writer.Write(cpu.shape.Length);
-            foreach (long d in cpu.shape)
+            writer.Write(cpu.Shape().Length);
+            foreach (long d in cpu.Shape())
             {
                 writer.Write(d);
             }

@@ -43,7 +43,7 @@ public abstract class Elbo
         using var scope = NewDisposeScope();
         using (no_grad())
         {
-            return Estimate(model, guide, args).Loss.to(ScalarType.Float64).item<double>();
+            return Estimate(model, guide, args).Loss.to(ScalarType.Float64).ToDouble();
         }
     }
 

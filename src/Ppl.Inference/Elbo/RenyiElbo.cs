@@ -42,7 +42,7 @@ public sealed class RenyiElbo : Elbo
 
         var logWeights = cat(weights, 0);
         var scoreSum = cat(scores, 0);
-        double count = logWeights.shape[0];
+        double count = logWeights.Shape()[0];
         var scaled = logWeights.mul(1 - Alpha);
 
         // log-mean-exp through the maximum, which also runs on the meta device

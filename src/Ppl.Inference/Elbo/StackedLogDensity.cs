@@ -39,7 +39,7 @@ internal static class StackedLogDensity
 
         var dtype = distribution.DType;
         var shape = distribution.BatchShape;
-        if (value.dtype != dtype || distribution.ScaleDType != dtype || !ShapeUtil.SameShape(value.shape, shape))
+        if (value.dtype != dtype || distribution.ScaleDType != dtype || !ShapeUtil.SameShape(value.Shape(), shape))
         {
             return null; // type promotion or a sample shape: leave it to the site's own path
         }
@@ -76,7 +76,7 @@ internal static class StackedLogDensity
         {
             // one support check (and one device sync) for the whole group instead of one per site
             using var check = NewDisposeScope();
-            if (!first.Support.Check(value).all().item<bool>())
+            if (!first.Support.Check(value).all().ToBoolean())
             {
                 return null;
             }

@@ -97,7 +97,7 @@ public abstract class AutoContinuous<TArgs> : AutoGuide<TArgs>
     protected IEnumerable<(LatentSite Site, Tensor Value)> Unpack(Tensor packed, int? keepLeading)
     {
         ArgumentNullException.ThrowIfNull(packed);
-        long[] lead = packed.shape[..^1];
+        long[] lead = packed.Shape()[..^1];
         long offset = 0;
         foreach (var site in Sites)
         {

@@ -48,7 +48,7 @@ public class AutoDelta<TArgs> : AutoGuide<TArgs>
         Sites.ToDictionary(s => s.Name, s =>
         {
             var point = Point(s);
-            return point.unsqueeze(0).expand([qs.Length, .. point.shape]).clone();
+            return point.unsqueeze(0).expand([qs.Length, .. point.Shape()]).clone();
         });
 
     /// <summary>The full-size point of <paramref name="site"/>, created at the first use.</summary>

@@ -328,7 +328,7 @@ public abstract class AutoGuide<TArgs> : IDisposable
         full.DetachFromDisposeScope();
         _owned.Add(full);
         _initUnconstrained[site.Name] = full;
-        long[] shape = [.. value.shape];
+        long[] shape = [.. value.Shape()];
         foreach (var frame in plates)
         {
             long axis = LatentSite.PlateAxis(frame, shape.Length, eventDim);
@@ -338,13 +338,13 @@ public abstract class AutoGuide<TArgs> : IDisposable
             }
         }
 
-        return new LatentSite(site.Name, shape, eventDim, d.Support, transform, [.. full.shape], uEventDim, plates, value.dtype, value.device);
+        return new LatentSite(site.Name, shape, eventDim, d.Support, transform, [.. full.Shape()], uEventDim, plates, value.dtype, value.device);
     }
 
     /// <summary>Repeats the subsample's initial values periodically along <paramref name="axis"/> up to the plate's full size.</summary>
     private static Tensor ToFullSize(Tensor value, long axis, long size)
     {
-        long have = value.shape[axis];
+        long have = value.Shape()[axis];
         if (have == size)
         {
             return value;

@@ -48,7 +48,7 @@ public class AutoLowRankMultivariateNormal<TArgs> : AutoContinuous<TArgs>
     {
         var loc = Param($"{Prefix}.loc", InitialLoc, eventDim: 1);
         long rank = Rank;
-        var factor = Param($"{Prefix}.cov_factor", () => randn([loc.shape[^1], rank], dtype: loc.dtype, device: loc.device).div(Math.Sqrt(rank)), eventDim: 2);
+        var factor = Param($"{Prefix}.cov_factor", () => randn([loc.Shape()[^1], rank], dtype: loc.dtype, device: loc.device).div(Math.Sqrt(rank)), eventDim: 2);
         var scale = Param($"{Prefix}.scale", () => full_like(loc, InitScale / Math.Sqrt(2.0)), Constraints.Positive, 1);
         return new LowRankMultivariateNormal(loc, factor.mul(scale.unsqueeze(-1)), scale.square());
     }

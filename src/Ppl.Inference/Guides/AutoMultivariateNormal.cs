@@ -38,7 +38,7 @@ public class AutoMultivariateNormal<TArgs> : AutoContinuous<TArgs>
 
     private Tensor InitialTril(Tensor loc)
     {
-        long d = loc.shape[^1];
+        long d = loc.Shape()[^1];
         return eye(d, dtype: loc.dtype, device: loc.device).mul(InitScale);
     }
 }

@@ -94,7 +94,7 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             .GroupBy(i =>
             {
                 var loc = parameters[i].Loc;
-                return (loc.dtype, loc.device_type, loc.device_index, Shape: ShapeUtil.Format(loc.shape));
+                return (loc.dtype, loc.device_type, loc.device_index, Shape: ShapeUtil.Format(loc.Shape()));
             });
         foreach (var group in groups)
         {
@@ -109,7 +109,7 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             {
                 // one check for the group; a failure falls back to per-site draws, whose checks name the site
                 using var check = NewDisposeScope();
-                if (!scales.gt(0).all().item<bool>())
+                if (!scales.gt(0).all().ToBoolean())
                 {
                     continue;
                 }
@@ -117,7 +117,7 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
 
             var locs = stack(members.Select(i => parameters[i].Loc).ToList());
             // the same formula as a Normal's rsample: loc + standard draw · scale
-            var values = locs.addcmul(randn(locs.shape, dtype: locs.dtype, device: locs.device), scales, One).unbind(0);
+            var values = locs.addcmul(randn(locs.Shape(), dtype: locs.dtype, device: locs.device), scales, One).unbind(0);
             for (int k = 0; k < members.Count; k++)
             {
                 drawn[Sites[members[k]].Name] = values[k];

@@ -25,10 +25,10 @@ public sealed class InitMessenger(InitStrategy strategy) : Messenger
 
         var value = _strategy(message.Name, d);
         long[] expected = [.. d.BatchShape, .. d.EventShape];
-        if (!ShapeUtil.SameShape(value.shape, expected))
+        if (!ShapeUtil.SameShape(value.Shape(), expected))
         {
             throw new InvalidOperationException(
-                $"Init strategy gave site '{message.Name}' a value of shape {ShapeUtil.Format(value.shape)}; the site needs {ShapeUtil.Format(expected)}.");
+                $"Init strategy gave site '{message.Name}' a value of shape {ShapeUtil.Format(value.Shape())}; the site needs {ShapeUtil.Format(expected)}.");
         }
 
         message.Value = value;

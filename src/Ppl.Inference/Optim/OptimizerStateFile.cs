@@ -55,8 +55,8 @@ internal static class OptimizerStateFile
                 var cpu = value.detach().to(CPU).contiguous();
                 writer.Write(key);
                 writer.Write((int)cpu.dtype);
-                writer.Write(cpu.shape.Length);
-                foreach (long d in cpu.shape)
+                writer.Write(cpu.Shape().Length);
+                foreach (long d in cpu.Shape())
                 {
                     writer.Write(d);
                 }

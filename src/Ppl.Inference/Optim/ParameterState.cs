@@ -71,10 +71,10 @@ internal sealed class ParameterState : IDisposable
         foreach (var key in _tensors.Keys.ToList())
         {
             var t = _tensors[key];
-            if (!t.shape.SequenceEqual(parameter.shape) || t.dtype != parameter.dtype)
+            if (!t.Shape().SequenceEqual(parameter.Shape()) || t.dtype != parameter.dtype)
             {
                 throw new InvalidOperationException(
-                    $"{optimizer}: state '{key}' of parameter '{name}' is [{string.Join(", ", t.shape)}] {t.dtype} but the parameter is [{string.Join(", ", parameter.shape)}] {parameter.dtype}; was a different parameter given the same name?");
+                    $"{optimizer}: state '{key}' of parameter '{name}' is [{string.Join(", ", t.Shape())}] {t.dtype} but the parameter is [{string.Join(", ", parameter.Shape())}] {parameter.dtype}; was a different parameter given the same name?");
             }
 
             if (t.device_type != parameter.device_type || t.device_index != parameter.device_index)
@@ -97,7 +97,7 @@ internal sealed class ParameterState : IDisposable
     public string GroupKey(TorchSharp.Modules.Parameter parameter) =>
         _groupKey is not null && ReferenceEquals(parameter, _checkedAgainst)
             ? _groupKey
-            : _groupKey = $"{parameter.dtype}|{parameter.device_type}:{parameter.device_index}|{string.Join(",", parameter.shape)}";
+            : _groupKey = $"{parameter.dtype}|{parameter.device_type}:{parameter.device_index}|{string.Join(",", parameter.Shape())}";
 
     /// <inheritdoc />
     public void Dispose()

@@ -74,5 +74,5 @@ public readonly struct Bound : IEquatable<Bound>
 
     /// <summary>The number in round-trip form, or <c>tensor[shape]</c>.</summary>
     public override string ToString() =>
-        Tensor is null ? Value.ToString("R", CultureInfo.InvariantCulture) : "tensor" + ShapeUtil.Format(Tensor.shape);
+        Tensor is null ? Value.ToString("R", CultureInfo.InvariantCulture) : "tensor" + ShapeUtil.Format(Tensor.Shape());
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ppl.Distributions;
@@ -27,8 +28,9 @@ public abstract class Constraint
     public virtual bool HoldsEverywhere(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return Check(value).all().item<bool>();
+        return Check(value).all().ToBoolean();
     }
 
     /// <summary>A stable text form; <see cref="Constraints.Parse"/> reads back those without tensor bounds.</summary>

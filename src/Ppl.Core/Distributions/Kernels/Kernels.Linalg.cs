@@ -19,10 +19,10 @@ internal static partial class Kernels
             return ShapeOnly(lower.matmul(rhs));
         }
 
-        long[] batch = ShapeUtil.Broadcast(lower.shape.AsSpan(0, lower.shape.Length - 2), rhs.shape.AsSpan(0, rhs.shape.Length - 2));
+        long[] batch = ShapeUtil.Broadcast(lower.Shape().AsSpan(0, lower.Shape().Length - 2), rhs.Shape().AsSpan(0, rhs.Shape().Length - 2));
         return linalg.solve_triangular(
-            lower.expand([.. batch, lower.shape[^2], lower.shape[^1]]),
-            rhs.expand([.. batch, rhs.shape[^2], rhs.shape[^1]]),
+            lower.expand([.. batch, lower.Shape()[^2], lower.Shape()[^1]]),
+            rhs.expand([.. batch, rhs.Shape()[^2], rhs.Shape()[^1]]),
             upper: false);
     }
 
@@ -36,7 +36,7 @@ internal static partial class Kernels
 
     /// <summary>The inverse of a batch of lower-triangular matrices (again lower-triangular).</summary>
     public static Tensor InverseLowerTriangular(Tensor lower) =>
-        SolveLowerTriangular(lower, torch.eye(lower.shape[^1], dtype: lower.dtype, device: lower.device));
+        SolveLowerTriangular(lower, torch.eye(lower.Shape()[^1], dtype: lower.dtype, device: lower.device));
 
     /// <summary>log Σ exp over <paramref name="dim"/>, stabilized by the maximum (runs on meta, unlike <c>logsumexp</c>).</summary>
     public static Tensor LogSumExp(Tensor x, long dim)

@@ -57,8 +57,8 @@ public sealed class AffineTransform : Transform
     public override Tensor LogAbsDetJacobian(Tensor x, Tensor y)
     {
         var logAbsScale = Scale.IsTensor
-            ? Scale.Tensor!.square().log().mul(0.5).expand(ShapeUtil.Broadcast(Scale.Tensor!.shape, x.shape))
-            : full(x.shape, Math.Log(Math.Abs(Scale.Value)), dtype: x.dtype, device: x.device);
+            ? Scale.Tensor!.square().log().mul(0.5).expand(ShapeUtil.Broadcast(Scale.Tensor!.Shape(), x.Shape()))
+            : full(x.Shape(), Math.Log(Math.Abs(Scale.Value)), dtype: x.dtype, device: x.device);
         return TensorUtil.SumRightmost(logAbsScale, EventDim);
     }
 
@@ -73,7 +73,7 @@ public sealed class AffineTransform : Transform
 
     private long[] Broadcast(long[] shape)
     {
-        var withLoc = Loc.IsTensor ? ShapeUtil.Broadcast(shape, Loc.Tensor!.shape) : shape;
-        return Scale.IsTensor ? ShapeUtil.Broadcast(withLoc, Scale.Tensor!.shape) : withLoc;
+        var withLoc = Loc.IsTensor ? ShapeUtil.Broadcast(shape, Loc.Tensor!.Shape()) : shape;
+        return Scale.IsTensor ? ShapeUtil.Broadcast(withLoc, Scale.Tensor!.Shape()) : withLoc;
     }
 }

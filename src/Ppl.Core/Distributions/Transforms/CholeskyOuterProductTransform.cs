@@ -37,7 +37,7 @@ public sealed class CholeskyOuterProductTransform : Transform
     /// </summary>
     public override Tensor LogAbsDetJacobian(Tensor x, Tensor y)
     {
-        long n = x.shape[^1];
+        long n = x.Shape()[^1];
         var powers = arange(n, 0, -1, dtype: x.dtype, device: x.device);
         return x.diagonal(0, -2, -1).log().mul(powers).sum(-1).add(n * Math.Log(2));
     }

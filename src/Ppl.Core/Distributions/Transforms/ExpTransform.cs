@@ -16,10 +16,28 @@ public sealed class ExpTransform : Transform
     public override Constraint Codomain => Constraints.Positive;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor x) => x.exp();
+    /// <remarks>Remembers x for the result (see <see cref="LogOf"/>), like PyTorch's transform cache.</remarks>
+    public override Tensor Forward(Tensor x)
+    {
+        var y = x.exp();
+        Preimages.AddOrUpdate(y, x);
+        return y;
+    }
 
     /// <inheritdoc />
     public override Tensor Inverse(Tensor y) => y.log();
+
+    /// <summary>
+    /// log <paramref name="y"/> for a density formula that only reads it: the x this transform
+    /// mapped to <paramref name="y"/> when it made it (exact, and no op or autograd node, as
+    /// PyTorch's cached transforms give), otherwise a fresh log. Scales from positive
+    /// parameters and draws pushed through exp are such tensors.
+    /// </summary>
+    internal static Tensor LogOf(Tensor y) =>
+        Preimages.TryGetValue(y, out var x) && !x.IsInvalid ? x : y.log();
+
+    // keyed by the wrapper object: an entry lives exactly as long as its result tensor's wrapper
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Preimages = [];
 
     /// <inheritdoc />
     public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => x.alias();

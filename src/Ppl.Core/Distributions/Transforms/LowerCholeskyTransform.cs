@@ -29,7 +29,7 @@ public sealed class LowerCholeskyTransform : Transform
     /// <inheritdoc />
     public override Tensor Forward(Tensor x)
     {
-        long n = MatrixSize(x.shape[^1]);
+        long n = MatrixSize(x.Shape()[^1]);
         var raw = x.matmul(Packing(n, x)).unflatten(x.dim() - 1, [n, n]);
         return raw.tril(-1).add(raw.diagonal(0, -2, -1).exp().diag_embed());
     }
@@ -37,7 +37,7 @@ public sealed class LowerCholeskyTransform : Transform
     /// <inheritdoc />
     public override Tensor Inverse(Tensor y)
     {
-        long n = y.shape[^1];
+        long n = y.Shape()[^1];
         var raw = y.tril(-1).add(y.diagonal(0, -2, -1).log().diag_embed());
         return raw.flatten(-2).matmul(Packing(n, y).mT);
     }

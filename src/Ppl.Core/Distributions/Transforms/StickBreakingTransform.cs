@@ -27,14 +27,14 @@ public sealed class StickBreakingTransform : Transform
     {
         var z = x.sub(LogOffsets(x)).sigmoid();
         var remaining = z.neg().add(1).cumprod(-1);
-        var one = ones([.. x.shape[..^1], 1], dtype: x.dtype, device: x.device);
+        var one = ones([.. x.Shape()[..^1], 1], dtype: x.dtype, device: x.device);
         return cat([z, one], -1).mul(cat([one, remaining], -1));
     }
 
     /// <inheritdoc />
     public override Tensor Inverse(Tensor y)
     {
-        var head = y.narrow(-1, 0, y.shape[^1] - 1);
+        var head = y.narrow(-1, 0, y.Shape()[^1] - 1);
         double tiny = y.dtype == ScalarType.Float64 ? 1e-300 : 1e-38;
         var rest = head.cumsum(-1).neg().add(1).clamp_min(tiny);
         return head.clamp_min(tiny).log().sub(rest.log()).add(LogOffsets(head));
@@ -47,7 +47,7 @@ public sealed class StickBreakingTransform : Transform
     public override Tensor LogAbsDetJacobian(Tensor x, Tensor y)
     {
         var shifted = x.sub(LogOffsets(x));
-        var head = y.narrow(-1, 0, y.shape[^1] - 1);
+        var head = y.narrow(-1, 0, y.Shape()[^1] - 1);
         return head.log().sub(nn.functional.softplus(shifted)).sum(-1);
     }
 
@@ -60,7 +60,7 @@ public sealed class StickBreakingTransform : Transform
     /// <summary>log(K − 1 − i) for i = 0 … K − 2, where K − 1 is the size of the last dim of <paramref name="x"/>.</summary>
     private static Tensor LogOffsets(Tensor x)
     {
-        long n = x.shape[^1];
+        long n = x.Shape()[^1];
         return arange(n, 0, -1, dtype: x.dtype, device: x.device).log();
     }
 
