@@ -60,10 +60,16 @@ public static class Primitives
 
     /// <summary>A learnable parameter whose initial value is computed only when it is created.</summary>
     /// <exception cref="InvalidOperationException">No handler supplied a value and <paramref name="init"/> is null.</exception>
-    public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int eventDim = 0)
+    public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int eventDim = 0) =>
+        Param(name, new ParamSpec(init, constraint ?? Constraints.Real, eventDim));
+
+    /// <summary>
+    /// <see cref="Param(string, Func{Tensor}?, Constraint?, int)"/> with a full spec, for library
+    /// code (autoguides) that may ask for the store's tensor itself (<see cref="ParamSpec.ShareStored"/>).
+    /// </summary>
+    internal static Tensor Param(string name, ParamSpec spec)
     {
         CheckName(name);
-        var spec = new ParamSpec(init, constraint ?? Constraints.Real, eventDim);
         var message = new Message(SiteKind.Param, name)
         {
             Payload = spec,

@@ -65,7 +65,7 @@ public sealed class ParamStore : IDisposable
             entry = Create(name, spec);
         }
 
-        return Constrain(entry);
+        return spec.ShareStored && entry.Constraint.Equals(Constraints.Real) ? entry.Unconstrained : Constrain(entry);
     }
 
     /// <summary>

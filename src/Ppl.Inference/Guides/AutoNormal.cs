@@ -145,7 +145,8 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
     {
         ArgumentNullException.ThrowIfNull(site);
         var init = InitialUnconstrained(site);
-        var loc = Param($"{Prefix}.locs.{site.Name}", () => init.clone(), eventDim: site.UnconstrainedEventDim);
+        // the store's tensor itself, not an alias: this guide never disposes or modifies it
+        var loc = Param($"{Prefix}.locs.{site.Name}", new ParamSpec(() => init.clone(), Constraints.Real, site.UnconstrainedEventDim) { ShareStored = true });
         var scale = Param($"{Prefix}.scales.{site.Name}", () => full_like(init, InitScale), Constraints.Positive, site.UnconstrainedEventDim);
         return (loc, scale);
     }

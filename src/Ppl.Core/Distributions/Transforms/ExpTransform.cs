@@ -31,10 +31,11 @@ public sealed class ExpTransform : Transform
     /// log <paramref name="y"/> for a density formula that only reads it: the x this transform
     /// mapped to <paramref name="y"/> when it made it (exact, and no op or autograd node, as
     /// PyTorch's cached transforms give), otherwise a fresh log. Scales from positive
-    /// parameters and draws pushed through exp are such tensors.
+    /// parameters and draws pushed through exp are such tensors. A y made without gradient
+    /// (under no_grad) from an x with one gets a fresh log, so no gradient path appears.
     /// </summary>
     internal static Tensor LogOf(Tensor y) =>
-        Preimages.TryGetValue(y, out var x) && !x.IsInvalid ? x : y.log();
+        Preimages.TryGetValue(y, out var x) && !x.IsInvalid && (y.requires_grad || !x.requires_grad) ? x : y.log();
 
     // keyed by the wrapper object: an entry lives exactly as long as its result tensor's wrapper
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Preimages = [];
