@@ -16,6 +16,8 @@ namespace Ppl.Inference.Optim;
 /// </remarks>
 internal sealed class FusedValues : IDisposable
 {
+    // which buffer each parameter was last re-pointed at, across optimizers (weak: no parameter is kept alive)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Parameter, FusedValues> Owners = [];
     private readonly Parameter[] _members;
     private readonly Tensor _stacked;
 
@@ -28,7 +30,10 @@ internal sealed class FusedValues : IDisposable
     /// <summary>The stacked values, shape <c>[count, ..parameter shape]</c>; its rows are the parameters' storage.</summary>
     public Tensor Stacked => _stacked;
 
-    /// <summary>True while the group is the same parameter objects in the same order.</summary>
+    /// <summary>
+    /// True while the group is the same parameter objects in the same order and each still lives
+    /// in this buffer (another optimizer over the same parameters re-points them at its own).
+    /// </summary>
     public bool Matches(IReadOnlyList<FusedItem> items)
     {
         if (items.Count != _members.Length)
@@ -38,7 +43,7 @@ internal sealed class FusedValues : IDisposable
 
         for (int i = 0; i < _members.Length; i++)
         {
-            if (!ReferenceEquals(items[i].Parameter, _members[i]))
+            if (!ReferenceEquals(items[i].Parameter, _members[i]) || !Owners.TryGetValue(_members[i], out var owner) || !ReferenceEquals(owner, this))
             {
                 return false;
             }
@@ -62,7 +67,13 @@ internal sealed class FusedValues : IDisposable
             }
         }
 
-        return new FusedValues([.. items.Select(i => i.Parameter)], stacked);
+        var values = new FusedValues([.. items.Select(i => i.Parameter)], stacked);
+        foreach (var item in items)
+        {
+            Owners.AddOrUpdate(item.Parameter, values);
+        }
+
+        return values;
     }
 
     /// <summary>Releases the buffer's wrapper; the parameters keep the storage alive.</summary>

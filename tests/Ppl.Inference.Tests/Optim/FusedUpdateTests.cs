@@ -83,6 +83,30 @@ public sealed class FusedUpdateTests
     }
 
     [Fact]
+    public void TwoOptimizersTakingTurnsOverTheSameParametersMatchPerParameterUpdates()
+    {
+        // each grouped optimizer keeps the group's values in its own buffer; the parameters must
+        // follow whichever optimizer stepped them last, exactly as per-parameter updates do
+        using var scope = NewDisposeScope();
+        var fused = MakeParameters();
+        var single = MakeParameters();
+        using var fusedA = Make(perParameter: false, 0);
+        using var fusedB = new Adam(lr: 0.02, beta1: 0.5, beta2: 0.9);
+        using var singleA = Make(perParameter: true, 0);
+        using var singleB = new Adam(lr: 0.02, beta1: 0.5, beta2: 0.9) { PerParameter = _ => new OptimizerOptions() };
+        for (int step = 0; step < 24; step++)
+        {
+            Train(step % 2 == 0 ? fusedA : fusedB, fused, step);
+            Train(step % 2 == 0 ? singleA : singleB, single, step);
+        }
+
+        for (int i = 0; i < fused.Count; i++)
+        {
+            Assert.True(fused[i].Parameter.eq(single[i].Parameter).all().item<bool>(), $"{fused[i].Name}: {fused[i].Parameter.str()} vs {single[i].Parameter.str()}");
+        }
+    }
+
+    [Fact]
     public void SaveAndLoadBetweenGroupedUpdatesContinueTheSameTrajectory()
     {
         using var scope = NewDisposeScope();
