@@ -114,8 +114,13 @@ public abstract class LocationScaleDistribution : Distribution
             double c => TensorUtil.Mul(noise, c).add(_loc),
             null => _loc.addcmul(noise, _scale, One), // loc + noise · scale in one op (and one autograd node)
         };
-        _lastDraw = value;
-        _lastNoise = noise;
+        // only a draw that carries its gradient path is an own draw (Sample draws under no_grad)
+        if (torch.is_grad_enabled())
+        {
+            _lastDraw = value;
+            _lastNoise = noise;
+        }
+
         return value;
     }
 
@@ -145,16 +150,6 @@ public abstract class LocationScaleDistribution : Distribution
             double c => TensorUtil.Sub(standard, Math.Log(c)),
             null => standard.sub(Transforms.ExpTransform.LogOf(_scale)),
         };
-    }
-
-    /// <summary>
-    /// Records <paramref name="value"/> = loc + scale · <paramref name="noise"/> as this
-    /// distribution's own draw, for callers that drew it in a batch with other sites.
-    /// </summary>
-    internal void RememberDraw(Tensor value, Tensor noise)
-    {
-        _lastDraw = value;
-        _lastNoise = noise;
     }
 
     /// <summary>

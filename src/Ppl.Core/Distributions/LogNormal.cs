@@ -111,7 +111,10 @@ public sealed class LogNormal : Distribution
             null => _loc.addcmul(noise, _scale, One),
         };
         var value = log.exp();
-        (_lastDraw, _lastNoise, _lastLog) = (value, noise, log);
+        if (torch.is_grad_enabled()) // Sample draws under no_grad: no pathwise gradient to stand for
+        {
+            (_lastDraw, _lastNoise, _lastLog) = (value, noise, log);
+        }
         return value;
     }
 

@@ -54,8 +54,11 @@ public sealed class TransformedDistribution : WrappedDistribution
     {
         var x = Base.SampleCore(generator, sampleShape);
         var value = Transform.Forward(x);
-        _lastDraw = value;
-        _lastBaseDraw = x;
+        if (torch.is_grad_enabled()) // Sample draws under no_grad: no pathwise gradient to stand for
+        {
+            _lastDraw = value;
+            _lastBaseDraw = x;
+        }
         return value;
     }
 

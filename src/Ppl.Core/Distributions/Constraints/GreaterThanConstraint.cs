@@ -24,7 +24,9 @@ public sealed class GreaterThanConstraint(Bound lowerBound, bool inclusive = fal
             return base.HoldsEverywhere(value);
         }
 
-        return Inclusive ? min >= LowerBound.Value : min > LowerBound.Value;
+        // compare in the value's precision, as the elementwise check does (0.1 is not a float32)
+        double bound = value.dtype == ScalarType.Float32 ? (float)LowerBound.Value : LowerBound.Value;
+        return Inclusive ? min >= bound : min > bound;
     }
 
     /// <inheritdoc />

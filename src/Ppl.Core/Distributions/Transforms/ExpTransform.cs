@@ -30,12 +30,18 @@ public sealed class ExpTransform : Transform
     /// <summary>
     /// log <paramref name="y"/> for a density formula that only reads it: the x this transform
     /// mapped to <paramref name="y"/> when it made it (exact, and no op or autograd node, as
-    /// PyTorch's cached transforms give), otherwise a fresh log. Scales from positive
-    /// parameters and draws pushed through exp are such tensors. A y made without gradient
-    /// (under no_grad) from an x with one gets a fresh log, so no gradient path appears.
+    /// PyTorch's cached transforms give), otherwise a fresh log. Draws pushed through exp (a
+    /// LogNormal-shaped guide site, σ in a model) are such tensors.
     /// </summary>
+    /// <remarks>
+    /// Only where neither side can have changed since: y must carry a gradient (autograd saved it
+    /// for exp's backward, so modifying it in place fails at backward) and x must not be a leaf
+    /// (an optimizer updates leaves in place; a parameter's exp read before an update would
+    /// otherwise be paired with the updated parameter). Otherwise, and for a y made under
+    /// no_grad, the log is computed.
+    /// </remarks>
     internal static Tensor LogOf(Tensor y) =>
-        Preimages.TryGetValue(y, out var x) && !x.IsInvalid && (y.requires_grad || !x.requires_grad) ? x : y.log();
+        y.requires_grad && Preimages.TryGetValue(y, out var x) && !x.IsInvalid && !x.is_leaf ? x : y.log();
 
     // keyed by the wrapper object: an entry lives exactly as long as its result tensor's wrapper
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Preimages = [];
