@@ -21,7 +21,9 @@ public sealed class OwnDrawLogProbTests
     private static Tensor Leaf(params double[] values) => tensor(values, dtype: float64).requires_grad_();
 
     /// <summary>Families with a tensor scale, built on leaf tensors loc [4] and scale [4].</summary>
-    public static TheoryData<string> Families => new(["Normal", "Laplace", "Cauchy", "Gumbel", "LogNormal", "NormalToEvent", "ExpTransformedNormal", "BijectToPositive", "BijectToGreaterThan1"]);
+    private static readonly string[] FamilyNames = ["Normal", "Laplace", "Cauchy", "Gumbel", "LogNormal", "NormalToEvent", "ExpTransformedNormal", "BijectToPositive", "BijectToGreaterThan1"];
+
+    public static TheoryData<string> Families => new(FamilyNames);
 
     private static Distribution Make(string family, Tensor loc, Tensor scale) => family switch
     {
@@ -218,5 +220,34 @@ public sealed class OwnDrawLogProbTests
         Assert.Null(d.OwnDrawLogProb(first));
         Assert.NotNull(d.OwnDrawLogProb(second));
         AssertClose(Values(d.LogProb(second)), Values(d.OwnDrawLogProb(second)!), ValueTolerance, $"{family} second draw");
+    }
+
+    [Fact]
+    public void ADrawWithoutAGradientPathIsNotEvaluatedAsAReparameterizedOne()
+    {
+        // Sample draws under no_grad: the value is a constant, so LogProb's derivative in the
+        // parameters is the partial one, not the total derivative through the draw. The contract
+        // ("own latest reparameterized draw"; "its total derivative equals LogProb's") then
+        // requires null, or at least LogProb's gradient.
+        using var scope = NewDisposeScope();
+        var wrong = new List<string>();
+        foreach (var family in FamilyNames)
+        {
+            var loc = Leaf(-0.7, 0.0, 0.4, 1.3);
+            var scale = Leaf(0.3, 1.0, 1.7, 0.6);
+            var d = Make(family, loc, scale);
+            var v = d.Sample(new Generator(23, CPU), 3);
+            Assert.False(v.requires_grad);
+            if (d.OwnDrawLogProb(v) is { } own)
+            {
+                double expected = Gradients(d.LogProb(v), scale)[0][0], actual = Gradients(own, scale)[0][0];
+                if (Math.Abs(expected - actual) > GradientTolerance * Math.Max(1, Math.Abs(expected)))
+                {
+                    wrong.Add($"{family}: ∂/∂scale[0] of LogProb {expected:G6}, of OwnDrawLogProb {actual:G6}");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "OwnDrawLogProb accepts Sample() draws with the reparameterized gradient:\n" + string.Join("\n", wrong));
     }
 }
