@@ -24,13 +24,14 @@ public sealed class ExpPreimageTests
     public void LogOfAForwardResultIsItsPreimageEvenWhereExpUnderflows()
     {
         using var scope = NewDisposeScope();
-        var x = tensor(new[] { -120f, -3f, 0f, 2.5f });
+        // a draw-like x: computed with a gradient (not a leaf an optimizer could change in place)
+        var x = tensor(new[] { -120f, -3f, 0f, 2.5f }).requires_grad_().mul(1f);
         var y = Forward(x);
         Assert.Equal(0f, y[0].item<float>()); // exp(−120) underflows in float32
         Assert.True(float.IsNegativeInfinity(y.log()[0].item<float>()));
 
         var log = ExpTransform.LogOf(y);
-        Assert.Equal(new[] { -120f, -3f, 0f, 2.5f }, log.data<float>().ToArray());
+        Assert.Equal(new[] { -120f, -3f, 0f, 2.5f }, log.detach().data<float>().ToArray());
     }
 
     [Fact]
@@ -51,10 +52,11 @@ public sealed class ExpPreimageTests
     public void LogOfFallsBackToTheLogOnceThePreimageIsDisposed()
     {
         using var scope = NewDisposeScope();
-        var x = tensor(new[] { -120f, 1.5f });
+        var x = tensor(new[] { -120f, 1.5f }).requires_grad_().mul(1f); // draw-like, so the preimage would be used
         var y = Forward(x);
+        Assert.Equal(-120f, ExpTransform.LogOf(y)[0].item<float>());
         x.Dispose();
-        var log = ExpTransform.LogOf(y);
+        var log = ExpTransform.LogOf(y).detach();
         Assert.True(float.IsNegativeInfinity(log[0].item<float>()));
         Assert.Equal(MathF.Log(MathF.Exp(1.5f)), log[1].item<float>());
     }
@@ -68,8 +70,8 @@ public sealed class ExpPreimageTests
         Distribution.ValidationEnabled = false; // the support check would (rightly) see the 0
         try
         {
-            var x = tensor(new[] { -120f, -30f, 0.5f });
-            var lp = new LogNormal(zeros(3), 1.0).LogProb(Forward(x));
+            var x = tensor(new[] { -120f, -30f, 0.5f }).requires_grad_().mul(1f); // draw-like: not a leaf
+            var lp = new LogNormal(zeros(3), 1.0).LogProb(Forward(x)).detach();
             var xs = new[] { -120.0, -30.0, 0.5 };
             for (int i = 0; i < xs.Length; i++)
             {
