@@ -146,6 +146,7 @@ public abstract class Distribution
     /// draw), but it has no gradient path through <paramref name="value"/> itself. That is what
     /// an ELBO's log q needs, at a fraction of the ops; a caller that differentiates with respect
     /// to the value must use <see cref="LogProb"/>. The value is not validated: it was drawn here.
+    /// Call it in the computation that drew the value, before any parameter is updated in place.
     /// </summary>
     internal virtual Tensor? OwnDrawLogProb(Tensor value) => null;
 

@@ -148,7 +148,9 @@ public abstract class LocationScaleDistribution : Distribution
         {
             1.0 => standard,
             double c => TensorUtil.Sub(standard, Math.Log(c)),
-            null => standard.sub(Transforms.ExpTransform.LogOf(_scale)),
+            // own draws are evaluated by the ELBO right after the guide ran: a scale from a
+            // positive parameter is exp of that parameter as it is now
+            null => standard.sub(Transforms.ExpTransform.LogOf(_scale, leafPreimages: true)),
         };
     }
 

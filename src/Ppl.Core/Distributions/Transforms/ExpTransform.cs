@@ -16,7 +16,7 @@ public sealed class ExpTransform : Transform
     public override Constraint Codomain => Constraints.Positive;
 
     /// <inheritdoc />
-    /// <remarks>Remembers x for the result (see <see cref="LogOf"/>), like PyTorch's transform cache.</remarks>
+    /// <remarks>Remembers x for the result (see <see cref="LogOf(Tensor)"/>), like PyTorch's transform cache.</remarks>
     public override Tensor Forward(Tensor x)
     {
         var y = x.exp();
@@ -40,8 +40,16 @@ public sealed class ExpTransform : Transform
     /// otherwise be paired with the updated parameter). Otherwise, and for a y made under
     /// no_grad, the log is computed.
     /// </remarks>
-    internal static Tensor LogOf(Tensor y) =>
-        y.requires_grad && Preimages.TryGetValue(y, out var x) && !x.IsInvalid && !x.is_leaf ? x : y.log();
+    internal static Tensor LogOf(Tensor y) => LogOf(y, leafPreimages: false);
+
+    /// <summary>
+    /// <see cref="LogOf(Tensor)"/>, also reading through a leaf preimage (a parameter) when
+    /// <paramref name="leafPreimages"/>: only for a caller that evaluates within the same
+    /// computation that made <paramref name="y"/>, before any optimizer step (an ELBO's log q of
+    /// its own guide draws), where the parameter cannot have changed since.
+    /// </summary>
+    internal static Tensor LogOf(Tensor y, bool leafPreimages) =>
+        y.requires_grad && Preimages.TryGetValue(y, out var x) && !x.IsInvalid && (leafPreimages || !x.is_leaf) ? x : y.log();
 
     // keyed by the wrapper object: an entry lives exactly as long as its result tensor's wrapper
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Preimages = [];
