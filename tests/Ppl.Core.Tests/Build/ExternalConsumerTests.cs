@@ -49,6 +49,10 @@ public sealed class ExternalConsumerTests : IDisposable
         string[] build = ["build", project, "--artifacts-path", artifacts, "--disable-build-servers", "-nologo", "-clp:ErrorsOnly"];
 
         Dotnet(build, BuildTimeout);
+        // the patched copy goes to the consumer's own intermediate folder, never into the source tree
+        Assert.Contains(Directory.GetFiles(artifacts, "libLibTorchSharp.so", SearchOption.AllDirectories), f => f.Contains("ppl-native", StringComparison.Ordinal));
+        string misplaced = Path.Combine(repository, "src", "Ppl.Core", _root.TrimStart(Path.DirectorySeparatorChar));
+        Assert.False(Directory.Exists(misplaced), $"the build wrote under the source tree: {misplaced}");
         string dll = Directory.GetFiles(Path.Combine(artifacts, "bin"), "ExternalConsumer.dll", SearchOption.AllDirectories).Single();
         string native = Path.Combine(Path.GetDirectoryName(dll)!, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         AssertRunsAndIsWeak(dll, native);
