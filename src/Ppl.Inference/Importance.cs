@@ -156,7 +156,7 @@ public sealed class Importance<TArgs>
         var proposal = Vectorization.InPlate(_proposal, SamplePlate, layout).GetTrace(args);
         var model = Vectorization.InPlate(_model, SamplePlate, layout).Replay(proposal).GetTrace(args);
         var run = new ElboTraces(model, proposal, layout);
-        return (ElboTerms.ModelLogJoint(run).sub(ElboTerms.GuideLogDensity(run)), model);
+        return (ElboTerms.LogWeight(run), model);
     }
 
     /// <summary>The model's latent (non-auxiliary) and deterministic sites: what a weighted posterior is about.</summary>

@@ -5,19 +5,6 @@ namespace Ppl.Inference;
 /// <summary>The per-particle sums every ELBO is built from.</summary>
 internal static class ElboTerms
 {
-    /// <summary>Σ over the model's sample sites of the scaled, masked log-density, per particle.</summary>
-    public static Tensor ModelLogJoint(ElboTraces run) => Sum(run.Model, run.Model.SampleSites, run.Layout);
-
-    /// <summary>Σ over the guide's latent sites of the scaled, masked log-density, per particle.</summary>
-    /// <remarks>
-    /// A site whose value is its distribution's own reparameterized draw is evaluated from the
-    /// draw's noise (<see cref="Ppl.Distributions.Distribution.OwnDrawLogProb"/>): the same value
-    /// and the same total derivative with respect to the guide's parameters, with no backward
-    /// nodes for the standardized term. An ELBO only ever differentiates log q through the
-    /// parameters, so nothing it computes can tell the difference.
-    /// </remarks>
-    public static Tensor GuideLogDensity(ElboTraces run) => Sum(run.Guide, run.Guide.LatentSites, run.Layout, ownDraws: true);
-
     /// <summary>The guide's latent sites drawn without a pathwise gradient (they need score-function terms).</summary>
     public static IEnumerable<Site> NonReparameterized(Trace guide) =>
         guide.LatentSites.Where(s => s.Distribution is { HasRSample: false });
@@ -45,9 +32,70 @@ internal static class ElboTerms
     /// shapes. Without a particle dim, sites that <see cref="StackedLogDensity"/> can group are
     /// evaluated a group at a time.
     /// </summary>
-    public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout, bool ownDraws = false)
+    public static Tensor Sum(Trace trace, IEnumerable<Site> sites, ParticleLayout layout, bool ownDraws = false) =>
+        Reduce(Terms(trace, sites, layout, ownDraws), layout);
+
+    /// <summary>
+    /// log p(x, z) − log q(z) per particle, the log importance weight every estimator is built
+    /// from: all model and guide terms in one stack and one signed sum (three autograd nodes,
+    /// where two stacks, two sums and a difference would be five).
+    /// </summary>
+    /// <remarks>
+    /// A guide site whose value is its distribution's own reparameterized draw is evaluated from
+    /// the draw's noise (<see cref="Ppl.Distributions.Distribution.OwnDrawLogProb"/>): the same
+    /// value and the same total derivative with respect to the guide's parameters, with no
+    /// backward nodes for the standardized term. An ELBO only ever differentiates log q through
+    /// the parameters, so nothing it computes can tell the difference.
+    /// </remarks>
+    public static Tensor LogWeight(ElboTraces run)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        var p = Terms(run.Model, run.Model.SampleSites, run.Layout, ownDraws: false);
+        var q = Terms(run.Guide, run.Guide.LatentSites, run.Layout, ownDraws: true);
+        if (p.Count == 0 || q.Count == 0 || !SameKind(p, q))
+        {
+            return Reduce(p, run.Layout).sub(Reduce(q, run.Layout));
+        }
+
+        var first = p[0];
+        var signs = Signs.GetOrAdd(
+            (p.Count, q.Count, first.dtype, first.device_type, first.device_index),
+            static k => SignVector(k.P, k.Q, k.DType, new Device(k.Type, k.Index)));
+        // mul and sum, not matmul: dot has no meta-device kernel
+        var stacked = stack([.. p, .. q]);
+        return stacked.mul(stacked.dim() == 1 ? signs : signs.unsqueeze(1)).sum(dim: 0L);
+    }
+
+    // +1 for each model term, −1 for each guide term; one detached tensor per term count, dtype and
+    // device (a program's term counts are fixed, so this holds a handful of entries)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int P, int Q, ScalarType DType, TorchSharp.DeviceType Type, int Index), Tensor> Signs = new();
+
+    private static Tensor SignVector(int p, int q, ScalarType dtype, Device device)
+    {
+        var values = Enumerable.Repeat(1.0, p).Concat(Enumerable.Repeat(-1.0, q)).ToArray();
+        var signs = tensor(values, dtype: dtype, device: device);
+        signs.DetachFromDisposeScope();
+        return signs;
+    }
+
+    private static bool SameKind(List<Tensor> p, List<Tensor> q)
+    {
+        var first = p[0];
+        var (dtype, type, index) = (first.dtype, first.device_type, first.device_index);
+        return p.Concat(q).All(t => t.dtype == dtype && t.device_type == type && t.device_index == index);
+    }
+
+    private static Tensor Reduce(List<Tensor> terms, ParticleLayout layout) => terms.Count switch
+    {
+        0 => layout.Dim is null ? zeros(1).squeeze() : zeros(layout.Count),
+        1 => terms[0],
         // one stack and one sum instead of a chain of adds: two graph nodes, not one per site
+        _ => stack(terms).sum(dim: 0L),
+    };
+
+    /// <summary>Each site's (or same-family group's) scaled, masked log-density reduced to the particle layout.</summary>
+    private static List<Tensor> Terms(Trace trace, IEnumerable<Site> sites, ParticleLayout layout, bool ownDraws)
+    {
         var terms = new List<Tensor>();
         Dictionary<StackedLogDensity.Key, List<(Site, Ppl.Distributions.LocationScaleDistribution)>>? groups = null;
         foreach (var site in sites)
@@ -87,12 +135,7 @@ internal static class ElboTerms
             }
         }
 
-        return terms.Count switch
-        {
-            0 => layout.Dim is null ? zeros(1).squeeze() : zeros(layout.Count),
-            1 => terms[0],
-            _ => stack(terms).sum(dim: 0L),
-        };
+        return terms;
     }
 
     private static Tensor SiteTerm(Trace trace, Site site, ParticleLayout layout)

@@ -60,7 +60,7 @@ public sealed class RenyiElbo : Elbo
     protected override (Tensor Elbo, Tensor Surrogate) ScoreParticles(ElboTraces run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var logWeight = ElboTerms.ModelLogJoint(run).sub(ElboTerms.GuideLogDensity(run));
+        var logWeight = ElboTerms.LogWeight(run);
         var score = zeros_like(logWeight);
         foreach (var site in ElboTerms.NonReparameterized(run.Guide))
         {

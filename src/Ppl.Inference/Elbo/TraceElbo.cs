@@ -13,7 +13,7 @@ public class TraceElbo : Elbo
     protected override (Tensor Elbo, Tensor Surrogate) ScoreParticles(ElboTraces run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var elbo = ElboTerms.ModelLogJoint(run).sub(ElboTerms.GuideLogDensity(run));
+        var elbo = ElboTerms.LogWeight(run);
         var surrogate = elbo;
         var cost = elbo.detach();
         foreach (var site in ElboTerms.NonReparameterized(run.Guide))

@@ -20,7 +20,7 @@ public sealed class TraceGraphElbo : Elbo, IDisposable
     {
         ArgumentNullException.ThrowIfNull(run);
         var layout = run.Layout;
-        var elbo = ElboTerms.ModelLogJoint(run).sub(ElboTerms.GuideLogDensity(run));
+        var elbo = ElboTerms.LogWeight(run);
         var surrogate = elbo;
         var guideSites = run.Guide.LatentSites.ToList();
         var modelSites = run.Model.SampleSites.ToList();
