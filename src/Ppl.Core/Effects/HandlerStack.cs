@@ -1,24 +1,26 @@
 namespace Ppl.Effects;
 
 /// <summary>
-/// The per-thread stack of installed handlers, innermost last. Per-thread, like TorchSharp's
-/// dispose scopes and libtorch's grad mode, so the three always agree; models are synchronous.
-/// The array is replaced, never mutated, so a snapshot taken by <see cref="Runtime.ApplyStack"/> stays
-/// valid while handlers re-enter it.
+/// The stack of installed handlers, innermost last, held per logical flow of control (an
+/// <see cref="AsyncLocal{T}"/>): it follows a model across <c>await</c>s and into
+/// <c>Task.Run</c>, so sites a model records on another thread are handled like the rest, and
+/// handlers installed inside an async method end with it. Synchronous code sees a per-thread stack,
+/// as before. The array is replaced, never mutated, so a snapshot taken by
+/// <see cref="Runtime.ApplyStack"/> stays valid while handlers re-enter it, and a flow that forks
+/// (a task started inside a handler) shares the snapshot without sharing later changes.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Pyro's name for it; it is a stack.")]
 public static class HandlerStack
 {
-    [ThreadStatic]
-    private static Messenger[]? _stack;
+    private static readonly AsyncLocal<Messenger[]?> Installed = new();
 
     /// <summary>The installed handlers, outermost first. Never null.</summary>
-    public static IReadOnlyList<Messenger> Current => _stack ?? [];
+    public static IReadOnlyList<Messenger> Current => Installed.Value ?? [];
 
     /// <summary>True when any handler is installed on this thread (Pyro's <c>am_i_wrapped</c>).</summary>
-    public static bool IsActive => _stack is { Length: > 0 };
+    public static bool IsActive => Installed.Value is { Length: > 0 };
 
-    internal static Messenger[] Snapshot() => _stack ?? [];
+    internal static Messenger[] Snapshot() => Installed.Value ?? [];
 
     /// <summary>Installs <paramref name="handler"/> innermost.</summary>
     /// <exception cref="InvalidOperationException">The same handler instance is already installed.</exception>
@@ -30,7 +32,7 @@ public static class HandlerStack
             throw new InvalidOperationException($"{handler} is already installed on this thread; create a new handler instead.");
         }
 
-        _stack = [.. stack, handler];
+        Installed.Value = [.. stack, handler];
     }
 
     /// <summary>
@@ -46,7 +48,7 @@ public static class HandlerStack
             throw new InvalidOperationException($"{handler} is not installed on this thread (disposed twice, or on another thread).");
         }
 
-        _stack = index == 0 ? null : stack[..index];
+        Installed.Value = index == 0 ? null : stack[..index];
         if (index != stack.Length - 1)
         {
             var orphans = string.Join(", ", stack[(index + 1)..].Select(h => h.ToString()));
@@ -65,7 +67,7 @@ public static class HandlerStack
             throw new InvalidOperationException($"{anchor} is not installed on this thread.");
         }
 
-        _stack = [.. stack[..index], handler, .. stack[index..]];
+        Installed.Value = [.. stack[..index], handler, .. stack[index..]];
     }
 
     /// <summary>Removes <paramref name="handler"/> wherever it is (the counterpart of <see cref="InsertOutside"/>); no-op when absent.</summary>
@@ -75,7 +77,7 @@ public static class HandlerStack
         int index = Array.IndexOf(stack, handler);
         if (index >= 0)
         {
-            _stack = stack.Length == 1 ? null : [.. stack[..index], .. stack[(index + 1)..]];
+            Installed.Value = stack.Length == 1 ? null : [.. stack[..index], .. stack[(index + 1)..]];
         }
     }
 }
