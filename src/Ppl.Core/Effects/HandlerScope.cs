@@ -2,8 +2,8 @@ namespace Ppl.Effects;
 
 /// <summary>
 /// The token <see cref="Messenger.Install"/> returns; disposing it uninstalls the handler. A ref
-/// struct, so the compiler refuses to keep it across an <c>await</c> or in a field: handler
-/// stacks are per-thread and must unwind in the scope that built them.
+/// struct, so the compiler refuses to keep it across an <c>await</c> or in a field: a handler
+/// must unwind in the scope that installed it.
 /// </summary>
 public readonly ref struct HandlerScope
 {
