@@ -155,6 +155,11 @@ public sealed class Importance<TArgs>
     {
         var proposal = Vectorization.InPlate(_proposal, SamplePlate, layout).GetTrace(args);
         var model = Vectorization.InPlate(_model, SamplePlate, layout).Replay(proposal).GetTrace(args);
+        if (!UsesPrior)
+        {
+            GuideDraws.RejectObservedInModel(model, proposal);
+        }
+
         var run = new ElboTraces(model, proposal, layout);
         return (ElboTerms.LogWeight(run), model);
     }

@@ -183,9 +183,14 @@ public abstract class Elbo
         }
     }
 
-    /// <summary>Pyro's model/guide consistency checks: unmatched latents are warnings.</summary>
+    /// <summary>
+    /// Pyro's model/guide consistency checks: unmatched latents are warnings; a guide draw of a
+    /// site the model observes is an error (the model keeps its observation, so the draw is scored
+    /// by the guide alone and the loss is wrong).
+    /// </summary>
     private static void CheckMatch(Trace model, Trace guide)
     {
+        GuideDraws.RejectObservedInModel(model, guide);
         foreach (var site in guide.LatentSites.Where(s => !s.Infer.IsAuxiliary && !model.Contains(s.Name)))
         {
             PplWarnings.Warn($"Found a guide site not in the model: '{site.Name}'.");
