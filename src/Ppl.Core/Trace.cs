@@ -44,9 +44,11 @@ public sealed class Trace
 
     /// <summary>Records a site. A param may be recorded again; any other repeated name throws.</summary>
     /// <exception cref="InvalidOperationException">A site of that name exists and is not a param used twice.</exception>
+    /// <exception cref="ArgumentException">A sample site's value would broadcast its log-density beyond the distribution's batch shape.</exception>
     public void Add(Site site)
     {
         ArgumentNullException.ThrowIfNull(site);
+        SiteShapeCheck.Check(site);
         if (_byName.TryGetValue(site.Name, out var existing))
         {
             if (existing.Kind != site.Kind)

@@ -143,5 +143,47 @@ public abstract class WorldMessenger : CounterfactualMessenger
         {
             message.Mask = message.Mask is null ? mask : message.Mask.logical_and(mask);
         }
+
+        if (message.Distribution is { } dist && WiderAlongWorldsOnly(value.Shape()[..^eventDim], dist.BatchShape) is { } worldBatch)
+        {
+            // an intervened value splits into worlds its distribution does not have: the site's
+            // batch grows by those world dims (the mask counts the factual world only), so its
+            // log-density has exactly the batch shape, as for every other site
+            message.Distribution = dist.Expand(worldBatch);
+        }
+    }
+
+    /// <summary>
+    /// The batch shape <paramref name="batch"/> broadcast with <paramref name="valueBatch"/>, when
+    /// that differs from <paramref name="batch"/> along world dims only; null otherwise (no change,
+    /// or a difference elsewhere, which the trace's shape check reports).
+    /// </summary>
+    private long[]? WiderAlongWorldsOnly(long[] valueBatch, long[] batch)
+    {
+        if (valueBatch.Length <= batch.Length && valueBatch.Select((size, i) => size == 1 || size == batch[batch.Length - valueBatch.Length + i]).All(ok => ok))
+        {
+            return null;
+        }
+
+        long[] wide;
+        try
+        {
+            wide = ShapeUtil.Broadcast(valueBatch, batch);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        for (int i = 1; i <= wide.Length; i++)
+        {
+            long before = i <= batch.Length ? batch[^i] : 1;
+            if (wide[^i] != before && !_worlds.Any(w => w.Dim == -i))
+            {
+                return null;
+            }
+        }
+
+        return wide;
     }
 }

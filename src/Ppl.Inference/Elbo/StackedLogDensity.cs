@@ -41,7 +41,7 @@ internal static class StackedLogDensity
         var shape = distribution.BatchShape;
         if (value.dtype != dtype || distribution.ScaleDType != dtype || !ShapeUtil.SameShape(value.Shape(), shape))
         {
-            return null; // type promotion or a sample shape: leave it to the site's own path
+            return null; // type promotion or a value broadcast into the batch: leave it to the site's own path
         }
 
         var device = distribution.Device;

@@ -146,7 +146,8 @@ public sealed class WorldSemanticsTests
         Func<bool, object?> model = _ =>
         {
             using var units = Plate("units", 3);
-            var t = Sample("t", new Normal(zeros(3, dtype: float64), 1.0));
+            // a scalar loc: the plate gives it the units dim (-2); zeros(3) would put 3 at the world dim -1
+            var t = Sample("t", new Normal(tensor(0.0, dtype: float64), 1.0));
             return Sample("o", new Normal(t.mul(2), 1.0));
         };
         var trace = model.Intervene(new Dictionary<string, Intervention> { ["t"] = 1.0 }).TwinWorld(-1).GetTrace(false);

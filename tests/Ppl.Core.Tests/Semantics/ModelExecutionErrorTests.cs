@@ -55,7 +55,7 @@ public sealed class ModelExecutionErrorTests
     }
 
     [Fact]
-    public void ShapeErrorInLogProbSumNamesTheSite()
+    public void ShapeErrorNamesTheSiteWhenTheSiteIsRecorded()
     {
         using var scope = NewDisposeScope();
         Func<bool, Tensor> model = _ =>
@@ -64,8 +64,8 @@ public sealed class ModelExecutionErrorTests
             return Sample("mismatched_site", new Normal(zeros(3, dtype: ScalarType.Float64), 1.0), obs: zeros(4, dtype: ScalarType.Float64));
         };
 
-        var trace = model.GetTrace(false);
-        var e = Assert.Throws<ModelExecutionException>(() => trace.LogProbSum());
+        // the value's batch [4] cannot fit the batch shape [3]: rejected as the site is recorded, before any log-density
+        var e = Assert.Throws<ModelExecutionException>(() => model.GetTrace(false));
 
         Assert.Contains("'mismatched_site'", e.Message, StringComparison.Ordinal);
         Assert.Contains("fine_site", e.Shapes, StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class StackedLogDensityTests
 
     // float64 throughout; groups: scalar Normals (latent and observed), scalar Laplaces, [3]-shaped
     // Independent Normals; alone: one Cauchy; excluded: scaled sites (their own group by scale),
-    // a masked site, a site whose value has a sample shape
+    // a masked site, a site whose value is smaller than its batch shape
     private static object? Model(Tensor data)
     {
         var zs = new Tensor[Latents];
@@ -49,8 +49,8 @@ public sealed class StackedLogDensityTests
             Sample("masked", new Normal(v, 1.0).ToEvent(1), obs: data.narrow(0, 0, 3));
         }
 
-        // a batch-shape-[] distribution observed at a [3] value (sample shape): its own path
-        Sample("sampleShaped", new Normal(w.sum(), tensor(1.0, float64)), obs: data.narrow(0, 3, 3));
+        // a batch-shape-[3] distribution observed at a [] value that broadcasts into it: its own path
+        Sample("broadcastValue", new Normal(w, tensor(1.0, float64)), obs: data[3]);
         return null;
     }
 
@@ -128,7 +128,7 @@ public sealed class StackedLogDensityTests
         Assert.Equal(3.0, groups["s0,s1"].Scale);
         Assert.Equal("[3]", groups["v,w"].Shape);
         Assert.Equal(typeof(Cauchy), groups["cauchy"].Family);
-        Assert.Equal(5, groups.Count); // "masked" and "sampleShaped" keep their own path
+        Assert.Equal(5, groups.Count); // "masked" and "broadcastValue" keep their own path
     }
 
     [Fact]
