@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Runtime.InteropServices;
 using System.Reactive.Linq;
 using Ppl.Handlers;
 using Ppl.Inference.Optim;
@@ -59,7 +61,11 @@ public sealed class Svi<TArgs>
     /// <summary>Steps taken so far (saved with checkpoints, so a resumed run continues the seed sequence).</summary>
     public long StepCount { get; private set; }
 
+    /// <summary>What a step does when its loss or a gradient is NaN or infinite; <see cref="NonFinitePolicy.Throw"/> by default.</summary>
+    public NonFinitePolicy NonFinite { get; init; } = NonFinitePolicy.Throw;
+
     /// <summary>One gradient step; returns the −ELBO estimate before the update (NaN on the meta device, where tensors hold no values).</summary>
+    /// <exception cref="NonFiniteException">The loss or a gradient is not finite (under <see cref="NonFinitePolicy.Throw"/>); nothing was updated.</exception>
     public double Step(TArgs args)
     {
         using var scope = NewDisposeScope();
@@ -72,8 +78,15 @@ public sealed class Svi<TArgs>
 
         estimate.Surrogate.backward();
         var parameters = estimate.ParamNames.Where(ParamStore.Contains).Select(n => (n, ParamStore.GetUnconstrained(n))).ToList();
-        Optimizer.Step(parameters);
-        Optimizer.ZeroGrad(parameters.Select(p => p.Item2));
+        try
+        {
+            Optimizer.Step(parameters, NonFinite == NonFinitePolicy.Throw ? grads => NonFiniteCheck.ThrowIfAny(StepCount + 1, estimate, grads) : null);
+        }
+        finally
+        {
+            Optimizer.ZeroGrad(parameters.Select(p => p.Item2));
+        }
+
         StepCount++;
         return ToDouble(estimate.Loss);
     }
@@ -91,13 +104,19 @@ public sealed class Svi<TArgs>
     }
 
     /// <summary>Runs <paramref name="steps"/> steps and returns their losses (the plain synchronous loop).</summary>
-    public double[] Fit(TArgs args, int steps)
+    /// <param name="args">The programs' argument.</param>
+    /// <param name="steps">The number of steps.</param>
+    /// <param name="cancellationToken">Checked before every step; cancelling stops the fit before the next step.</param>
+    /// <exception cref="SviStepException">A step failed: it names the step and carries the losses so far; the error is its inner exception.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public double[] Fit(TArgs args, int steps, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var losses = new double[steps];
         for (int i = 0; i < steps; i++)
         {
-            losses[i] = Step(args);
+            cancellationToken.ThrowIfCancellationRequested();
+            losses[i] = StepReportingFailure(args, losses.AsSpan(0, i));
         }
 
         return losses;
@@ -105,32 +124,76 @@ public sealed class Svi<TArgs>
 
     /// <summary>
     /// A cold stream of up to <paramref name="steps"/> steps: each subscription runs them on the
-    /// subscribing thread, one <see cref="SviProgress"/> per step. Unsubscribing stops the run
-    /// before the next step, so <c>TakeWhile</c> is early stopping.
+    /// subscribing thread, one <see cref="SviProgress"/> per step. A step runs only while the
+    /// subscription is alive, so <c>Take</c>, <c>TakeWhile</c> and <c>TakeUntil</c> stop the run
+    /// after the last step they look at, and disposing the subscription from another thread (as
+    /// <c>ToTask(token)</c> does) stops it before the next step.
     /// </summary>
     /// <param name="args">The programs' argument.</param>
     /// <param name="steps">The most steps to run.</param>
     /// <param name="paramNorms">Whether to report each parameter's norm (one device sync per parameter).</param>
-    public IObservable<SviProgress> Run(TArgs args, int steps, bool paramNorms = false)
+    /// <param name="cancellationToken">Checked before every step; cancelling ends the stream with <see cref="OperationCanceledException"/>.</param>
+    /// <remarks>A failing step ends the stream with <see cref="SviStepException"/>.</remarks>
+    public IObservable<SviProgress> Run(TArgs args, int steps, bool paramNorms = false, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
-
-        // one scheduled action per step on the current-thread trampoline: disposal between
-        // actions cancels the rest, which a plain synchronous loop inside Subscribe could not see
-        return Observable.Defer(() =>
+        return Observable.Create<SviProgress>(observer =>
         {
+            // each step is one action on the current-thread trampoline, so the subscription exists
+            // (and can be disposed) between steps; the flag makes disposal from any thread visible
+            var stopped = new BooleanDisposable();
             var clock = Stopwatch.StartNew();
-            return Observable.Generate(
-                0,
-                i => i < steps,
-                i => i + 1,
-                _ =>
+            var losses = new List<double>();
+            var loop = Scheduler.CurrentThread.Schedule(0, (i, next) =>
+            {
+                if (stopped.IsDisposed)
                 {
-                    double loss = Step(args);
-                    return new SviProgress(StepCount, loss, clock.Elapsed, paramNorms ? ParamNorms() : EmptyNorms);
-                },
-                Scheduler.CurrentThread);
+                    return;
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    observer.OnError(new OperationCanceledException(cancellationToken));
+                    return;
+                }
+
+                if (i >= steps)
+                {
+                    observer.OnCompleted();
+                    return;
+                }
+
+                SviProgress progress;
+                try
+                {
+                    double loss = StepReportingFailure(args, CollectionsMarshal.AsSpan(losses));
+                    losses.Add(loss);
+                    progress = new SviProgress(StepCount, loss, clock.Elapsed, paramNorms ? ParamNorms() : EmptyNorms);
+                }
+                catch (SviStepException e)
+                {
+                    observer.OnError(e);
+                    return;
+                }
+
+                observer.OnNext(progress);
+                next(i + 1);
+            });
+            return new CompositeDisposable(stopped, loop);
         });
+    }
+
+    /// <summary>One step; a failure becomes a <see cref="SviStepException"/> naming the step, with the losses of the calling loop.</summary>
+    private double StepReportingFailure(TArgs args, ReadOnlySpan<double> lossesSoFar)
+    {
+        try
+        {
+            return Step(args);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new SviStepException(StepCount + 1, lossesSoFar.ToArray(), e);
+        }
     }
 
     /// <summary>Writes the parameters, the optimizer state and the step count under <paramref name="directory"/>.</summary>

@@ -37,7 +37,10 @@ public static class HandlerStack
 
     /// <summary>
     /// Removes <paramref name="handler"/>, which must be innermost. Otherwise removes it and
-    /// every handler installed after it, so the stack stays consistent, and throws.
+    /// every handler installed after it (the orphans, which are told they were uninstalled), so
+    /// the stack stays consistent, and throws — unless an exception is already propagating
+    /// through the scope being disposed: a model that throws with a plate left open must surface
+    /// its own error, not this one.
     /// </summary>
     internal static void Pop(Messenger handler)
     {
@@ -49,13 +52,26 @@ public static class HandlerStack
         }
 
         Installed.Value = index == 0 ? null : stack[..index];
-        if (index != stack.Length - 1)
+        if (index == stack.Length - 1)
         {
-            var orphans = string.Join(", ", stack[(index + 1)..].Select(h => h.ToString()));
+            return;
+        }
+
+        var orphans = stack[(index + 1)..];
+        for (int i = orphans.Length - 1; i >= 0; i--)
+        {
+            orphans[i].OnUninstalled();
+        }
+
+        if (!ExceptionInFlight())
+        {
             throw new InvalidOperationException(
-                $"Handler scopes disposed out of order: {handler} was disposed while {orphans} installed after it were still active; those were removed too.");
+                $"Handler scopes disposed out of order: {handler} was disposed while {string.Join(", ", orphans.Select(h => h.ToString()))} installed after it were still active; those were removed too.");
         }
     }
+
+    /// <summary>True while an exception propagates through the calling <c>finally</c> (a scope disposed by <c>using</c> during unwinding).</summary>
+    private static bool ExceptionInFlight() => System.Runtime.InteropServices.Marshal.GetExceptionPointers() != IntPtr.Zero;
 
     /// <summary>Inserts <paramref name="handler"/> just outside <paramref name="anchor"/> (for lazily created world plates).</summary>
     internal static void InsertOutside(Messenger anchor, Messenger handler)

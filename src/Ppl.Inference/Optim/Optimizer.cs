@@ -76,11 +76,18 @@ public abstract class Optimizer : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">A name occurs twice, or a per-parameter override is out of range.</exception>
     /// <exception cref="InvalidOperationException">Loaded or earlier state does not fit a parameter of the same name.</exception>
-    public void Step(IEnumerable<(string Name, Parameter Parameter)> parameters)
+    public void Step(IEnumerable<(string Name, Parameter Parameter)> parameters) => Step(parameters, beforeUpdate: null);
+
+    /// <summary>
+    /// <see cref="Step(IEnumerable{ValueTuple{string, Parameter}})"/> with a check that sees every
+    /// gradient before any parameter or state changes; when it throws, nothing is updated.
+    /// </summary>
+    internal void Step(IEnumerable<(string Name, Parameter Parameter)> parameters, Action<IReadOnlyList<(string Name, Tensor Grad)>>? beforeUpdate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var withGrad = new List<(string Name, Parameter Parameter, Tensor Grad)>();
         List<FusedItem>? pending = null;
         // The scope frees every temporary of the update at once; state tensors are detached from it.
         using (NewDisposeScope())
@@ -95,12 +102,16 @@ public abstract class Optimizer : IDisposable
                     throw new ArgumentException($"{Name}.Step: parameter name '{name}' occurs twice; state is kept by name.", nameof(parameters));
                 }
 
-                var grad = parameter.grad;
-                if (grad is null)
+                // parameters without a gradient did not take part in this loss
+                if (parameter.grad is { } grad)
                 {
-                    continue;
+                    withGrad.Add((name, parameter, grad));
                 }
+            }
 
+            beforeUpdate?.Invoke(withGrad.ConvertAll(g => (g.Name, g.Grad)));
+            foreach (var (name, parameter, grad) in withGrad)
+            {
                 var options = OptionsFor(name);
                 if (!_states.TryGetValue(name, out var state))
                 {
