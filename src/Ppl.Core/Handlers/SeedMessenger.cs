@@ -58,6 +58,16 @@ public sealed class SeedMessenger(long seed) : Messenger
         return generator;
     }
 
+    /// <summary>
+    /// A seed for draws made on behalf of the running program outside any sample site (an
+    /// autoguide's prototype or a random parameter initialization): the innermost installed
+    /// seed mixed with <paramref name="purpose"/>; null when no seed is installed.
+    /// </summary>
+    internal static long? DerivedSeed(string purpose) =>
+        HandlerStack.Current.OfType<SeedMessenger>().LastOrDefault() is { } enclosing
+            ? unchecked((long)SiteSeed(enclosing.Seed, purpose))
+            : null;
+
     /// <summary>SplitMix64 of the seed mixed with FNV-1a of the name: stable across processes, unlike string.GetHashCode.</summary>
     internal static ulong SiteSeed(long seed, string name)
     {

@@ -268,9 +268,13 @@ public abstract class AutoGuide<TArgs> : IDisposable
             {
                 // hide the prototype from outer handlers (particle plates, seeds, traces) but let
                 // the model's own params reach the store
+                // the block also hides the enclosing seed, so a seeded run seeds the prototype
+                // itself (inside the init handler, which hands the strategy each site's generator)
+                var seed = SeedMessenger.DerivedSeed(Prefix + "/prototype");
                 using (new BlockMessenger(m => m.Kind != SiteKind.Param).Install())
                 {
-                    trace = Model.With(() => new InitMessenger(Init)).GetTrace(args);
+                    var seeded = seed is long s ? Model.Seed(s) : Model;
+                    trace = seeded.With(() => new InitMessenger(Init)).GetTrace(args);
                 }
 
                 var sites = trace.LatentSites.ToList();

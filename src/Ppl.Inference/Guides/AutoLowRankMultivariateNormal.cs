@@ -48,8 +48,15 @@ public class AutoLowRankMultivariateNormal<TArgs> : AutoContinuous<TArgs>
     {
         var loc = Param($"{Prefix}.loc", InitialLoc, eventDim: 1);
         long rank = Rank;
-        var factor = Param($"{Prefix}.cov_factor", () => randn([loc.Shape()[^1], rank], dtype: loc.dtype, device: loc.device).div(Math.Sqrt(rank)), eventDim: 2);
+        var factor = Param($"{Prefix}.cov_factor", () => InitialFactor(loc, rank), eventDim: 2);
         var scale = Param($"{Prefix}.scale", () => full_like(loc, InitScale / Math.Sqrt(2.0)), Constraints.Positive, 1);
         return new LowRankMultivariateNormal(loc, factor.mul(scale.unsqueeze(-1)), scale.square());
+    }
+
+    /// <summary>A random factor, N(0, 1/rank) entries, drawn from the run's seed when it has one.</summary>
+    private Tensor InitialFactor(Tensor loc, long rank)
+    {
+        using var generator = Ppl.Handlers.SeedMessenger.DerivedSeed($"{Prefix}.cov_factor") is long seed ? new Generator(unchecked((ulong)seed), loc.device) : null;
+        return randn([loc.Shape()[^1], rank], dtype: loc.dtype, device: loc.device, generator: generator).div(Math.Sqrt(rank));
     }
 }

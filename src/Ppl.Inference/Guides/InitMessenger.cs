@@ -6,7 +6,8 @@ namespace Ppl.Inference.Guides;
 /// <summary>
 /// Sets every latent continuous sample site to the value an <see cref="InitStrategy"/> picks
 /// (Pyro's <c>InitMessenger</c>). Observed sites, sites that already have a value and discrete
-/// sites (which autoguides reject afterwards, with the site's name) are left alone.
+/// sites (which autoguides reject afterwards, with the site's name) are left alone. The strategy
+/// gets the site's generator, so install a seed inside this handler to make random strategies repeat.
 /// </summary>
 /// <param name="strategy">Chooses each latent's value.</param>
 public sealed class InitMessenger(InitStrategy strategy) : Messenger
@@ -23,7 +24,7 @@ public sealed class InitMessenger(InitStrategy strategy) : Messenger
             return;
         }
 
-        var value = _strategy(message.Name, d);
+        var value = _strategy(message.Name, d, message.ResolveGenerator());
         long[] expected = [.. d.BatchShape, .. d.EventShape];
         if (!ShapeUtil.SameShape(value.Shape(), expected))
         {

@@ -16,11 +16,11 @@ public static class InitStrategies
     public static InitStrategy ToMedian(int numSamples = 15)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numSamples, 1);
-        return (name, d) =>
+        return (name, d, generator) =>
         {
             try
             {
-                var draws = d.Sample(numSamples);
+                var draws = d.Sample(generator, numSamples);
                 // the lower middle order statistic, as torch.median(dim) picks
                 return draws.sort(0).Values.select(0, (numSamples - 1) / 2);
             }
@@ -35,7 +35,7 @@ public static class InitStrategies
     public static InitStrategy ToMean()
     {
         var fallback = ToMedian();
-        return (name, d) =>
+        return (name, d, generator) =>
         {
             try
             {
@@ -43,13 +43,13 @@ public static class InitStrategies
             }
             catch (NotSupportedException)
             {
-                return fallback(name, d);
+                return fallback(name, d, generator);
             }
         };
     }
 
     /// <summary>One prior draw.</summary>
-    public static InitStrategy ToSample() => (_, d) => d.Sample();
+    public static InitStrategy ToSample() => (_, d, generator) => d.Sample(generator);
 
     /// <summary>
     /// The given values for the named sites and <paramref name="fallback"/> (default
@@ -59,11 +59,11 @@ public static class InitStrategies
     {
         ArgumentNullException.ThrowIfNull(values);
         var other = fallback ?? ToMedian();
-        return (name, d) => values.TryGetValue(name, out var v) ? v.to(d.DType, d.Device).expand(FullShape(d)) : other(name, d);
+        return (name, d, generator) => values.TryGetValue(name, out var v) ? v.to(d.DType, d.Device).expand(FullShape(d)) : other(name, d, generator);
     }
 
     /// <summary>The image of zero in unconstrained space: <c>BijectTo(support).Forward(0)</c> (a point every support contains).</summary>
-    public static InitStrategy ToFeasible() => (_, d) => Feasible(d);
+    public static InitStrategy ToFeasible() => (_, d, _) => Feasible(d);
 
     /// <summary>The image of a uniform draw from [−<paramref name="radius"/>, <paramref name="radius"/>] in unconstrained space.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="radius"/> is negative or not finite.</exception>
@@ -74,10 +74,10 @@ public static class InitStrategies
             throw new ArgumentOutOfRangeException(nameof(radius), radius, "The radius must be finite and non-negative.");
         }
 
-        return (_, d) =>
+        return (_, d, generator) =>
         {
             var t = Bijectors.BijectTo(d.Support);
-            var u = rand(t.InverseShape(FullShape(d)), dtype: d.DType, device: d.Device).mul(2 * radius).sub(radius);
+            var u = rand(t.InverseShape(FullShape(d)), dtype: d.DType, device: d.Device, generator: generator).mul(2 * radius).sub(radius);
             return t.Forward(u);
         };
     }

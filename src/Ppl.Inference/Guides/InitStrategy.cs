@@ -10,4 +10,8 @@ namespace Ppl.Inference.Guides;
 /// </summary>
 /// <param name="siteName">The latent site's name.</param>
 /// <param name="distribution">The site's distribution, as broadcast by its plates.</param>
-public delegate Tensor InitStrategy(string siteName, Distribution distribution);
+/// <param name="generator">
+/// What a random strategy must draw with: the site's generator under a seeded run (so the run
+/// repeats), null otherwise (the default generator).
+/// </param>
+public delegate Tensor InitStrategy(string siteName, Distribution distribution, Generator? generator);
