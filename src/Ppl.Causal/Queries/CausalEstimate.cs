@@ -5,7 +5,8 @@ namespace Ppl.Causal;
 /// <param name="StandardError">Its Monte-Carlo standard error (self-normalized importance sampling: the delta-method error).</param>
 /// <param name="Draws">How many draws it used.</param>
 /// <param name="EffectiveSampleSize">Kish's effective sample size of the weights (= <paramref name="Draws"/> when unweighted).</param>
-public sealed record CausalEstimate(double Value, double StandardError, int Draws, double EffectiveSampleSize)
+/// <param name="BiasCorrection">How far a bias correction moved <paramref name="Value"/>: the uncorrected estimate minus <paramref name="Value"/> (0 when there was none).</param>
+public sealed record CausalEstimate(double Value, double StandardError, int Draws, double EffectiveSampleSize, double BiasCorrection = 0)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Value:G6} ± {StandardError:G3} (n = {Draws}, ESS = {EffectiveSampleSize:F0})";

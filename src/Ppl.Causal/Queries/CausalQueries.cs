@@ -121,12 +121,8 @@ public static class CausalQueries
         }
 
         var logWeights = trace.ObservedSites.Select(site => PerDraw(site.LogProb(), nesting)).Aggregate((x, y) => x.add(y));
-        var weights = logWeights.to(float64).softmax(0);
         var outcomes = PerDraw(trace[outcome].Value!.to(float64), nesting, mean: true);
-        var perDraw = weights.mul(outcomes).sum([0L]);
-        double mean = perDraw.mean().item<double>();
-        double se = perDraw.std().item<double>() / Math.Sqrt(draws);
-        return new CausalEstimate(mean, se, draws, draws);
+        return BackdoorEstimator.Combine(logWeights, outcomes);
     }
 
     private static CausalEstimate Estimate<TArgs>(Func<TArgs, object?> query, TArgs args, int draws, long? seed, string outcome, Func<Tensor, Tensor> select)
