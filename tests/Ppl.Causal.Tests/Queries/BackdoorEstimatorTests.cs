@@ -28,13 +28,15 @@ public sealed class BackdoorEstimatorTests
 
         // the reported error is the estimator's own: the asymptotic error of n·m weighted draws, no inflation
         double asymptoticError = Math.Sqrt(theory.Variance / ((double)draws * innerDraws));
-        Assert.InRange(estimate.StandardError, 0.8 * asymptoticError, 1.2 * asymptoticError);
+        Assert.InRange(estimate.StandardError, 0.9 * asymptoticError, 1.1 * asymptoticError);
 
         // the correction removed the first-order bias, whose size theory gives
         double bias = theory.FirstOrderBias / innerDraws;
         Assert.InRange(estimate.BiasCorrection, bias - (0.25 * Math.Abs(bias)), bias + (0.25 * Math.Abs(bias)));
-        Assert.Equal((long)draws * innerDraws, estimate.Draws);
-        Assert.InRange(estimate.EffectiveSampleSize, 0.5 * estimate.Draws, 0.95 * estimate.Draws);
+        // Kish's ESS of the combined weights: n·m·E[w]²/E[w²] up to O(1/m)
+        Assert.Equal(draws * innerDraws, estimate.Draws);
+        double kish = draws * innerDraws * theory.KishFraction;
+        Assert.InRange(estimate.EffectiveSampleSize, 0.95 * kish, 1.05 * kish);
     }
 
     [Fact]
@@ -133,9 +135,10 @@ public sealed class BackdoorEstimatorTests
     /// The self-normalized estimate of E[Z | X = a] from m prior draws of U weighted by
     /// w(u) = N(a; αu, σx²): its variance is V/m and its bias B/m + O(1/m²), with
     /// V = E[w²(Z − μ)²] / E[w]² and B = −E[w²(Z − μ)] / E[w]² (the delta method). w² is a Gaussian
-    /// in u with half the variance, so both are Gaussian integrals in closed form.
+    /// in u with half the variance, so both are Gaussian integrals in closed form, as is Kish's
+    /// fraction E[w]² / E[w²].
     /// </summary>
-    private static (double Variance, double FirstOrderBias) SelfNormalizedTheory(double a)
+    private static (double Variance, double FirstOrderBias, double KishFraction) SelfNormalizedTheory(double a)
     {
         double alpha = Scm.Alpha, sx2 = Scm.SigmaX * Scm.SigmaX;
         double dg = Scm.Delta * Scm.Gamma;
@@ -151,7 +154,7 @@ public sealed class BackdoorEstimatorTests
         double noise = (Scm.Delta * Scm.Delta * Scm.SigmaY * Scm.SigmaY) + (Scm.SigmaZ * Scm.SigmaZ);
         double second = (dg * dg * (v2 + Math.Pow(m2 - posteriorMean, 2))) + noise;
         double first = dg * (m2 - posteriorMean);
-        return (tiltMass * second / (meanW * meanW), -tiltMass * first / (meanW * meanW));
+        return (tiltMass * second / (meanW * meanW), -tiltMass * first / (meanW * meanW), meanW * meanW / tiltMass);
     }
 
     private static double Gauss(double x, double variance) => Math.Exp(-x * x / (2 * variance)) / Math.Sqrt(2 * Math.PI * variance);
