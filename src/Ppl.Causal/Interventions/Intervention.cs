@@ -42,7 +42,16 @@ public abstract record Intervention
     public Tensor Apply(Tensor factual, string name)
     {
         ArgumentNullException.ThrowIfNull(factual);
-        var value = Compute(factual, name);
+        return Conform(Compute(factual, name), factual, name);
+    }
+
+    /// <summary>The intervention's own value for <paramref name="factual"/>, before it is broadcast with it.</summary>
+    internal Tensor Evaluate(Tensor factual, string name) => Compute(factual, name);
+
+    /// <summary><paramref name="value"/> in the factual value's dtype, broadcast with it.</summary>
+    /// <exception cref="ArgumentException">The value does not broadcast with the factual value or lives on another device.</exception>
+    internal static Tensor Conform(Tensor value, Tensor factual, string name)
+    {
         if (value.device_type != factual.device_type || value.device_index != factual.device_index)
         {
             throw new ArgumentException($"Intervention on '{name}': the value is on {value.device}, the site on {factual.device}.");

@@ -20,12 +20,29 @@ namespace Ppl.Causal;
 public static class AbductionActionPrediction
 {
     /// <summary>Abduction by likelihood weighting: <paramref name="draws"/> prior draws weighted by the evidence.</summary>
+    /// <exception cref="ArgumentException">An evidence name is not a sample site of the model, or its tensor does not have exactly the site's shape (see <see cref="CausalQueries"/>).</exception>
+    /// <exception cref="InvalidOperationException">The evidence has zero likelihood in every draw.</exception>
     public static NoisePosterior AbductByImportance<TArgs>(Func<TArgs, object?> model, TArgs args, IReadOnlyDictionary<string, Tensor> evidence, int draws, long? seed = null)
     {
+        const string query = "AbductionActionPrediction.AbductByImportance";
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(evidence);
+        ModelSites.Probe(query, model, args).CheckEvidence(evidence);
         var conditioned = model.Condition(evidence);
         var result = new Importance<TArgs>(conditioned, null, draws, parallel: true).Run(args, seed);
+        try
+        {
+            if (!Distributions.Kernels.IsMeta(result.LogWeights))
+            {
+                ZeroLikelihood.Require(query, result.LogWeights, () => ZeroLikelihood.ImpossibleSites(conditioned, args, draws, seed));
+            }
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+
         return new NoisePosterior(result, evidence, LatentNames(conditioned, args));
     }
 
@@ -33,12 +50,14 @@ public static class AbductionActionPrediction
     /// Abduction with a guide already fitted (e.g. by <see cref="Svi{TArgs}"/>) to the model
     /// conditioned on <paramref name="evidence"/>: <paramref name="draws"/> unweighted guide draws.
     /// </summary>
+    /// <exception cref="ArgumentException">An evidence name is not a sample site of the model, or its tensor does not have exactly the site's shape.</exception>
     public static NoisePosterior AbductByGuide<TArgs>(
         Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, IReadOnlyDictionary<string, Tensor> evidence, int draws, ParamStore? paramStore = null, long? seed = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(guide);
         ArgumentNullException.ThrowIfNull(evidence);
+        ModelSites.Probe("AbductionActionPrediction.AbductByGuide", model, args).CheckEvidence(evidence);
         var result = new Importance<TArgs>(guide, null, draws, paramStore, parallel: true).Run(args, seed);
         return new NoisePosterior(result, evidence, LatentNames(model.Condition(evidence), args));
     }
@@ -48,12 +67,17 @@ public static class AbductionActionPrediction
     /// <paramref name="actions"/> are applied and every draw's noise is held at its abducted value,
     /// weighted by the abduction's weights.
     /// </summary>
+    /// <exception cref="ArgumentException">The outcome or an intervened site is not a site of the model, or an intervention value is wider than its site.</exception>
     public static CausalEstimate Predict<TArgs>(
         NoisePosterior posterior, Func<TArgs, object?> model, TArgs args, IReadOnlyDictionary<string, Intervention> actions, string outcome, long? seed = null)
     {
         ArgumentNullException.ThrowIfNull(posterior);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(actions);
+        ArgumentException.ThrowIfNullOrEmpty(outcome);
+        var sites = ModelSites.Probe("AbductionActionPrediction.Predict", model, args, actions);
+        sites.RequireSite(outcome, "outcome");
+        sites.CheckInterventions();
         using var scope = NewDisposeScope();
         int draws = posterior.Draws;
         int dim = CausalQueries.WorldDim - 1;
