@@ -67,6 +67,27 @@ public sealed class ParamStoreFileSafetyTests : IDisposable
     }
 
     [Fact]
+    public void AConstraintAFileCannotHoldFailsTheSaveAndKeepsThePreviousFile()
+    {
+        string path = Path.Combine(_dir, "params.bin");
+        using var store = StoreWith([1.0, 2.0], 0.5f);
+        store.Save(path);
+        var before = File.ReadAllBytes(path);
+
+        // a bound given as a tensor: its text form is "greater_than(tensor[2])", which cannot be read back
+        using var bound = tensor(new[] { 1.0, 2.0 }, dtype: float64);
+        using (store.Activate())
+        {
+            Param("t", () => tensor(new[] { 3.0, 4.0 }, dtype: float64), Constraints.GreaterThan(bound));
+        }
+
+        var e = Assert.Throws<NotSupportedException>(() => store.Save(path));
+        Assert.Contains("'t'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(_dir));
+    }
+
+    [Fact]
     public void EverySingleByteCorruptionIsRejectedAndLeavesTheStoreUnchanged()
     {
         string path = Path.Combine(_dir, "good.bin");

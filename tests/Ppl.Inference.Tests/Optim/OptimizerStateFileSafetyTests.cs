@@ -78,6 +78,33 @@ public sealed class OptimizerStateFileSafetyTests : IDisposable
     }
 
     [Fact]
+    public void ASaveThatRunsOutOfDiskPartWayLeavesThePreviousFileLoadable()
+    {
+        string path = Path.Combine(_dir, "adam.optim");
+        using var adam = Trained(2, 0.3);
+        adam.Save(path);
+        var saved = File.ReadAllBytes(path);
+
+        using var later = Trained(5, 0.3);
+        Ppl.IO.AtomicFile.WrapContentStreamForTests = s => new FullDiskStream(s, capacity: saved.Length / 2);
+        try
+        {
+            Assert.Throws<IOException>(() => later.Save(path));
+        }
+        finally
+        {
+            Ppl.IO.AtomicFile.WrapContentStreamForTests = null;
+        }
+
+        Assert.Equal(saved, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(_dir));
+        using var resumed = new Adam(lr: 0.05);
+        resumed.Load(path);
+        Assert.Equal(2, resumed.StepCount);
+        Assert.Equal(saved, StateBytes(resumed));
+    }
+
+    [Fact]
     public void AFileNamingAParameterTwiceIsRejected()
     {
         string path = Path.Combine(_dir, "twice.optim");

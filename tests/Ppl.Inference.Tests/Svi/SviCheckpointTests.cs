@@ -138,6 +138,73 @@ public sealed class SviCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ACrashJustBeforeTheManifestSwitchLeavesThePreviousCheckpoint()
+    {
+        var data = MakeData();
+        string dir = Path.Combine(_root, "ckpt");
+        using var opt = new Adam(0.05);
+        var source = MakeSvi(opt);
+        source.Fit(data, 10);
+        source.SaveCheckpoint(dir);
+        var atTen = Take(source);
+        var filesAtTen = Directory.GetFiles(dir).Order().ToArray();
+
+        source.Fit(data, 10);
+        var replaced = new List<string>();
+        Ppl.IO.AtomicFile.BeforeReplaceForTests = target =>
+        {
+            replaced.Add(Path.GetFileName(target));
+            if (Path.GetFileName(target) == "manifest.bin")
+            {
+                throw new IOException("crash (simulated)");
+            }
+        };
+        try
+        {
+            Assert.Throws<IOException>(() => source.SaveCheckpoint(dir));
+        }
+        finally
+        {
+            Ppl.IO.AtomicFile.BeforeReplaceForTests = null;
+        }
+
+        // both data files of the new set were complete; only the switch was missing
+        Assert.Equal(3, replaced.Count);
+        Assert.Equal(filesAtTen, Directory.GetFiles(dir).Order().ToArray());
+        using var opt2 = new Adam(0.05);
+        var resumed = MakeSvi(opt2);
+        resumed.LoadCheckpoint(dir);
+        atTen.AssertEqual(Take(resumed));
+    }
+
+    [Fact]
+    public void AFileFromAnotherCheckpointIsRejectedAndNothingChanges()
+    {
+        var data = MakeData();
+        string first = Path.Combine(_root, "first"), second = Path.Combine(_root, "second");
+        using (var o = new Adam(0.05))
+        {
+            var source = MakeSvi(o);
+            source.Fit(data, 3);
+            source.SaveCheckpoint(first);
+            source.Fit(data, 3);
+            source.SaveCheckpoint(second);
+        }
+
+        // a valid parameter file, but not the one the first manifest names
+        string target = Assert.Single(Directory.GetFiles(first, "params-*"));
+        File.Copy(Assert.Single(Directory.GetFiles(second, "params-*")), target, overwrite: true);
+
+        using var opt = new Adam(0.05);
+        var bystander = Bystander(opt, data);
+        var before = Take(bystander);
+        var e = Assert.Throws<InvalidDataException>(() => bystander.LoadCheckpoint(first));
+        Assert.Contains(target, e.Message, StringComparison.Ordinal);
+        Assert.Contains("does not belong", e.Message, StringComparison.Ordinal);
+        before.AssertEqual(Take(bystander));
+    }
+
+    [Fact]
     public void ASuccessfulSaveLeavesExactlyOneConsistentSetOfFiles()
     {
         var data = MakeData();
