@@ -181,18 +181,12 @@ public sealed class ParamStore : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var cpu = r.Value.ToCpuTensor();
-                Tensor value;
-                if (_entries.ContainsKey(r.Name))
-                {
-                    value = cpu.DetachFromDisposeScope(); // copied into the parameter's own storage on commit
-                }
-                else
-                {
-                    var p = new TorchSharp.Modules.Parameter(cpu.to(device ?? CPU).detach().clone(), requires_grad: true);
-                    value = p.DetachFromDisposeScope();
-                }
+                bool replaces = _entries.ContainsKey(r.Name);
 
-                items.Add(new PendingParamLoad.Item(r.Name, r.Constraint, r.EventDim, value, _entries.ContainsKey(r.Name)));
+                // an existing parameter gets the values copied into its own storage; a new one is
+                // made from its own copy on the target device (the Parameter itself on commit)
+                var value = replaces ? cpu : cpu.to(device ?? CPU).detach().clone();
+                items.Add(new PendingParamLoad.Item(r.Name, r.Constraint, r.EventDim, value.DetachFromDisposeScope(), replaces));
             }
         }
         catch
@@ -228,7 +222,10 @@ public sealed class ParamStore : IDisposable
         pending.MarkApplied();
         foreach (var item in pending.Items.Where(i => !i.Replaces))
         {
-            Add(item.Name, new Entry((TorchSharp.Modules.Parameter)item.Value, item.Constraint, item.EventDim, Owned: true));
+            // the Parameter takes over the value's native tensor
+            var parameter = new TorchSharp.Modules.Parameter(item.Value, requires_grad: true);
+            parameter.DetachFromDisposeScope();
+            Add(item.Name, new Entry(parameter, item.Constraint, item.EventDim, Owned: true));
         }
     }
 

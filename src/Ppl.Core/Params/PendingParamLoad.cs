@@ -11,7 +11,7 @@ namespace Ppl.Params;
 /// </summary>
 internal sealed class PendingParamLoad : IDisposable
 {
-    /// <summary>One parameter to apply: a value to copy into an existing parameter, or a new parameter to add.</summary>
+    /// <summary>One parameter to apply: a value to copy into an existing parameter, or the value of a new parameter on its device.</summary>
     internal sealed record Item(string Name, Constraint Constraint, int EventDim, Tensor Value, bool Replaces);
 
     private readonly List<Item> _items;
@@ -37,7 +37,7 @@ internal sealed class PendingParamLoad : IDisposable
     /// <summary>What to apply, in file order.</summary>
     public IReadOnlyList<Item> Items => _items;
 
-    /// <summary>Marks the new parameters as handed over to the store (copied values are still freed on dispose).</summary>
+    /// <summary>Marks the new parameters' values as handed over to the store (copied values are still freed on dispose).</summary>
     internal void MarkApplied() => _applied = true;
 
     /// <summary>Frees the copied values, and the new parameters unless they were applied.</summary>

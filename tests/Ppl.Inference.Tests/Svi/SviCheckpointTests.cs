@@ -230,6 +230,34 @@ public sealed class SviCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void SavesAndLoadsThatSucceedOrFailLeaveNoTensorBehind()
+    {
+        var data = MakeData();
+        string good = Path.Combine(_root, "good"), bad = Path.Combine(_root, "bad");
+        using var opt = new Adam(0.05);
+        var svi = MakeSvi(opt);
+        svi.Fit(data, 3);
+        svi.SaveCheckpoint(good);
+        svi.SaveCheckpoint(bad);
+        Damage(Assert.Single(Directory.GetFiles(bad, "optimizer-*")));
+        svi.LoadCheckpoint(good); // warm-up
+        using var freshOpt = new Adam(0.05);
+        var fresh = MakeSvi(freshOpt);
+
+        // no collection at the end: a tensor left to the finalizer counts as left behind
+        long before = LiveTensors.Count();
+        for (int i = 0; i < 20; i++)
+        {
+            svi.LoadCheckpoint(good);
+            Assert.Throws<InvalidDataException>(() => svi.LoadCheckpoint(bad));
+            Assert.Throws<InvalidDataException>(() => fresh.LoadCheckpoint(bad)); // would have created parameters
+            svi.SaveCheckpoint(good);
+        }
+
+        Assert.Equal(before, Tensor.TotalCount);
+    }
+
+    [Fact]
     public void ADirectoryWithoutACheckpointThrowsFileNotFoundNamingTheManifest()
     {
         string dir = Path.Combine(_root, "empty");
