@@ -269,6 +269,20 @@ public sealed class SviCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointOfTheFormatBeforeChecksumsIsNamedAsSuch()
+    {
+        string dir = Path.Combine(_root, "old");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "svi.txt"), "20");
+        using var opt = new Adam(0.05);
+        var svi = MakeSvi(opt);
+        var e = Assert.Throws<FileNotFoundException>(() => svi.LoadCheckpoint(dir));
+        Assert.Contains(Path.Combine(dir, "manifest.bin"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("format before checksums", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, svi.StepCount);
+    }
+
+    [Fact]
     public async Task AConcurrentReaderAlwaysLoadsAConsistentCheckpoint()
     {
         var data = MakeData();
