@@ -196,23 +196,26 @@ public sealed class Svi<TArgs>
         }
     }
 
-    /// <summary>Writes the parameters, the optimizer state and the step count under <paramref name="directory"/>.</summary>
-    public void SaveCheckpoint(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        ParamStore.Save(Path.Combine(directory, "params.bin"));
-        Optimizer.Save(Path.Combine(directory, "optimizer.bin"));
-        File.WriteAllText(Path.Combine(directory, "svi.txt"), StepCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
+    /// <summary>
+    /// Writes the parameters, the optimizer state and the step count as a checkpoint in
+    /// <paramref name="directory"/> (created if missing), as one unit: new files first, then an
+    /// atomic switch of the manifest that names them, then the previous checkpoint's files are
+    /// deleted. A save that fails or is interrupted at any point leaves the previous checkpoint
+    /// loadable.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A parameter has a constraint with tensor bounds, which a file cannot hold; the previous checkpoint is kept.</exception>
+    public void SaveCheckpoint(string directory) => Checkpoints.CheckpointFolder.Save(directory, ParamStore, Optimizer, StepCount);
 
-    /// <summary>Restores what <see cref="SaveCheckpoint"/> wrote; continuing gives the same trajectory as never stopping.</summary>
-    /// <exception cref="FileNotFoundException">A checkpoint file is missing.</exception>
-    public void LoadCheckpoint(string directory, Device? device = null)
-    {
-        ParamStore.Load(Path.Combine(directory, "params.bin"), device);
-        Optimizer.Load(Path.Combine(directory, "optimizer.bin"), device);
-        StepCount = long.Parse(File.ReadAllText(Path.Combine(directory, "svi.txt")), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>
+    /// Restores what <see cref="SaveCheckpoint"/> wrote; continuing gives the same trajectory as
+    /// never stopping. All or nothing: the manifest and both files it names are read and checked
+    /// in full before the parameters, the optimizer state and <see cref="StepCount"/> change.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder holds no checkpoint (no manifest).</exception>
+    /// <exception cref="InvalidDataException">A checkpoint file is damaged or does not belong to the manifest; the message starts with its path.</exception>
+    /// <exception cref="InvalidOperationException">The saved parameters disagree with the store, or the state is another optimizer's.</exception>
+    public void LoadCheckpoint(string directory, Device? device = null) =>
+        StepCount = Checkpoints.CheckpointFolder.Load(directory, ParamStore, Optimizer, device);
 
     private static readonly IReadOnlyDictionary<string, double> EmptyNorms = new Dictionary<string, double>();
 

@@ -123,49 +123,109 @@ public sealed class ParamStore : IDisposable
         _order.Clear();
     }
 
-    /// <summary>Writes every parameter (unconstrained values, constraints) to <paramref name="path"/>.</summary>
-    public void Save(string path) => ParamStoreFile.Write(path, _order.Select(n => (n, _entries[n].Constraint, _entries[n].EventDim, (Tensor)_entries[n].Unconstrained)));
+    /// <summary>
+    /// Writes every parameter (unconstrained values, constraints) to <paramref name="path"/>, with
+    /// a checksum. The file is replaced atomically: the new content goes to a temporary file in
+    /// the same folder and is renamed over <paramref name="path"/> only once it is complete on
+    /// disk, so a save that fails part way leaves the previous file as it was, and a concurrent
+    /// <see cref="Load"/> reads either the old file or the new one.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A constraint with tensor bounds, which a file cannot hold; nothing is written.</exception>
+    public void Save(string path) => SaveWithChecksum(path);
 
     /// <summary>
     /// Reads parameters saved by <see cref="Save"/>. Existing parameters are overwritten in place
     /// (their shape and constraint must match); new ones are created on <paramref name="device"/>
-    /// (CPU when null). The file is read and checked whole before anything changes.
+    /// (CPU when null). The whole file is read and checked (checksum, structure, agreement with
+    /// the store) before anything changes: when this throws, the store is as it was.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a Ppl parameter file or is damaged.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a Ppl parameter file of this version, or is damaged (checksum mismatch, a parameter named twice, sizes beyond the file); the message starts with the path.</exception>
     /// <exception cref="InvalidOperationException">A saved parameter disagrees in shape, dtype or constraint with the store.</exception>
     public void Load(string path, Device? device = null)
     {
-        var records = ParamStoreFile.Read(path);
+        using var pending = PrepareLoad(path, device);
+        Commit(pending);
+    }
+
+    /// <summary><see cref="Save"/>, returning the checksum stored in the file.</summary>
+    internal ulong SaveWithChecksum(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return ParamStoreFile.Write(path, _order.Select(n => (n, _entries[n].Constraint, _entries[n].EventDim, (Tensor)_entries[n].Unconstrained)));
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Load"/>: reads and checks the whole file against this store and
+    /// makes every tensor it will need, changing nothing; <see cref="Commit"/> applies the result.
+    /// </summary>
+    internal PendingParamLoad PrepareLoad(string path, Device? device)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (records, checksum) = ParamStoreFile.Read(path);
         foreach (var r in records)
         {
-            if (_entries.TryGetValue(r.Name, out var e))
+            if (_entries.TryGetValue(r.Name, out var e)
+                && (!ShapeUtil.SameShape(e.Unconstrained.Shape(), r.Value.Shape) || e.Unconstrained.dtype != r.Value.DType || !e.Constraint.Equals(r.Constraint)))
             {
-                if (!ShapeUtil.SameShape(e.Unconstrained.Shape(), r.Shape) || e.Unconstrained.dtype != r.DType || !e.Constraint.Equals(r.Constraint))
-                {
-                    throw new InvalidOperationException(
-                        $"ParamStore.Load: '{r.Name}' is {ShapeUtil.Format(r.Shape)} {r.DType} {r.Constraint} in {path} but {ShapeUtil.Format(e.Unconstrained.Shape())} {e.Unconstrained.dtype} {e.Constraint} in the store.");
-                }
+                throw new InvalidOperationException(
+                    $"ParamStore.Load: '{r.Name}' is {ShapeUtil.Format(r.Value.Shape)} {r.Value.DType} {r.Constraint} in {path} but {ShapeUtil.Format(e.Unconstrained.Shape())} {e.Unconstrained.dtype} {e.Constraint} in the store.");
             }
         }
 
-        foreach (var r in records)
+        var items = new List<PendingParamLoad.Item>(records.Count);
+        var pending = new PendingParamLoad(this, path, checksum, items);
+        try
         {
-            using var scope = NewDisposeScope();
-            var cpu = r.ToTensor();
-            if (_entries.TryGetValue(r.Name, out var e))
+            foreach (var r in records)
             {
-                using (no_grad())
-                {
-                    e.Unconstrained.copy_(cpu);
-                }
+                using var scope = NewDisposeScope();
+                var cpu = r.Value.ToCpuTensor();
+                bool replaces = _entries.ContainsKey(r.Name);
+
+                // an existing parameter gets the values copied into its own storage; a new one is
+                // made from its own copy on the target device (the Parameter itself on commit)
+                var value = replaces ? cpu : cpu.to(device ?? CPU).detach().clone();
+                items.Add(new PendingParamLoad.Item(r.Name, r.Constraint, r.EventDim, value.DetachFromDisposeScope(), replaces));
             }
-            else
+        }
+        catch
+        {
+            pending.Dispose();
+            throw;
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="Load"/>: applies what <see cref="PrepareLoad"/> checked. Does
+    /// nothing that can fail on account of the file.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="pending"/> was prepared for another store, or the store gained or lost one of its parameters since.</exception>
+    internal void Commit(PendingParamLoad pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        if (!ReferenceEquals(pending.Target, this) || pending.Items.Any(i => i.Replaces != _entries.ContainsKey(i.Name)))
+        {
+            throw new InvalidOperationException($"ParamStore.Load: the store changed between checking {pending.Path} and applying it.");
+        }
+
+        foreach (var item in pending.Items.Where(i => i.Replaces))
+        {
+            using (no_grad())
             {
-                var data = cpu.to(device ?? CPU).detach().clone();
-                var p = new TorchSharp.Modules.Parameter(data, requires_grad: true);
-                p.DetachFromDisposeScope();
-                Add(r.Name, new Entry(p, r.Constraint, r.EventDim, Owned: true));
+                _entries[item.Name].Unconstrained.copy_(item.Value);
             }
+        }
+
+        pending.MarkApplied();
+        foreach (var item in pending.Items.Where(i => !i.Replaces))
+        {
+            // the Parameter takes over the value's native tensor
+            var parameter = new TorchSharp.Modules.Parameter(item.Value, requires_grad: true);
+            parameter.DetachFromDisposeScope();
+            Add(item.Name, new Entry(parameter, item.Constraint, item.EventDim, Owned: true));
         }
     }
 

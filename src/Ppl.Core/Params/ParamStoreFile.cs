@@ -1,160 +1,112 @@
-using System.Text;
 using Ppl.Distributions;
-using TorchSharp;
+using Ppl.IO;
 using static TorchSharp.torch;
 
 namespace Ppl.Params;
 
 /// <summary>
-/// The binary format of <see cref="ParamStore.Save"/>: a magic header, a count, then per
-/// parameter its name, constraint, event dim, dtype, shape and raw little-endian bytes, and an
-/// end marker. Every length is checked on reading, so a damaged file fails with its path and
-/// the point of failure rather than producing wrong parameters.
+/// The binary format of <see cref="ParamStore.Save"/> (docs/design/file-formats.md): a
+/// checksummed container (<see cref="ChecksummedFile"/>) whose payload is a count, then per
+/// parameter its name, constraint, event dim and value (<see cref="StoredTensor"/>). Written
+/// atomically; read whole and checked before anything uses it.
 /// </summary>
 internal static class ParamStoreFile
 {
-    private const string Magic = "PPLPARAM";
-    private const int Version = 1;
-    private const string EndMarker = "END";
+    /// <summary>Version 2 added the checksum; version 1 files are refused.</summary>
+    internal static readonly FileKind Kind = new("PPLPARAM", 2, "parameter file");
 
-    internal sealed record Record(string Name, Constraint Constraint, int EventDim, ScalarType DType, long[] Shape, byte[] Bytes)
-    {
-        public Tensor ToTensor()
-        {
-            var t = torch.empty(Shape, dtype: DType, device: CPU);
-            t.bytes = Bytes;
-            return t;
-        }
-    }
+    private const int MaxNameBytes = 1 << 16;
+    private const int MaxConstraintBytes = 1 << 12;
 
-    public static void Write(string path, IEnumerable<(string Name, Constraint Constraint, int EventDim, Tensor Value)> entries)
+    internal sealed record Record(string Name, Constraint Constraint, int EventDim, StoredTensor Value);
+
+    /// <summary>Writes <paramref name="entries"/> to <paramref name="path"/> atomically; returns the file's checksum.</summary>
+    /// <exception cref="NotSupportedException">A constraint cannot be read back from its text (tensor bounds), or a value's dtype cannot be stored; the old file is kept.</exception>
+    public static ulong Write(string path, IEnumerable<(string Name, Constraint Constraint, int EventDim, Tensor Value)> entries)
     {
         var list = entries.ToList();
-        using var stream = File.Create(path);
-        using var writer = new BinaryWriter(stream, Encoding.UTF8);
-        writer.Write(Encoding.ASCII.GetBytes(Magic));
-        writer.Write(Version);
-        writer.Write(list.Count);
-        foreach (var (name, constraint, eventDim, value) in list)
+        foreach (var (name, constraint, _, _) in list)
         {
-            using var scope = NewDisposeScope();
-            var cpu = value.detach().to(CPU).contiguous();
-            writer.Write(name);
-            writer.Write(constraint.ToString());
-            writer.Write(eventDim);
-            writer.Write((int)cpu.dtype);
-            writer.Write(cpu.Shape().Length);
-            foreach (long d in cpu.Shape())
-            {
-                writer.Write(d);
-            }
-
-            var bytes = cpu.bytes;
-            writer.Write((long)bytes.Length);
-            writer.Write(bytes);
+            CheckRoundTrips(name, constraint);
         }
 
-        writer.Write(EndMarker);
+        return ChecksummedFile.Write(path, Kind, writer =>
+        {
+            writer.Write(list.Count);
+            foreach (var (name, constraint, eventDim, value) in list)
+            {
+                writer.Write(name);
+                writer.Write(constraint.ToString());
+                writer.Write(eventDim);
+                StoredTensor.Write(writer, value, $"parameter '{name}'");
+            }
+        });
     }
 
-    public static List<Record> Read(string path)
+    /// <summary>Reads and checks <paramref name="path"/> whole; returns its records and checksum.</summary>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a parameter file of this version, is damaged, or names a parameter twice.</exception>
+    public static (List<Record> Records, ulong Checksum) Read(string path) => ChecksummedFile.Read(path, Kind, reader =>
     {
+        int count = reader.ReadInt32("the parameter count");
+        if (count < 0)
+        {
+            throw reader.Error($"negative parameter count {count}.");
+        }
+
+        var records = new List<Record>(Math.Min(count, 1024));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string name = reader.ReadString($"the name of parameter #{i}", MaxNameBytes);
+            if (!seen.Add(name))
+            {
+                throw reader.Error($"the file names parameter '{name}' twice (the second time as parameter #{i}).");
+            }
+
+            var constraint = ReadConstraint(reader, name);
+            int eventDim = reader.ReadInt32($"the event dim of parameter '{name}'");
+            if (eventDim is < 0 or > StoredTensor.MaxRank)
+            {
+                throw reader.Error($"parameter '{name}' has event dim {eventDim}.");
+            }
+
+            records.Add(new Record(name, constraint, eventDim, StoredTensor.Read(reader, $"parameter '{name}'")));
+        }
+
+        return records;
+    });
+
+    private static Constraint ReadConstraint(PayloadReader reader, string name)
+    {
+        string text = reader.ReadString($"the constraint of parameter '{name}'", MaxConstraintBytes);
         try
         {
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream, Encoding.UTF8);
-            var magic = Encoding.ASCII.GetString(reader.ReadBytes(Magic.Length));
-            if (magic != Magic)
-            {
-                throw new InvalidDataException($"{path} is not a Ppl parameter file (header '{magic}').");
-            }
-
-            int version = reader.ReadInt32();
-            if (version != Version)
-            {
-                throw new InvalidDataException($"{path}: parameter file version {version} is not supported (expected {Version}).");
-            }
-
-            int count = reader.ReadInt32();
-            if (count < 0)
-            {
-                throw new InvalidDataException($"{path}: negative parameter count {count}.");
-            }
-
-            var records = new List<Record>(Math.Min(count, 1024));
-            for (int i = 0; i < count; i++)
-            {
-                records.Add(ReadRecord(reader, path, i));
-            }
-
-            if (reader.ReadString() != EndMarker || stream.Position != stream.Length)
-            {
-                throw new InvalidDataException($"{path}: missing end marker or trailing bytes after {count} parameters.");
-            }
-
-            return records;
+            return Constraints.Parse(text);
         }
-        catch (EndOfStreamException e)
+        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException)
         {
-            throw new InvalidDataException($"{path}: the parameter file is truncated.", e);
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidDataException($"{path}: the parameter file is damaged ({e.Message}).", e);
+            throw reader.Error($"parameter '{name}' has constraint '{text}', which is not one Ppl knows ({e.Message}).", e);
         }
     }
 
-    private static Record ReadRecord(BinaryReader reader, string path, int index)
+    private static void CheckRoundTrips(string name, Constraint constraint)
     {
-        string name = reader.ReadString();
-        var constraint = Constraints.Parse(reader.ReadString());
-        int eventDim = reader.ReadInt32();
-        int dtypeCode = reader.ReadInt32();
-        if (!Enum.IsDefined(typeof(ScalarType), (sbyte)dtypeCode) || dtypeCode is < 0 or > 127)
+        string text = constraint.ToString();
+        Constraint? parsed;
+        try
         {
-            throw new InvalidDataException($"{path}: parameter #{index} '{name}' has unknown dtype code {dtypeCode}.");
+            parsed = Constraints.Parse(text);
+        }
+        catch (FormatException)
+        {
+            parsed = null;
         }
 
-        var dtype = (ScalarType)dtypeCode;
-        int rank = reader.ReadInt32();
-        if (rank is < 0 or > 64)
+        if (!constraint.Equals(parsed))
         {
-            throw new InvalidDataException($"{path}: parameter '{name}' has implausible rank {rank}.");
+            throw new NotSupportedException(
+                $"ParamStore.Save: parameter '{name}' has constraint {text}, which a file cannot hold (only constraints with number bounds are read back); nothing was written.");
         }
-
-        var shape = new long[rank];
-        long elements = 1;
-        for (int d = 0; d < rank; d++)
-        {
-            shape[d] = reader.ReadInt64();
-            if (shape[d] < 0)
-            {
-                throw new InvalidDataException($"{path}: parameter '{name}' has negative size in shape {ShapeUtil.Format(shape)}.");
-            }
-
-            elements = checked(elements * shape[d]);
-        }
-
-        long length = reader.ReadInt64();
-        long expected = checked(elements * ElementSize(dtype));
-        if (length != expected)
-        {
-            throw new InvalidDataException(
-                $"{path}: parameter '{name}' of shape {ShapeUtil.Format(shape)} {dtype} should have {expected} bytes, the file says {length}.");
-        }
-
-        var bytes = reader.ReadBytes(checked((int)length));
-        if (bytes.Length != length)
-        {
-            throw new InvalidDataException($"{path}: the parameter file is truncated inside '{name}'.");
-        }
-
-        return new Record(name, constraint, eventDim, dtype, shape, bytes);
-    }
-
-    private static long ElementSize(ScalarType dtype)
-    {
-        using var probe = torch.empty(0, dtype: dtype);
-        return probe.ElementSize;
     }
 }

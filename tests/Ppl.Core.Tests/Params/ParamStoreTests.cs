@@ -188,8 +188,8 @@ public sealed class ParamStoreTests : IDisposable
                 bytes[0] = (byte)'X';
                 break;
             case "length":
-                // the byte-length field sits right before the 64 data bytes and the end marker
-                int lengthAt = bytes.Count - 4 - 64 - 8;
+                // the byte-length field sits right before the 64 data bytes and the 16-byte trailer
+                int lengthAt = bytes.Count - 16 - 64 - 8;
                 bytes[lengthAt] ^= 0x08;
                 break;
             case "trailing":
