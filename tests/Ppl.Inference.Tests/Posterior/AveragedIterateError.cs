@@ -59,25 +59,11 @@ internal static class AveragedIterateError
     /// <summary>Fisher information of Beta(a, b) in (a, b): ψ′(a) − ψ′(a+b), ψ′(b) − ψ′(a+b) on the diagonal, −ψ′(a+b) off it.</summary>
     public static Matrix<double> BetaFisher(double a, double b)
     {
-        double ab = Trigamma(a + b);
-        return Matrix<double>.Build.DenseOfArray(new[,] { { Trigamma(a) - ab, -ab }, { -ab, Trigamma(b) - ab } });
+        double ab = Polygamma.Trigamma(a + b);
+        return Matrix<double>.Build.DenseOfArray(new[,] { { Polygamma.Trigamma(a) - ab, -ab }, { -ab, Polygamma.Trigamma(b) - ab } });
     }
 
     /// <summary>Fisher information of Gamma(shape α, rate β) in (α, β): [[ψ′(α), −1/β], [−1/β, α/β²]].</summary>
     public static Matrix<double> GammaFisher(double shape, double rate) =>
-        Matrix<double>.Build.DenseOfArray(new[,] { { Trigamma(shape), -1 / rate }, { -1 / rate, shape / (rate * rate) } });
-
-    /// <summary>ψ′(x) for x &gt; 0: the recurrence ψ′(x) = ψ′(x + 1) + 1/x² up to x ≥ 10, then the asymptotic series.</summary>
-    public static double Trigamma(double x)
-    {
-        double sum = 0;
-        while (x < 10)
-        {
-            sum += 1 / (x * x);
-            x += 1;
-        }
-
-        double x2 = 1 / (x * x);
-        return sum + (1 / x) + (x2 / 2) + (x2 / x * ((1.0 / 6) - (x2 * ((1.0 / 30) - (x2 * ((1.0 / 42) - (x2 / 30)))))));
-    }
+        Matrix<double>.Build.DenseOfArray(new[,] { { Polygamma.Trigamma(shape), -1 / rate }, { -1 / rate, shape / (rate * rate) } });
 }
