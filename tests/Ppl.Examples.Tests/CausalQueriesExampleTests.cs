@@ -6,11 +6,29 @@ namespace Ppl.Tests;
 [Collection("Sequential")]
 public sealed class CausalQueriesExampleTests
 {
+    /// <summary>The example's SCM: U ~ N(0,1), X ~ N(U, 1), Y ~ N(2X − 1.5U, 0.5), Z ~ N(0.7Y, 0.3).</summary>
+    private static readonly Causal.LinearScm Scm = new(Alpha: 1, Beta: 2, Gamma: -1.5, Delta: 0.7, SigmaX: 1, SigmaY: 0.5, SigmaZ: 0.3);
+
+    /// <summary>The smoke run's draws (CausalQueriesExample: 4,000; the backdoor uses a tenth of them with 64 inner draws).</summary>
+    private const int SmokeDraws = 4_000;
+
     [Fact]
     public void SmokeRunMatchesEveryClosedFormWithinFiveStandardErrors()
     {
         using var output = new StringWriter();
         var r = new CausalQueriesExample().Run(new ExampleOptions(Seed: 3, Smoke: true), output).Values;
+
+        // ceilings for the reported errors: plain means of Z under do(X = 1), Var = δ²(γ² + σy²) + σz²;
+        // the backdoor's per-draw inner means, Var = δ²γ² + (δ²σy² + σz²)/64; likelihood weighting on
+        // (x, z) for the counterfactual, whose variance is in closed form (LinearScm)
+        double d = Scm.Delta, g = Scm.Gamma;
+        StandardErrorCeiling.Check(r["interventionalSe"], StandardErrorCeiling.OfMean((d * d * ((g * g) + (Scm.SigmaY * Scm.SigmaY))) + (Scm.SigmaZ * Scm.SigmaZ), SmokeDraws), "interventional");
+        StandardErrorCeiling.Check(r["backdoorSe"], StandardErrorCeiling.OfMean((d * d * g * g) + (((d * d * Scm.SigmaY * Scm.SigmaY) + (Scm.SigmaZ * Scm.SigmaZ)) / 64), SmokeDraws / 10), "backdoor");
+        double weighted = StandardErrorCeiling.OfWeightedMean(Scm.LikelihoodWeightingVariance(2, [1, 3], [0.8, 1.1]), SmokeDraws);
+        StandardErrorCeiling.Check(r["counterfactualSe"], weighted, "counterfactual");
+        StandardErrorCeiling.Check(r["threeStepsSe"], weighted, "three steps");
+        Assert.Equal(Scm.Condition([2], [1, 3], [0.8, 1.1]).Mean[0] + (Scm.Beta * (-1.0 - 0.8)), r["exactCounterfactual"], 10);
+
         Assert.InRange(r["interventional"], 1.4 - (5 * r["interventionalSe"]), 1.4 + (5 * r["interventionalSe"]));
         Assert.InRange(r["backdoor"], 1.4 - (5 * r["backdoorSe"]), 1.4 + (5 * r["backdoorSe"]));
         Assert.Equal(1.4, r["ate"], 9);

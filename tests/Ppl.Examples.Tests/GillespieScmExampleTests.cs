@@ -19,6 +19,11 @@ public sealed class GillespieScmExampleTests
             // do(X2 = 4) → X3 must match the SCM's Binomial(50, 2/3), mean 33.33, within 5 standard errors
             const string exact = "do(X2 = 4) → X3, base rates";
             Assert.Equal(50 * 2.0 / 3, values[exact + ": scmMean"], 9);
+
+            // the reported error is √(simulated variance / cells): at most the Binomial's √(50·⅔·⅓ / 300)
+            // (300 cells in the smoke run) raised by the sample sd's own error
+            const double p = 2.0 / 3, cells = 300;
+            StandardErrorCeiling.Check(values[exact + ": se"], StandardErrorCeiling.OfMean(50 * p * (1 - p), cells, 3 + ((1 - (6 * p * (1 - p))) / (50 * p * (1 - p)))), exact);
             Assert.InRange(values[exact + ": simMean"], values[exact + ": scmMean"] - (5 * values[exact + ": se"]), values[exact + ": scmMean"] + (5 * values[exact + ": se"]));
 
             // the fast-X2 row: the simulated variance is far below the SCM's (X3 averages X2's fluctuations)
@@ -28,6 +33,7 @@ public sealed class GillespieScmExampleTests
 
             // the counterfactual: 25 + Binomial(25, 0.5) has mean 37.5
             Assert.Equal(37.5, values["counterfactual: exact"], 9);
+            StandardErrorCeiling.Check(values["counterfactual: se"], StandardErrorCeiling.OfMean(25 * 0.5 * 0.5, 20_000), "counterfactual");
             Assert.InRange(values["counterfactual: mean"], 37.5 - (5 * values["counterfactual: se"]), 37.5 + (5 * values["counterfactual: se"]));
 
             string text = output.ToString();

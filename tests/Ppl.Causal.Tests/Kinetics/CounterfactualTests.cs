@@ -44,10 +44,26 @@ public sealed class CounterfactualTests
         var x3 = ThresholdScm.Counterfactual(Cascade, Observed, KineticIntervention.Clamp(1, parentValue), 2, draws, generator).to(ScalarType.Float64);
         double expected = ThresholdScm.DirectCounterfactualMean(Cascade, Observed, 2, parentValue);
         double se = x3.std().item<double>() / Math.Sqrt(draws);
+        StandardErrorCeiling.Check(se, StandardErrorCeiling.OfMean(DirectCounterfactualVariance(parentValue), draws), $"X3 counterfactual, X2 = {parentValue}");
         Assert.InRange(x3.mean().item<double>(), expected - (5 * se), expected + (5 * se));
 
         // and it is not the interventional mean: the evidence about U3 carries over
         double interventional = EquilibriumScm.InterventionalDistribution(Cascade, KineticIntervention.Clamp(1, parentValue), 2).Mean;
         Assert.True(Math.Abs(expected - interventional) > 10 * se);
+    }
+
+    /// <summary>
+    /// The variance of the counterfactual X3 in the threshold SCM: each of the T molecules is active
+    /// when its uniform noise is below the activation probability, so the k observed active ones
+    /// have U &lt; p and the others U &gt; p. Raising p to q switches each inactive one on with chance
+    /// (q − p)/(1 − p): k + Binomial(T − k, ·); lowering it keeps each active one with chance q/p:
+    /// Binomial(k, q/p).
+    /// </summary>
+    private static double DirectCounterfactualVariance(long parentValue)
+    {
+        double p = Cascade.ActiveProbability(2, Observed[1]), q = Cascade.ActiveProbability(2, parentValue);
+        double k = Observed[2], total = Cascade.Totals[2];
+        double r = q > p ? (q - p) / (1 - p) : q / p;
+        return (q > p ? total - k : k) * r * (1 - r);
     }
 }

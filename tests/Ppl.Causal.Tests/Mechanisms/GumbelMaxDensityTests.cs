@@ -60,12 +60,24 @@ public sealed class GumbelMaxDensityTests
         var posterior = Values(GumbelMax.SamplePosterior(logits, observed, [N], gen));
         var priorValues = Values(prior);
 
+        // ceilings from the exact law: q/p is 1/P on the support (P = softmax(logits)[observed]) and 0
+        // elsewhere, so Var_prior(w) = 1/P − 1, E_prior[w²h] = E_q[h]/P, and the posterior moments of g
+        // come from PosteriorMoment
+        double[] l = [0.5, -1.0, 1.2];
+        double p = Math.Exp(l[1]) / l.Sum(Math.Exp);
         var (mass, massSe) = MeanAndError(weights);
+        StandardErrorCeiling.Check(massSe, StandardErrorCeiling.OfMean((1 / p) - 1, N, BernoulliKurtosis(p)), "total mass");
         Assert.True(Math.Abs(mass - 1) <= 5 * massSe, $"total mass {mass} ± {massSe}");
         for (int k = 0; k < 3; k++)
         {
             var (viaPrior, sePrior) = MeanAndError(weights.Select((w, i) => w * priorValues[(i * 3) + k]));
             var (direct, seDirect) = MeanAndError(Column(posterior, 3, k));
+            double m1 = PosteriorMoment(l, 1, k, 1), m2 = PosteriorMoment(l, 1, k, 2), m4 = PosteriorMoment(l, 1, k, 4);
+            double varPrior = (m2 / p) - (m1 * m1), varDirect = m2 - (m1 * m1);
+
+            // w·g is 0 off the support and g/P on it: kurtosis about E[g⁴]/(P·E[g²]²); g's own is below E[g⁴]/Var²
+            StandardErrorCeiling.Check(sePrior, StandardErrorCeiling.OfMean(varPrior, N, m4 / (p * m2 * m2)), $"E[g{k}] via the density");
+            StandardErrorCeiling.Check(seDirect, StandardErrorCeiling.OfMean(varDirect, N, m4 / (varDirect * varDirect)), $"E[g{k}] from the sampler");
             double se = Math.Sqrt((sePrior * sePrior) + (seDirect * seDirect));
             Assert.True(Math.Abs(viaPrior - direct) <= 5 * se, $"E[g{k}]: {viaPrior} via the density, {direct} from the sampler, se {se}");
         }
@@ -88,6 +100,34 @@ public sealed class GumbelMaxDensityTests
                 : double.NegativeInfinity;
             Assert.Equal(expected, actual[i], 1e-12);
         }
+    }
+
+    /// <summary>The kurtosis of a Bernoulli(p) indicator (any multiple of it): (1 − 3p(1 − p))/(p(1 − p)).</summary>
+    private static double BernoulliKurtosis(double p) => (1 - (3 * p * (1 - p))) / (p * (1 - p));
+
+    /// <summary>
+    /// E[g_k^power] under the Gumbel-max posterior given argmax(logits + g) = observed, by quadrature.
+    /// Given the argmax, the maximum M is Gumbel(logsumexp) and every other g_k is a Gumbel truncated
+    /// below M − l_k; writing Gumbels as −log of Exp(1) draws and using memorylessness,
+    /// g_k = −log(π_k·E₁ + E′) for k ≠ observed and −log(π_k·E₁) for k = observed, with E₁, E′
+    /// independent Exp(1) and π = softmax(logits). S = π_k·E₁ + E′ has density
+    /// (e^{−s/π_k} − e^{−s})/(π_k − 1); the integral runs over t = log s.
+    /// </summary>
+    private static double PosteriorMoment(double[] logits, int observed, int k, int power)
+    {
+        double a = Math.Exp(logits[k]) / logits.Sum(Math.Exp);
+        Func<double, double> density = k == observed
+            ? s => Math.Exp(-s / a) / a
+            : s => (Math.Exp(-s / a) - Math.Exp(-s)) / (a - 1);
+        const double from = -40, to = 6, step = 1e-3;
+        double sum = 0;
+        for (double t = from; t <= to; t += step)
+        {
+            double s = Math.Exp(t);
+            sum += Math.Pow(-t, power) * density(s) * s * step;
+        }
+
+        return sum;
     }
 
     /// <summary>log of the standard Gumbel density e^{−(g + e^{−g})}.</summary>

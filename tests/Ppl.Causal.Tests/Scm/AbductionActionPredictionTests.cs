@@ -42,6 +42,8 @@ public sealed class AbductionActionPredictionTests
         using var scope = NewDisposeScope();
         using var posterior = AbductionActionPrediction.AbductByImportance<bool>(Scm.Model, false, PartialEvidence(), 20_000, seed: 2);
         var threeSteps = AbductionActionPrediction.Predict<bool>(posterior, Scm.Model, false, Action(), "y");
+        double ceiling = StandardErrorCeiling.OfWeightedMean(Scm.LikelihoodWeightingVariance(2, [1, 3], [XObs, ZObs]), 20_000);
+        StandardErrorCeiling.Check(threeSteps.StandardError, ceiling, "E[Y_cf | x, z] by importance abduction");
         Assert.InRange(threeSteps.Value, Exact() - (5 * threeSteps.StandardError), Exact() + (5 * threeSteps.StandardError));
 
         Assert.True(posterior.EffectiveSampleSize < posterior.Draws, "the evidence weights the prior draws");
@@ -54,8 +56,10 @@ public sealed class AbductionActionPredictionTests
         Func<bool, object?> model = Scm.Model;
         var conditioned = model.Condition(PartialEvidence());
         using var guide = new AutoMultivariateNormal<bool>(conditioned);
-        var svi = new Svi<bool>(conditioned, guide.Guide, new Adam(0.02) { Schedule = LearningRateSchedule.Exponential(Math.Pow(0.05, 1.0 / 800)) }, new TraceElbo { NumParticles = 8 }, seed: 3);
-        svi.Fit(false, 800);
+        const double lr = 0.02, decay = 0.05;
+        const int steps = 800, particles = 8;
+        var svi = new Svi<bool>(conditioned, guide.Guide, new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(decay, 1.0 / steps)) }, new TraceElbo { NumParticles = particles }, seed: 3);
+        svi.Fit(false, steps);
 
         // the fitted guide's mean of y over the last steps: its spread bounds the optimization error
         var lastMeans = new double[100];
@@ -70,6 +74,17 @@ public sealed class AbductionActionPredictionTests
         var estimate = AbductionActionPrediction.Predict<bool>(posterior, Scm.Model, false, Action(), "y");
         double mean = lastMeans.Average();
         double spread = Math.Sqrt(lastMeans.Sum(m => (m - mean) * (m - mean)) / (lastMeans.Length - 1));
+
+        // ceilings: the guide holds the exact (Gaussian) posterior of (u, y), so its draws of Y_cf have
+        // the posterior variance of y up to the ~1% jitter of its scale at these learning rates (10%
+        // allowed); the median of y is the location loc_y, whose Adam iterates fluctuate with sd
+        // √(η·√(I/K)/(2I)) at learning rate η ≤ lr·decay with I = Λ_yy, the posterior precision's
+        // entry (the noise theory in the inference tests' AdamNoise), doubled for headroom
+        var (_, cov) = Scm.Condition([0, 2], [1, 3], [XObs, ZObs]);
+        double precisionY = cov.Inverse()[1, 1];
+        double spreadCeiling = 2 * Math.Sqrt(lr * decay * Math.Sqrt(precisionY / particles) / (2 * precisionY));
+        Assert.True(spread <= spreadCeiling, $"the guide's median of y still moves by {spread:G3}, more than the noise theory's {spreadCeiling:G3}");
+        StandardErrorCeiling.Check(estimate.StandardError, 1.1 * StandardErrorCeiling.OfMean(cov[1, 1], 20_000), "E[Y_cf | x, z] by guide abduction");
         double tolerance = 5 * (estimate.StandardError + spread);
         Assert.InRange(estimate.Value, Exact() - tolerance, Exact() + tolerance);
         Assert.Equal(20_000, posterior.EffectiveSampleSize, 6);

@@ -21,9 +21,14 @@ public sealed class LinearScmQueryTests
 
         // E[Z | do(X = x0)] = δβx0: the confounder keeps its prior
         double exact = Scm.Delta * Scm.Beta * x0;
+        StandardErrorCeiling.Check(estimate.StandardError, StandardErrorCeiling.OfMean(InterventionalVariance(), Draws), "E[Z | do(X)]");
         Assert.InRange(estimate.Value, exact - (5 * estimate.StandardError), exact + (5 * estimate.StandardError));
         Assert.Equal(Draws, estimate.EffectiveSampleSize, 6);
     }
+
+    /// <summary>Var[Z | do(X = x0)] = δ²(γ² + σy²) + σz²: the confounder keeps its prior and the noise adds up along Y → Z.</summary>
+    private static double InterventionalVariance() =>
+        (Scm.Delta * Scm.Delta * ((Scm.Gamma * Scm.Gamma) + (Scm.SigmaY * Scm.SigmaY))) + (Scm.SigmaZ * Scm.SigmaZ);
 
     [Fact]
     public void InterventionalVarianceMatchesTheClosedForm()
@@ -36,7 +41,7 @@ public sealed class LinearScmQueryTests
         double variance = z.var().item<double>();
 
         // Var[Z | do(X = x0)] = δ²(γ² + σy²) + σz²; the sample variance of n normal draws has sd σ²·√(2/(n−1))
-        double exact = (Scm.Delta * Scm.Delta * ((Scm.Gamma * Scm.Gamma) + (Scm.SigmaY * Scm.SigmaY))) + (Scm.SigmaZ * Scm.SigmaZ);
+        double exact = InterventionalVariance();
         double tolerance = 5 * exact * Math.Sqrt(2.0 / (Draws - 1));
         Assert.InRange(variance, exact - tolerance, exact + tolerance);
         Assert.True(draws["x"].eq(x0).all().item<bool>(), "x is set by the intervention in every draw");
@@ -56,6 +61,11 @@ public sealed class LinearScmQueryTests
         // E[Z | X = x0] = δ(βx0 + γ·E[U | X = x0]), E[U | X = x0] = αx0 / (α² + σx²)
         var (mean, cov) = Scm.Condition([3], [1], [x0]);
         double sd = Math.Sqrt(cov[0, 0]);
+
+        // the tolerance's √ESS comes from the weights: bound it below by the limit of Kish's ESS
+        double essFloor = Scm.LikelihoodWeightingEss([1], [x0], Draws) / (StandardErrorCeiling.WeightedHeadroom * StandardErrorCeiling.WeightedHeadroom);
+        Assert.True(ess >= essFloor, $"ESS {ess:F0} is below the theory's floor {essFloor:F0}");
+        StandardErrorCeiling.Check(interventional.StandardError, StandardErrorCeiling.OfMean(InterventionalVariance(), Draws), "E[Z | do(X)]");
         double observationalTolerance = 5 * sd / Math.Sqrt(ess);
         Assert.InRange(observational, mean[0] - observationalTolerance, mean[0] + observationalTolerance);
         Assert.True(
@@ -74,6 +84,8 @@ public sealed class LinearScmQueryTests
         // Y_cf = βx' + γU + ε_y = Y + β(x' − x): the shared noise γU + ε_y is abducted from (x, z)
         var (mean, _) = Scm.Condition([2], [1, 3], [xObs, zObs]);
         double exact = mean[0] + (Scm.Beta * (xCf - xObs));
+        double ceiling = StandardErrorCeiling.OfWeightedMean(Scm.LikelihoodWeightingVariance(2, [1, 3], [xObs, zObs]), Draws);
+        StandardErrorCeiling.Check(estimate.StandardError, ceiling, "E[Y_cf | x, z]");
         Assert.InRange(estimate.Value, exact - (5 * estimate.StandardError), exact + (5 * estimate.StandardError));
         Assert.True(estimate.EffectiveSampleSize < Draws, "evidence weights the draws");
     }
@@ -113,8 +125,14 @@ public sealed class LinearScmQueryTests
     {
         using var scope = NewDisposeScope();
         const double x0 = 1.0;
-        var estimate = CausalQueries.Backdoor<bool>(Scm.Model, false, "x", tensor(x0, dtype: float64), ["u"], "z", draws: 2_000, innerDraws: 64, seed: 8);
+        const int draws = 2_000, innerDraws = 64;
+        var estimate = CausalQueries.Backdoor<bool>(Scm.Model, false, "x", tensor(x0, dtype: float64), ["u"], "z", draws, innerDraws, seed: 8);
         double exact = Scm.Delta * Scm.Beta * x0;
+
+        // given x and u every inner draw has the same weight, so a draw's inner estimate is δ(βx0 + γu)
+        // plus the mean of innerDraws noises of variance δ²σy² + σz², and u keeps its prior
+        double perDrawVariance = (Scm.Delta * Scm.Delta * Scm.Gamma * Scm.Gamma) + (((Scm.Delta * Scm.Delta * Scm.SigmaY * Scm.SigmaY) + (Scm.SigmaZ * Scm.SigmaZ)) / innerDraws);
+        StandardErrorCeiling.Check(estimate.StandardError, StandardErrorCeiling.OfMean(perDrawVariance, draws), "backdoor on {u}");
         Assert.InRange(estimate.Value, exact - (5 * estimate.StandardError), exact + (5 * estimate.StandardError));
 
         var naive = CausalQueries.Backdoor<bool>(Scm.Model, false, "x", tensor(x0, dtype: float64), [], "z", draws: 200, innerDraws: 2_000, seed: 9);

@@ -9,6 +9,9 @@ public sealed class KLTests
 {
     private const int Draws = 200_000;
 
+    /// <summary>Above every pair's log-ratio kurtosis: 15 for a χ²₁ or a Gamma(½) draw, 3 + ψ‴/ψ′² ≤ 7 for a log-gamma one, 9 for the Bernoulli(0.1).</summary>
+    private const double MaxKurtosis = 50;
+
     public static TheoryData<string> Pairs => new(KLPairs.All.Keys);
 
     [Theory]
@@ -25,6 +28,18 @@ public sealed class KLTests
         var ratio = p.LogProb(x).sub(q.LogProb(x));
         var mean = ratio.mean([0]);
         var standardError = ratio.std([0]).div(Math.Sqrt(Draws));
+
+        // the standard error comes from the log densities under test, so it may not exceed the
+        // closed-form sd of the log ratio over √Draws (KLPairs); its own sampling error is at most
+        // a few percent here: these log ratios are quadratics in Gaussians or linear in log-gamma and
+        // gamma variables, with kurtosis below MaxKurtosis
+        var variances = KLPairs.LogRatioVariances[name]();
+        var errors = standardError.flatten().data<double>().ToArray();
+        Assert.Equal(variances.Length, errors.Length);
+        for (int i = 0; i < errors.Length; i++)
+        {
+            StandardErrorCeiling.Check(errors[i], StandardErrorCeiling.OfMean(variances[i], Draws, MaxKurtosis) + 1e-12, $"{name}[{i}]");
+        }
 
         // five standard errors: a correct closed form fails about once in a million element checks
         var tolerance = standardError.mul(5).add(1e-9);

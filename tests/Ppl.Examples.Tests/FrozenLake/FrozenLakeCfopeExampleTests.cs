@@ -6,6 +6,9 @@ namespace Ppl.Tests.FrozenLake;
 [Collection("Sequential")]
 public sealed class FrozenLakeCfopeExampleTests
 {
+    /// <summary>The smoke run's logged (and fresh) episodes (FrozenLakeCfopeExample: 100).</summary>
+    private const int SmokeEpisodes = 100;
+
     [Fact]
     public void SmokeRunReportsEveryEstimateAndTheCounterfactualOneCoversTheExactValue()
     {
@@ -19,6 +22,12 @@ public sealed class FrozenLakeCfopeExampleTests
 
             double se = result["counterfactualSe"];
             Assert.True(se > 0);
+
+            // returns are 0 or 1 (reward 1 at the goal only), so every per-episode mean lies in [0, 1]:
+            // by Popoviciu the sample variance of n of them is at most n/(4(n − 1)), the error at most 1/(2√(n − 1))
+            double ceiling = 1 / (2 * Math.Sqrt(SmokeEpisodes - 1));
+            StandardErrorCeiling.Check(se, ceiling, "CF replay");
+            StandardErrorCeiling.Check(result["freshSe"], ceiling, "fresh episodes");
             Assert.InRange(result["counterfactual"], result["exactTarget"] - (5 * se), result["exactTarget"] + (5 * se));
             Assert.InRange(result["fresh"], result["exactTarget"] - (5 * result["freshSe"]), result["exactTarget"] + (5 * result["freshSe"]));
             Assert.InRange(result["query.counterfactualHole"] + result["query.counterfactualGoal"], 0, 1);

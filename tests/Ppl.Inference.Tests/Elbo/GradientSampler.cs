@@ -46,10 +46,19 @@ internal static class GradientSampler
         return (mean, variance, Math.Sqrt(variance / n));
     }
 
-    /// <summary>Asserts the estimate is within five standard errors of the exact value (a correct estimator fails about once in 1.7 million).</summary>
-    public static void AssertUnbiased(double[,] samples, int k, double exact, string what)
+    /// <summary>
+    /// Asserts the estimate is within five standard errors of the exact value (a correct estimator
+    /// fails about once in 1.7 million). With <paramref name="estimateVariance"/>, the variance of one
+    /// gradient estimate in closed form, the standard error first gets its ceiling from it.
+    /// </summary>
+    public static void AssertUnbiased(double[,] samples, int k, double exact, string what, double? estimateVariance = null)
     {
         var (mean, _, se) = Column(samples, k);
+        if (estimateVariance is double v)
+        {
+            StandardErrorCeiling.Check(se, StandardErrorCeiling.OfMean(v, samples.GetLength(0)), what);
+        }
+
         Assert.True(Math.Abs(mean - exact) <= (5 * se) + 1e-9, $"{what}: estimate {mean:G6} ± {se:G3}, exact {exact:G6}");
     }
 }

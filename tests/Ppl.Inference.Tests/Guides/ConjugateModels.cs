@@ -61,6 +61,16 @@ internal static class ConjugateModels
         return (cov * (xm.TransposeThisAndMultiply(yv) / s2), cov);
     }
 
+    /// <summary>log p(y) of the regression: y ~ N(0, XXᵀ + σ²I) once w is integrated out.</summary>
+    public static double RegressionLogEvidence(double[,] x, double[] y)
+    {
+        var xm = Matrix<double>.Build.DenseOfArray(x);
+        var yv = Vector<double>.Build.DenseOfArray(y);
+        var cov = xm.TransposeAndMultiply(xm) + (Matrix<double>.Build.DenseIdentity(y.Length) * (RegressionNoise * RegressionNoise));
+        var chol = cov.Cholesky();
+        return -0.5 * ((y.Length * Math.Log(2 * Math.PI)) + chol.DeterminantLn + yv.DotProduct(chol.Solve(yv)));
+    }
+
     public static (Tensor X, Tensor Y) RegressionTensors()
     {
         var (x, y) = RegressionData();

@@ -17,6 +17,23 @@ internal sealed record Tail(double[] Mean, double[] Sd, double[] Drift)
     /// that much left); <paramref name="bias"/> is a bias the caller justifies.
     /// </summary>
     public double Tolerance(int i, double bias = 0) => 5 * Sd[i] + Math.Abs(Drift[i]) + bias;
+
+    /// <summary>
+    /// Asserts that quantity <paramref name="i"/> settled and that its mean is within
+    /// <see cref="Tolerance"/> of <paramref name="truth"/>. The tolerance comes from the fit's own
+    /// noise, so it gets a ceiling from theory first: the sd may not exceed
+    /// <paramref name="noiseCeiling"/> (the stationary noise an optimizer at this learning rate
+    /// leaves, see <see cref="AdamNoise"/>), and the drift, a difference of two half-tail means
+    /// that each vary no more than one iterate, may not exceed twice that. A fit that never
+    /// settles fails here instead of widening its own tolerance; the tolerance is at most
+    /// 7·<paramref name="noiseCeiling"/> + <paramref name="bias"/>.
+    /// </summary>
+    public void AssertNear(int i, double truth, double noiseCeiling, string what, double bias = 0)
+    {
+        Assert.True(Sd[i] <= noiseCeiling, $"{what}: the tail's sd {Sd[i]:E3} exceeds the noise theory allows ({noiseCeiling:E3})");
+        Assert.True(Math.Abs(Drift[i]) <= 2 * noiseCeiling, $"{what}: the tail still drifts by {Drift[i]:E3}, more than noise of sd {noiseCeiling:E3} explains");
+        Assert.InRange(Mean[i], truth - Tolerance(i, bias), truth + Tolerance(i, bias));
+    }
 }
 
 internal static class GuideFit

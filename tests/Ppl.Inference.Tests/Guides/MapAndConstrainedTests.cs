@@ -29,9 +29,19 @@ public sealed class MapAndConstrainedTests
         return rate;
     }
 
-    private static Svi<Tensor> NewSvi(Func<Tensor, object?> model, AutoGuide<Tensor> guide, int steps, int particles, double lr = 0.05, double finalLr = 0.002)
+    private const double Lr = 0.05;
+    private const double FinalLr = 0.002;
+
+    /// <summary>
+    /// A Delta guide's ELBO is the log joint itself, with no sampling noise (c = 0 in
+    /// <see cref="AdamNoise"/>'s terms): the settled iterate may only jitter by float32 rounding, a
+    /// few units in the last place (2⁻²³ ≈ 1.2e-7 relative).
+    /// </summary>
+    private static double RoundingNoise(double value) => 16 * Math.Pow(2, -23) * Math.Abs(value);
+
+    private static Svi<Tensor> NewSvi(Func<Tensor, object?> model, AutoGuide<Tensor> guide, int steps, int particles)
     {
-        var opt = new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(finalLr / lr, 1.0 / steps)) };
+        var opt = new Adam(Lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(FinalLr / Lr, 1.0 / steps)) };
         return new Svi<Tensor>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles }, seed: 5);
     }
 
@@ -48,8 +58,8 @@ public sealed class MapAndConstrainedTests
         // posterior Beta(3 + 7, 2 + 3); its mode (a − 1)/(a + b − 2). The Delta guide's ELBO is the log
         // joint itself (no noise), and p = σ(θ) is monotone, so the optimum is the mode exactly
         double mode = (10.0 - 1) / (15.0 - 2);
-        ConjugatePosteriorTests.Report("AutoDelta", "beta-bernoulli", [tail.Mean[0] - mode], tail);
-        Assert.InRange(tail.Mean[0], mode - tail.Tolerance(0, 1e-5), mode + tail.Tolerance(0, 1e-5));
+        ConjugatePosteriorTests.Report("AutoDelta", "beta-bernoulli", [tail.Mean[0] - mode], tail, [RoundingNoise(mode)]);
+        tail.AssertNear(0, mode, RoundingNoise(mode), "AutoDelta beta-bernoulli mode", 1e-5);
         GuideFit.Release(svi);
     }
 
@@ -65,8 +75,8 @@ public sealed class MapAndConstrainedTests
 
         // posterior Gamma(2 + 32, 1 + 8); mode (α − 1)/β
         double mode = 33.0 / 9.0;
-        ConjugatePosteriorTests.Report("AutoDelta", "gamma-poisson", [tail.Mean[0] - mode], tail);
-        Assert.InRange(tail.Mean[0], mode - tail.Tolerance(0, 1e-4), mode + tail.Tolerance(0, 1e-4));
+        ConjugatePosteriorTests.Report("AutoDelta", "gamma-poisson", [tail.Mean[0] - mode], tail, [RoundingNoise(mode)]);
+        tail.AssertNear(0, mode, RoundingNoise(mode), "AutoDelta gamma-poisson mode", 1e-4);
         GuideFit.Release(svi);
     }
 
@@ -86,9 +96,15 @@ public sealed class MapAndConstrainedTests
         // the exact optimum of the family, so no bias term beyond float rounding.
         const double a = 34, b = 9;
         double median = a / b * Math.Exp(-1 / (2 * a)), scale = 1 / Math.Sqrt(a);
-        ConjugatePosteriorTests.Report("AutoNormal", "gamma-poisson", [tail.Mean[0] - median, tail.Mean[1] - scale], tail);
-        Assert.InRange(tail.Mean[0], median - tail.Tolerance(0, 1e-4), median + tail.Tolerance(0, 1e-4));
-        Assert.InRange(tail.Mean[1], scale - tail.Tolerance(1, 1e-5), scale + tail.Tolerance(1, 1e-5));
+
+        // noise ceilings: in log λ the ELBO's curvature is A (the location's Fisher information 1/s²,
+        // s² = 1/A) and the median e^m moves by median·δm; the log-scale's curvature and gradient
+        // variance are 2 up to O(1/A), as for a Normal target
+        double lr = AdamNoise.ExponentialLr(Lr, FinalLr, 800, 600);
+        double[] ceilings = [AdamNoise.Headroom * median * AdamNoise.Location(lr, 8, scale), AdamNoise.Headroom * AdamNoise.Scale(lr, 8, scale)];
+        ConjugatePosteriorTests.Report("AutoNormal", "gamma-poisson", [tail.Mean[0] - median, tail.Mean[1] - scale], tail, ceilings);
+        tail.AssertNear(0, median, ceilings[0], "AutoNormal gamma-poisson median", 1e-4);
+        tail.AssertNear(1, scale, ceilings[1], "AutoNormal gamma-poisson scale", 1e-5);
 
         // and that optimum is close to the true posterior median (a check on the derivation's premise)
         double trueMedian = MathNet.Numerics.Distributions.Gamma.InvCDF(a, b, 0.5);

@@ -23,12 +23,62 @@ public sealed class ImportanceTests(ITestOutputHelper output)
         return sd / (mean * Math.Sqrt(w.Length));
     }
 
-    private void AssertWithinFiveStandardErrors(ImportanceResult result, double truth, string label)
+    /// <summary>
+    /// Moments of the normalized weight w = π/q under the proposal, E_q[wᵐ] = ∫ πᵐ q¹⁻ᵐ, by the
+    /// midpoint rule on [<paramref name="from"/>, <paramref name="to"/>] from the two log densities
+    /// (MathNet's): m = 2 gives E_π[π/q], so Var_q(w) = M₂ − 1 and Kish's ESS of n draws tends to n/M₂.
+    /// </summary>
+    private static double WeightMoment(Func<double, double> logTarget, Func<double, double> logProposal, int m, double from, double to)
+    {
+        const int cells = 200_000;
+        double h = (to - from) / cells, sum = 0;
+        for (int i = 0; i < cells; i++)
+        {
+            double z = from + ((i + 0.5) * h);
+            sum += Math.Exp((m * logTarget(z)) + ((1 - m) * logProposal(z))) * h;
+        }
+
+        return sum;
+    }
+
+    private static double[] NormalWeightMoments()
+    {
+        var (mean, sd) = NormalPosterior();
+        return [.. Enumerable.Range(0, 5).Select(m => WeightMoment(z => MathNet.Numerics.Distributions.Normal.PDFLn(mean, sd, z), z => MathNet.Numerics.Distributions.Normal.PDFLn(0, Tau, z), m, -12 * Tau, 12 * Tau))];
+    }
+
+    private static double[] BetaWeightMoments()
+    {
+        double k = Flips.Sum();
+        return [.. Enumerable.Range(0, 5).Select(m => WeightMoment(z => MathNet.Numerics.Distributions.Beta.PDFLn(A + k, B + Flips.Length - k, z), z => MathNet.Numerics.Distributions.Beta.PDFLn(A, B, z), m, 0, 1))];
+    }
+
+    /// <summary>
+    /// The ceiling of <see cref="LogMeanStandardError"/>: √((M₂ − 1)/n), the sd of n weights over
+    /// their mean, raised by five sds of the sample sd's relative error (from the weights' kurtosis
+    /// (M₄ − 4M₃ + 6M₂ − 3)/(M₂ − 1)²) and of the sample mean's, √((M₂ − 1)/n).
+    /// </summary>
+    private static double LogMeanStandardErrorCeiling(double[] moments, int n)
+    {
+        double variance = moments[2] - 1;
+        double kurtosis = (moments[4] - (4 * moments[3]) + (6 * moments[2]) - 3) / (variance * variance);
+        return StandardErrorCeiling.OfMean(variance, n, kurtosis) * (1 + (5 * Math.Sqrt(variance / n)));
+    }
+
+    /// <summary>Kish's ESS may fall below its limit n/M₂ by no more than <see cref="StandardErrorCeiling.WeightedHeadroom"/>², so a tolerance of k·sd/√ESS has the ceiling k·sd·headroom·√(M₂/n).</summary>
+    private static void AssertEssFloor(double ess, double[] moments, int n)
+    {
+        double floor = n / moments[2] / (StandardErrorCeiling.WeightedHeadroom * StandardErrorCeiling.WeightedHeadroom);
+        Assert.True(ess >= floor, $"ESS {ess:F0} of {n} is below the theory's floor {floor:F0}");
+    }
+
+    private void AssertWithinFiveStandardErrors(ImportanceResult result, double truth, double[] moments, string label)
     {
         double estimate = result.LogEvidence.item<double>();
         double se = LogMeanStandardError(result.LogWeights);
-        output.WriteLine($"{label}: log Z = {estimate:F6}, truth {truth:F6}, error {estimate - truth:E3}, se {se:E3}, ESS {result.EffectiveSampleSize.item<double>():F1}");
+        output.WriteLine($"{label}: log Z = {estimate:F6}, truth {truth:F6}, error {estimate - truth:E3}, se {se:E3}, ESS {result.EffectiveSampleSize.item<double>():F1} (limit {result.LogWeights.shape[0] / moments[2]:F1})");
         Assert.True(se > 0);
+        StandardErrorCeiling.Check(se, LogMeanStandardErrorCeiling(moments, (int)result.LogWeights.shape[0]), label);
         Assert.True(Math.Abs(estimate - truth) < 5 * se, $"{label}: |{estimate} − {truth}| ≥ 5 × {se}");
     }
 
@@ -40,11 +90,13 @@ public sealed class ImportanceTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         var result = new Importance<Tensor>(NormalModel, null, n, parallel: parallel).Run(NormalX(), seed: 1);
         Assert.Equal([(long)n], result.LogWeights.shape);
-        AssertWithinFiveStandardErrors(result, NormalLogEvidence(), $"normal–normal, prior, parallel={parallel}");
+        var moments = NormalWeightMoments();
+        AssertWithinFiveStandardErrors(result, NormalLogEvidence(), moments, $"normal–normal, prior, parallel={parallel}");
 
         // weighted posterior mean: standard error ≈ posterior sd / √ESS
         var (postMean, postSd) = NormalPosterior();
         double ess = result.EffectiveSampleSize.item<double>();
+        AssertEssFloor(ess, moments, n);
         double mean = result.Mean("mu").item<double>();
         output.WriteLine($"  E[mu|x] = {mean:F4} vs {postMean:F4} (se {postSd / Math.Sqrt(ess):E2})");
         Assert.True(Math.Abs(mean - postMean) < 5 * postSd / Math.Sqrt(ess));
@@ -72,7 +124,7 @@ public sealed class ImportanceTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         var result = new Importance<Tensor>(BetaBernoulliModel, null, 20000, parallel: true).Run(FlipsX(), seed: 3);
-        AssertWithinFiveStandardErrors(result, BetaBernoulliLogEvidence(), "beta–bernoulli, prior");
+        AssertWithinFiveStandardErrors(result, BetaBernoulliLogEvidence(), BetaWeightMoments(), "beta–bernoulli, prior");
     }
 
     [Fact]
@@ -99,6 +151,7 @@ public sealed class ImportanceTests(ITestOutputHelper output)
         // the resampled mean has the weighted-mean error plus the resampling error
         var (postMean, postSd) = NormalPosterior();
         double ess = result.EffectiveSampleSize.item<double>();
+        AssertEssFloor(ess, NormalWeightMoments(), 20000);
         double se = postSd * Math.Sqrt((1 / ess) + (1.0 / draws));
         double mean = mu.mean().item<double>();
         output.WriteLine($"resampled E[mu|x] = {mean:F4} vs {postMean:F4} (se {se:E2})");

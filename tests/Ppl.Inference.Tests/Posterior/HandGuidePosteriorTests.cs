@@ -1,3 +1,4 @@
+using MathNet.Numerics.LinearAlgebra;
 using Ppl.Distributions;
 using Ppl.Inference;
 using Ppl.Inference.Optim;
@@ -21,6 +22,8 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
 
     private static double[] GammaMoments(double shape, double rate) => [shape / rate, Math.Sqrt(shape) / rate];
 
+    private const int Record = 500;
+
     private static double Value(Svi<Tensor> svi, string name) => svi.ParamStore[name].to(float64).item<double>();
 
     [Fact]
@@ -30,9 +33,13 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         Tensor Guide(Tensor _) => Sample("mu", new Normal(Param("loc", () => tensor(0.0f)), Param("scale", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.01);
         var svi = new Svi<Tensor>(NormalModel, Guide, opt, new TraceElbo { NumParticles = 8 }, seed: 1);
-        var (fit, tol) = StationaryFit.Run(svi, x, () => [Value(svi, "loc"), Value(svi, "scale")], 2500, 500);
+        var (fit, se) = StationaryFit.Run(svi, x, () => [Value(svi, "loc"), Value(svi, "scale")], 2500, Record);
         var (mean, sd) = NormalPosterior();
-        StationaryFit.AssertClose(fit, tol, [mean, sd], ["mean", "sd"], output, "Normal–Normal, Normal guide");
+
+        // Fisher information of N(m, s²) in (m, s): diag(1/s², 2/s²)
+        var fisher = Matrix<double>.Build.DenseOfDiagonalArray([1 / (sd * sd), 2 / (sd * sd)]);
+        var ceiling = AveragedIterateError.Ceilings(t => t, [mean, sd], fisher, 8, Record);
+        StationaryFit.AssertClose(fit, se, ceiling, [mean, sd], ["mean", "sd"], output, "Normal–Normal, Normal guide");
     }
 
     [Fact]
@@ -42,9 +49,10 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         Tensor Guide(Tensor _) => Sample("p", new Beta(Param("a", () => tensor(1.0f), Constraints.Positive), Param("b", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.02);
         var svi = new Svi<Tensor>(BetaModel, Guide, opt, new TraceElbo { NumParticles = 16 }, seed: 2);
-        var (fit, tol) = StationaryFit.Run(svi, flips, () => BetaMoments(Value(svi, "a"), Value(svi, "b")), 4000, 500);
+        var (fit, se) = StationaryFit.Run(svi, flips, () => BetaMoments(Value(svi, "a"), Value(svi, "b")), 4000, Record);
         var (a, b) = BetaPosterior();
-        StationaryFit.AssertClose(fit, tol, BetaMoments(a, b), ["mean", "sd"], output, "Beta–Bernoulli, Beta guide");
+        var ceiling = AveragedIterateError.Ceilings(t => BetaMoments(t[0], t[1]), [a, b], AveragedIterateError.BetaFisher(a, b), 16, Record);
+        StationaryFit.AssertClose(fit, se, ceiling, BetaMoments(a, b), ["mean", "sd"], output, "Beta–Bernoulli, Beta guide");
     }
 
     [Fact]
@@ -54,9 +62,10 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         Tensor Guide(Tensor _) => Sample("rate", new Gamma(Param("shape", () => tensor(1.0f), Constraints.Positive), Param("rate_q", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.02);
         var svi = new Svi<Tensor>(GammaModel, Guide, opt, new TraceElbo { NumParticles = 64 }, seed: 3);
-        var (fit, tol) = StationaryFit.Run(svi, counts, () => GammaMoments(Value(svi, "shape"), Value(svi, "rate_q")), 4000, 500);
+        var (fit, se) = StationaryFit.Run(svi, counts, () => GammaMoments(Value(svi, "shape"), Value(svi, "rate_q")), 4000, Record);
         var (shape, rate) = GammaPosterior();
-        StationaryFit.AssertClose(fit, tol, GammaMoments(shape, rate), ["mean", "sd"], output, "Gamma–Poisson, Gamma guide");
+        var ceiling = AveragedIterateError.Ceilings(t => GammaMoments(t[0], t[1]), [shape, rate], AveragedIterateError.GammaFisher(shape, rate), 64, Record);
+        StationaryFit.AssertClose(fit, se, ceiling, GammaMoments(shape, rate), ["mean", "sd"], output, "Gamma–Poisson, Gamma guide");
     }
 
     [Fact]
@@ -81,10 +90,18 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
             return [.. loc.data<double>(), .. cov.flatten().data<double>()];
         }
 
-        var (fit, tol) = StationaryFit.Run(svi, data, Read, 3000, 500);
+        var (fit, se) = StationaryFit.Run(svi, data, Read, 3000, Record);
         var (mean, covariance) = RegressionPosterior(data);
         double[] truth = [.. mean, .. covariance.ToRowMajorArray()];
         string[] names = ["μ₀", "μ₁", "μ₂", .. Enumerable.Range(0, 9).Select(i => $"Σ[{i / 3},{i % 3}]")];
-        StationaryFit.AssertClose(fit, tol, truth, names, output, "regression, MVN guide");
+
+        // the maximum-likelihood fit of N(μ, Σ) to n draws: Var μ̂ᵢ = Σᵢᵢ/n, Var Σ̂ᵢⱼ = (ΣᵢᵢΣⱼⱼ + Σᵢⱼ²)/n
+        double n = 8.0 * Record;
+        double[] ceiling =
+        [
+            .. Enumerable.Range(0, 3).Select(i => AveragedIterateError.Headroom * Math.Sqrt(covariance[i, i] / n)),
+            .. Enumerable.Range(0, 9).Select(k => AveragedIterateError.Headroom * Math.Sqrt(((covariance[k / 3, k / 3] * covariance[k % 3, k % 3]) + (covariance[k / 3, k % 3] * covariance[k / 3, k % 3])) / n)),
+        ];
+        StationaryFit.AssertClose(fit, se, ceiling, truth, names, output, "regression, MVN guide");
     }
 }
