@@ -72,4 +72,25 @@ public sealed class ProductOperandTests
         Assert.True(sigma.allclose(tensor(new[] { 4.0, 1.0, 1.0, 2.5 }, [2, 2], dtype: float64)));
         Assert.True(t.Inverse(sigma).allclose(l));
     }
+
+    [Fact]
+    public void LowerCholeskyInverseTakesOnlySquareMatrices()
+    {
+        // a [1, 3] or [3, 1] y reached the packing product with shapes it cannot take (an abort
+        // before the check: probes ppl.lowercholesky.row and .column)
+        using var scope = NewDisposeScope();
+        var t = LowerCholeskyTransform.Instance;
+        foreach (long[] shape in new long[][] { [1, 3], [3, 1], [2, 3], [3] })
+        {
+            var e = Assert.Throws<ArgumentException>(() => t.Inverse(ones(shape, dtype: float64)));
+            Assert.Contains(ShapeUtil.Format(shape), e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Throws<ArgumentException>(() => t.Forward(ones(Array.Empty<long>(), dtype: float64)));
+        Assert.Throws<ArgumentException>(() => t.Forward(ones([3], dtype: ScalarType.Bool)));
+
+        // square ones go through and invert Forward
+        var x = tensor(new[] { 0.1, -0.5, 0.3 }, dtype: float64);
+        Assert.True(t.Inverse(t.Forward(x)).allclose(x));
+    }
 }
