@@ -41,11 +41,11 @@ public sealed class SviRegressionExample : IExample
         random.manual_seed(options.Seed);
         var x = randn(n, TrueWeights.Length);
         var y = x.matmul(tensor(TrueWeights)).add(TrueIntercept).add(randn(n).mul(TrueSigma));
-        var data = (x, y);
+        (Tensor X, Tensor? Y) data = (x, y);
 
-        using var guide = new AutoNormal<(Tensor X, Tensor Y)>(Model);
+        using var guide = new AutoNormal<(Tensor X, Tensor? Y)>(Model);
         using var adam = new Adam(0.03);
-        var svi = new Svi<(Tensor X, Tensor Y)>(Model, guide.Guide, adam, new TraceElbo(), seed: options.Seed);
+        var svi = new Svi<(Tensor X, Tensor? Y)>(Model, guide.Guide, adam, new TraceElbo(), seed: options.Seed);
         var plateau = new PlateauDetector(smoothing: 0.02, relativeTolerance: 1e-3, patience: options.Smoke ? 100 : 300);
         SviProgress? last = null;
 
@@ -94,8 +94,11 @@ public sealed class SviRegressionExample : IExample
         return new ExampleResult(values);
     }
 
-    /// <summary>w ~ N(0, I), b ~ N(0, 2²), σ ~ LogNormal(0, 1), y ~ N(Xw + b, σ) independently per row.</summary>
-    private static Tensor Model((Tensor X, Tensor Y) data)
+    /// <summary>
+    /// w ~ N(0, I), b ~ N(0, 2²), σ ~ LogNormal(0, 1), y ~ N(Xw + b, σ) independently per row;
+    /// y is observed when given and drawn otherwise (predictions for new rows).
+    /// </summary>
+    internal static Tensor Model((Tensor X, Tensor? Y) data)
     {
         var (x, y) = data;
         var w = Sample("w", new Normal(zeros(x.shape[1], dtype: x.dtype, device: x.device), 1.0).ToEvent(1));
