@@ -40,7 +40,7 @@ public sealed class SviRegressionExample : IExample
         using var scope = NewDisposeScope();
         random.manual_seed(options.Seed);
         var x = randn(n, TrueWeights.Length);
-        var y = x.matmul(tensor(TrueWeights)).add(TrueIntercept).add(randn(n).mul(TrueSigma));
+        var y = x.BatchedMatVec(tensor(TrueWeights)).add(TrueIntercept).add(randn(n).mul(TrueSigma));
         (Tensor X, Tensor? Y) data = (x, y);
 
         using var guide = new AutoNormal<(Tensor X, Tensor? Y)>(Model);
@@ -105,7 +105,10 @@ public sealed class SviRegressionExample : IExample
         var b = Sample("b", new Normal(zeros(1, dtype: x.dtype, device: x.device).squeeze(), 2.0));
         var sigma = Sample("sigma", new LogNormal(zeros(1, dtype: x.dtype, device: x.device).squeeze(), 1.0));
         using var rows = Plate("data", x.shape[0]);
-        return Sample("y", new Normal(x.matmul(w).add(b), sigma), obs: y);
+        // x·w row by row, not x.matmul(w): with vectorized particles or predictive draws w is
+        // [S, 1, D] (draws, then this plate's size-1 dim), which matmul would take for a batch of
+        // 1 × D matrices; BatchedDot sums over D and broadcasts the rest, giving [S, N]
+        return Sample("y", new Normal(x.BatchedDot(w).add(b), sigma), obs: y);
     }
 
     /// <summary>One table row and the result entries <c>name</c>, <c>name.lo</c>, <c>name.hi</c> from quantiles (0.05, 0.5, 0.95).</summary>
