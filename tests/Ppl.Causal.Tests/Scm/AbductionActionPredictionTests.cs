@@ -54,7 +54,7 @@ public sealed class AbductionActionPredictionTests
         Func<bool, object?> model = Scm.Model;
         var conditioned = model.Condition(PartialEvidence());
         using var guide = new AutoMultivariateNormal<bool>(conditioned);
-        var svi = new Svi<bool>(conditioned, guide.Guide, new Adam(0.02) { Schedule = LearningRateSchedule.Exponential(Math.Pow(0.05, 1.0 / 800)) }, new TraceElbo { NumParticles = 8 }, seed: 3);
+        var svi = new Svi<bool>(conditioned, guide.Guide, new Adam(0.02) { Schedule = LearningRateSchedule.Exponential(Math.Pow(0.05, 1.0 / 800)) }, new TraceElbo { NumParticles = 8, VectorizeParticles = true }, seed: 3);
         svi.Fit(false, 800);
 
         // the fitted guide's mean of y over the last steps: its spread bounds the optimization error

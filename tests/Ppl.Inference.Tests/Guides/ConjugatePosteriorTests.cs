@@ -21,7 +21,7 @@ public sealed class ConjugatePosteriorTests
     private static Svi<T> NewSvi<T>(Func<T, object?> model, AutoGuide<T> guide, int steps, double lr = 0.05, double finalLr = 0.003, int particles = 8)
     {
         var opt = new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(finalLr / lr, 1.0 / steps)) };
-        return new Svi<T>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles }, seed: 3);
+        return new Svi<T>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 3);
     }
 
     [Theory]

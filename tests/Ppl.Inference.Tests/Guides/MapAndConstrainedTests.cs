@@ -32,7 +32,7 @@ public sealed class MapAndConstrainedTests
     private static Svi<Tensor> NewSvi(Func<Tensor, object?> model, AutoGuide<Tensor> guide, int steps, int particles, double lr = 0.05, double finalLr = 0.002)
     {
         var opt = new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(finalLr / lr, 1.0 / steps)) };
-        return new Svi<Tensor>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles }, seed: 5);
+        return new Svi<Tensor>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 5);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class SubsampleTests
         using var guide = new AutoNormal<Tensor>(Local);
         const int steps = 1500;
         var opt = new Adam(0.2) { Schedule = LearningRateSchedule.Exponential(Math.Pow(0.025, 1.0 / steps)) };
-        var svi = new Svi<Tensor>(Local, guide.Guide, opt, new TraceElbo { NumParticles = 4 }, seed: 2);
+        var svi = new Svi<Tensor>(Local, guide.Guide, opt, new TraceElbo { NumParticles = 4, VectorizeParticles = true }, seed: 2);
         var tail = GuideFit.Run(svi, x, steps, () =>
             [.. GuideFit.Values(svi.ParamStore["AutoNormal.locs.z"]), .. GuideFit.Values(svi.ParamStore["AutoNormal.scales.z"])], tail: 400);
 
