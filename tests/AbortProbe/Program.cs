@@ -61,6 +61,7 @@ static (OutcomeKind Kind, string Detail) RunInProcess(Probe probe)
         return (OutcomeKind.Returned, result switch
         {
             Tensor t => "a tensor of shape [" + string.Join(", ", t.shape) + "]",
+            long[] shape => "shape [" + string.Join(", ", shape) + "]",
             IReadOnlyDictionary<string, Tensor> d => string.Join(", ", d.Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}]")),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             null => "nothing",

@@ -88,6 +88,7 @@ internal static class TorchProbes
         new("narrow", "Tensor.narrow", "start 2, length 3 in a dim of size 3", () => M(3).narrow(0, 2, 3)),
         new("slice", "Tensor[slice]", "t[.., 5] of a 2-D tensor with 3 columns", () => M(2, 3)[TensorIndex.Colon, 5]),
         new("expand", "Tensor.expand", "[3] to [4]", () => M(3).expand(4)),
+        new("broadcast_shapes", "torch.broadcast_shapes", "[3] and [1, 2] (last dims 3 vs 2)", () => broadcast_shapes([3], [1, 2]).Shape),
         new("broadcast_to", "Tensor.broadcast_to", "[3] to [4]", () => M(3).broadcast_to(4)),
         new("reshape", "Tensor.reshape", "[2, 3] to [4, 2]", () => M(2, 3).reshape(4, 2)),
         new("view", "Tensor.view", "[2, 3] to [4, 2]", () => M(2, 3).view(4, 2)),

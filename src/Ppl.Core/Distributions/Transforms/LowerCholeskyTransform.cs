@@ -39,7 +39,12 @@ public sealed class LowerCholeskyTransform : Transform
     public override Tensor Inverse(Tensor y)
     {
         ArgumentNullException.ThrowIfNull(y);
-        _ = InverseShape(y.Shape()); // square matrices only: the packing product below takes no other shape
+        if (y.dim() < 2 || y.size(-1) != y.size(-2))
+        {
+            // the packing product below takes no other shape
+            throw new ArgumentException($"LowerCholeskyTransform: expected square matrices [..., n, n], got shape {ShapeUtil.Format(y.Shape())}.", nameof(y));
+        }
+
         long n = y.Shape()[^1];
         var raw = y.tril(-1).add(y.diagonal(0, -2, -1).log().diag_embed());
         return raw.flatten(-2).CheckedMatMul(Packing(n, y).mT);
