@@ -38,7 +38,12 @@ internal static class PplProbes
             var mdp = new TabularMdp(transition, zeros(2, dtype: float64), zeros(2, dtype: ScalarType.Bool), start: 0, horizon: 3);
             return PolicyEvaluation.Value(mdp, new TabularPolicy("stay", ones(2, 1, dtype: float64)));
         }, Expectation.ArgumentException),
-        new("ppl.elbo.default", "TraceElbo { NumParticles = 4 }.Loss", "model with x.matmul(w), default settings", () => new TraceElbo { NumParticles = 4 }.Loss(MatMulModel, PriorGuide, M(10, 3)), Expectation.Returns),
+        new("ppl.elbo.default", "TraceElbo { NumParticles = 4 }.Loss", "model with x.matmul(w), default settings", () =>
+        {
+            var elbo = new TraceElbo { NumParticles = 4 };
+            double loss = elbo.Loss(MatMulModel, PriorGuide, M(10, 3));
+            return $"a {(double.IsFinite(loss) ? "finite" : "non-finite")} loss, particles {(elbo.LastRunVectorized ? "vectorized" : "sequential")}";
+        }, Expectation.Returns),
         new("ppl.predictive.default", "Predictive.Sample", "model with x.matmul(w), default settings", () => new Predictive<Tensor>(MatMulModel, PriorGuide, 4).Sample(M(10, 3))["y"], Expectation.Returns),
         new("ppl.importance.default", "Importance.Run", "model with x.matmul(w), default settings", () =>
         {

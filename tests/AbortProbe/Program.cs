@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Ppl.AbortProbe;
 using static TorchSharp.torch;
 
@@ -39,7 +40,7 @@ switch (args)
             string outcome = o.Kind switch
             {
                 OutcomeKind.Aborted => $"**aborts** ({o.Detail})",
-                OutcomeKind.Threw => $"throws {o.Detail}",
+                OutcomeKind.Threw => $"throws {ShortTypeName().Replace(o.Detail, "$1:")}",
                 OutcomeKind.Returned => $"returns {o.Detail}",
                 _ => $"unknown ({o.Detail})",
             };
@@ -61,6 +62,7 @@ static (OutcomeKind Kind, string Detail) RunInProcess(Probe probe)
         return (OutcomeKind.Returned, result switch
         {
             Tensor t => "a tensor of shape [" + string.Join(", ", t.shape) + "]",
+            string text => text,
             long[] shape => "shape [" + string.Join(", ", shape) + "]",
             IReadOnlyDictionary<string, Tensor> d => string.Join(", ", d.Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}]")),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -79,3 +81,6 @@ static (OutcomeKind Kind, string Detail) RunInProcess(Probe probe)
         return (OutcomeKind.Threw, $"{e.GetType().FullName}: {first.Replace('\t', ' ')}");
     }
 }
+
+// System.Runtime.InteropServices.ExternalException: … → ExternalException: …
+static Regex ShortTypeName() => new(@"^(?:\w+\.)+(\w+):");

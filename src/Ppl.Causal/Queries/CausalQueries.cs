@@ -12,8 +12,15 @@ namespace Ppl.Causal;
 /// batch (e.g. the population mean over a plate of units).
 /// </summary>
 /// <remarks>
-/// Models must vectorize: every draw runs at once along a plate left of the model's own plates
-/// (as for Pyro's vectorized particles). World dims are placed left of that.
+/// <para>Models must vectorize: every draw runs at once along a plate left of the model's own plates
+/// (as for Pyro's vectorized particles). World dims are placed left of that.</para>
+/// <para><b>Calling a query is asking for a vectorized run</b>; there is no sequential mode. The
+/// counterfactual worlds are batch dims of every tensor downstream of an intervention whatever
+/// the draws do, so a model that does not broadcast over extra batch dims is wrong under a query
+/// either way. Such a model may abort the process rather than throw: TorchSharp's <c>matmul</c>
+/// does not catch shape errors. Multiply with <see cref="TensorOps"/> (<c>BatchedDot</c>,
+/// <c>BatchedMatVec</c>, <c>CheckedMatMul</c>), which throw instead, and try the model inside a
+/// <c>Plate</c> before querying it (docs/causal.md).</para>
 /// </remarks>
 public static class CausalQueries
 {
