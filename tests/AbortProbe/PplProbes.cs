@@ -1,8 +1,8 @@
-using TorchSharp;
 using Ppl.Causal.Mdp;
 using Ppl.Distributions;
 using Ppl.Distributions.Transforms;
 using Ppl.Inference;
+using TorchSharp;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
