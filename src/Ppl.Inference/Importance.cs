@@ -40,7 +40,7 @@ public sealed class Importance<TArgs>
     /// <param name="guide">The proposal; when null, the model's prior (its observed sites do not count in q).</param>
     /// <param name="numSamples">Draws per run.</param>
     /// <param name="paramStore">The store holding the guide's (and model's) params.</param>
-    /// <param name="parallel">Whether to draw all samples in one vectorized run.</param>
+    /// <param name="parallel">Whether to draw all samples in one vectorized run (by default each draw is its own run); ask for it only for programs that broadcast over an extra batch dim (see <see cref="TensorOps"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numSamples"/> is below 1.</exception>
     public Importance(Func<TArgs, object?> model, Func<TArgs, object?>? guide, int numSamples, ParamStore? paramStore = null, bool parallel = false)
     {

@@ -48,7 +48,7 @@ public sealed class Predictive<TArgs>
     /// <param name="guide">The guide, run once per draw (under <paramref name="paramStore"/> when given).</param>
     /// <param name="numSamples">Draws per call.</param>
     /// <param name="returnSites">Sites to return; when null, every sample and deterministic site of the model (factors excluded).</param>
-    /// <param name="parallel">Whether to draw all samples in one vectorized run.</param>
+    /// <param name="parallel">Whether to draw all samples in one vectorized run (by default each draw is its own run); ask for it only for programs that broadcast over an extra batch dim (see <see cref="TensorOps"/>).</param>
     /// <param name="paramStore">The store holding the guide's (and model's) learned params.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numSamples"/> is below 1.</exception>
     public Predictive(Func<TArgs, object?> model, Func<TArgs, object?> guide, int numSamples, IEnumerable<string>? returnSites = null, bool parallel = false, ParamStore? paramStore = null)
@@ -72,7 +72,7 @@ public sealed class Predictive<TArgs>
     /// <param name="posteriorSamples">Values by site name, each with a leading dim of the number of samples. Not copied: keep them alive while sampling.</param>
     /// <param name="numSamples">Draws per call; must match the samples' leading dim when given.</param>
     /// <param name="returnSites">Sites to return; when null, every sample site not in <paramref name="posteriorSamples"/> plus every deterministic site (factors excluded).</param>
-    /// <param name="parallel">Whether to draw all samples in one vectorized run.</param>
+    /// <param name="parallel">Whether to draw all samples in one vectorized run (by default each draw is its own run); ask for it only for programs that broadcast over an extra batch dim (see <see cref="TensorOps"/>).</param>
     /// <param name="paramStore">A store serving the model's params.</param>
     /// <exception cref="ArgumentException">The samples disagree about their number, or with <paramref name="numSamples"/>.</exception>
     public Predictive(Func<TArgs, object?> model, IReadOnlyDictionary<string, Tensor> posteriorSamples, int? numSamples = null, IEnumerable<string>? returnSites = null, bool parallel = false, ParamStore? paramStore = null)

@@ -28,7 +28,7 @@ public static class PolicyEvaluation
         for (int t = mdp.Horizon - 1; t >= 0; t--)
         {
             // q[s, a] = Σ_s' P(s'|s,a) (R(s') + continues(s') V(s'))
-            var q = mdp.Transition.matmul(mdp.Reward.add(continues.mul(value)));
+            var q = mdp.Transition.CheckedMatMul(mdp.Reward.add(continues.mul(value)));
             value = policy.Probabilities.mul(q).sum(-1);
         }
 

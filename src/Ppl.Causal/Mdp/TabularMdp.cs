@@ -18,7 +18,7 @@ public sealed class TabularMdp
     /// <param name="terminal">Booleans [S]: entering the state ends the episode.</param>
     /// <param name="start">The start state.</param>
     /// <param name="horizon">The time limit in steps.</param>
-    /// <exception cref="ArgumentException">Shapes disagree, probabilities do not sum to one, or start/horizon are out of range.</exception>
+    /// <exception cref="ArgumentException">Shapes disagree, the transition table is not floating point, probabilities do not sum to one, or start/horizon are out of range.</exception>
     public TabularMdp(Tensor transition, Tensor reward, Tensor terminal, long start, int horizon)
     {
         ArgumentNullException.ThrowIfNull(transition);
@@ -27,6 +27,11 @@ public sealed class TabularMdp
         if (transition.dim() != 3 || transition.Shape()[0] != transition.Shape()[2])
         {
             throw new ArgumentException($"transition must be [S, A, S]; got [{string.Join(", ", transition.Shape())}].", nameof(transition));
+        }
+
+        if (!transition.is_floating_point())
+        {
+            throw new ArgumentException($"transition must hold probabilities of a floating-point dtype; got {transition.dtype} (convert with .to(ScalarType.Float64)).", nameof(transition));
         }
 
         long states = transition.Shape()[0];

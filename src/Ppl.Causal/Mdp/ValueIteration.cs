@@ -29,7 +29,7 @@ public static class ValueIteration
             while (true)
             {
                 using var step = NewDisposeScope();
-                q = mdp.Transition.matmul(mdp.Reward.add(continues.mul(value)));
+                q = mdp.Transition.CheckedMatMul(mdp.Reward.add(continues.mul(value)));
                 var next = q.amax(-1);
                 bool converged = next.sub(value).abs().max().item<double>() < tolerance;
                 value = next.MoveToOuterDisposeScope();

@@ -22,6 +22,13 @@ namespace Ppl.Causal;
 /// growing dims (a scalar sets every entry). Otherwise a wider tensor would run as extra units and
 /// be averaged into the answer. Evidence the model gives zero likelihood in every draw is an
 /// <see cref="InvalidOperationException"/> naming the observed sites at fault, not NaN.</para>
+/// <para><b>Calling a query is asking for a vectorized run</b>; there is no sequential mode. The
+/// counterfactual worlds are batch dims of every tensor downstream of an intervention whatever
+/// the draws do, so a model that does not broadcast over extra batch dims is wrong under a query
+/// either way. Such a model may abort the process rather than throw: TorchSharp's <c>matmul</c>
+/// does not catch shape errors. Multiply with <see cref="TensorOps"/> (<c>BatchedDot</c>,
+/// <c>BatchedMatVec</c>, <c>CheckedMatMul</c>), which throw instead, and try the model inside a
+/// <c>Plate</c> before querying it (docs/causal.md).</para>
 /// </remarks>
 public static class CausalQueries
 {

@@ -16,6 +16,8 @@ namespace Ppl.Causal;
 /// </list>
 /// <see cref="CausalQueries.Counterfactual{TArgs}"/> does all three in one run; this split lets you
 /// reuse one abduction for many interventions, or abduct with a better posterior than the prior.
+/// Every step runs the model vectorized over its draws, as the queries do: calling it is asking for
+/// that (see the remarks on <see cref="CausalQueries"/>).
 /// </summary>
 public static class AbductionActionPrediction
 {

@@ -14,7 +14,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="covFactor"/>·<paramref name="covFactor"/>ᵀ + diag(<paramref name="covDiag"/>)).</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some diagonal entry is not positive.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some diagonal entry is not positive.</exception>
     public LowRankMultivariateNormal(Tensor loc, Tensor covFactor, Tensor covDiag)
         : base(BatchOf(loc, covFactor, covDiag), [loc.Shape()[^1]])
     {
@@ -39,7 +39,7 @@ public sealed class LowRankMultivariateNormal : Distribution
 
     /// <summary>The covariance W·Wᵀ + diag(d), shape <c>BatchShape + [D, D]</c>.</summary>
     public Tensor CovarianceMatrix =>
-        CovFactor.matmul(CovFactor.mT).add(CovDiag.unsqueeze(-1).mul(torch.eye(EventShape[0], dtype: DType, device: Device)));
+        CovFactor.CheckedMatMul(CovFactor.mT).add(CovDiag.unsqueeze(-1).mul(torch.eye(EventShape[0], dtype: DType, device: Device)));
 
     /// <summary>The precision by Woodbury: diag(d)⁻¹ − A·Aᵀ with A = diag(d)⁻¹·W·Lc⁻ᵀ, shape <c>BatchShape + [D, D]</c>.</summary>
     public Tensor PrecisionMatrix
@@ -47,7 +47,7 @@ public sealed class LowRankMultivariateNormal : Distribution
         get
         {
             var a = Kernels.SolveLowerTriangular(CapacitanceTril(), CovFactor.div(CovDiag.unsqueeze(-1)).mT); // Aᵀ, [R, D]
-            return CovDiag.reciprocal().unsqueeze(-1).mul(torch.eye(EventShape[0], dtype: DType, device: Device)).sub(a.mT.matmul(a));
+            return CovDiag.reciprocal().unsqueeze(-1).mul(torch.eye(EventShape[0], dtype: DType, device: Device)).sub(a.mT.CheckedMatMul(a));
         }
     }
 
@@ -87,7 +87,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     {
         var epsW = torch.randn([.. sampleShape, .. BatchShape, Rank], dtype: DType, device: Device, generator: generator);
         var epsD = torch.randn(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator);
-        return CovFactor.matmul(epsW.unsqueeze(-1)).squeeze(-1).add(CovDiag.sqrt().mul(epsD)).add(Loc);
+        return CovFactor.CheckedMatMul(epsW.unsqueeze(-1)).squeeze(-1).add(CovDiag.sqrt().mul(epsD)).add(Loc);
     }
 
     /// <inheritdoc />
@@ -96,7 +96,7 @@ public sealed class LowRankMultivariateNormal : Distribution
         // Woodbury: xᵀΣ⁻¹x = Σ x²/d − |Lc⁻¹·Wᵀ·(x/d)|² with Lc the Cholesky factor of the capacitance
         var diff = value.to(DType).sub(Loc);
         var scaled = diff.div(CovDiag);
-        var projected = Kernels.SolveLowerTriangular(CapacitanceTril(), CovFactor.mT.matmul(scaled.unsqueeze(-1))).squeeze(-1);
+        var projected = Kernels.SolveLowerTriangular(CapacitanceTril(), CovFactor.mT.CheckedMatMul(scaled.unsqueeze(-1))).squeeze(-1);
         var mahalanobis = diff.mul(scaled).sum(-1).sub(projected.square().sum(-1));
         return mahalanobis.add(EventShape[0] * Log2Pi).mul(-0.5).sub(HalfLogDet());
     }
@@ -108,7 +108,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     /// <summary>Cholesky factor of C = I + Wᵀ·diag(d)⁻¹·W, shape <c>BatchShape + [R, R]</c>.</summary>
     private Tensor CapacitanceTril()
     {
-        var capacitance = CovFactor.mT.matmul(CovFactor.div(CovDiag.unsqueeze(-1))).add(torch.eye(Rank, dtype: DType, device: Device));
+        var capacitance = CovFactor.mT.CheckedMatMul(CovFactor.div(CovDiag.unsqueeze(-1))).add(torch.eye(Rank, dtype: DType, device: Device));
         return Kernels.Cholesky(capacitance);
     }
 
@@ -129,6 +129,8 @@ public sealed class LowRankMultivariateNormal : Distribution
                 nameof(covFactor));
         }
 
+        ProductOperands.RequireLikeLoc(nameof(LowRankMultivariateNormal), loc, covFactor, nameof(covFactor));
+        ProductOperands.RequireLikeLoc(nameof(LowRankMultivariateNormal), loc, covDiag, nameof(covDiag));
         var batch = ShapeUtil.Broadcast(loc.Shape().AsSpan(0, loc.Shape().Length - 1), covFactor.Shape().AsSpan(0, covFactor.Shape().Length - 2));
         return ShapeUtil.Broadcast(batch, covDiag.Shape().AsSpan(0, covDiag.Shape().Length - 1));
     }

@@ -85,7 +85,7 @@ public sealed class Multinomial : Distribution
         // tail_i = Σ_{j≥i} p_j summed directly (1 − Σ_{j<i} p_j would cancel), as p·U with the
         // upper-triangular U built from comparisons because flip has no meta kernel
         var k = torch.arange(NumCategories, dtype: ScalarType.Int64, device: Device);
-        var tail = p.matmul(k.unsqueeze(-1).ge(k).to(DType));
+        var tail = p.CheckedMatMul(k.unsqueeze(-1).ge(k).to(DType));
         double tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
         var conditional = p.div(tail.clamp_min(tiny)).clamp(0, 1);
         var remaining = torch.full(shape, TotalCount, dtype: DType, device: Device);

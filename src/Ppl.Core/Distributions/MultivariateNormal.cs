@@ -25,7 +25,7 @@ public sealed class MultivariateNormal : Distribution
     }
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="covarianceMatrix"/>); loc is <c>[..., D]</c>, the matrix <c>[..., D, D]</c>.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some matrix is not symmetric positive definite.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some matrix is not symmetric positive definite.</exception>
     public static MultivariateNormal FromCovariance(Tensor loc, Tensor covarianceMatrix)
     {
         CheckShapes(loc, covarianceMatrix, nameof(covarianceMatrix));
@@ -35,7 +35,7 @@ public sealed class MultivariateNormal : Distribution
     }
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="precisionMatrix"/>⁻¹); loc is <c>[..., D]</c>, the matrix <c>[..., D, D]</c>.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some matrix is not symmetric positive definite.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some matrix is not symmetric positive definite.</exception>
     public static MultivariateNormal FromPrecision(Tensor loc, Tensor precisionMatrix)
     {
         CheckShapes(loc, precisionMatrix, nameof(precisionMatrix));
@@ -44,7 +44,7 @@ public sealed class MultivariateNormal : Distribution
     }
 
     /// <summary>N(<paramref name="loc"/>, L·Lᵀ) with L = <paramref name="scaleTril"/> lower triangular with positive diagonal.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some matrix is not a Cholesky factor.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some matrix is not a Cholesky factor.</exception>
     public static MultivariateNormal FromScaleTril(Tensor loc, Tensor scaleTril)
     {
         CheckShapes(loc, scaleTril, nameof(scaleTril));
@@ -60,7 +60,7 @@ public sealed class MultivariateNormal : Distribution
     public Tensor ScaleTril { get; }
 
     /// <summary>The covariance Σ = L·Lᵀ, shape <c>BatchShape + [D, D]</c>.</summary>
-    public Tensor CovarianceMatrix => covariance ?? ScaleTril.matmul(ScaleTril.mT);
+    public Tensor CovarianceMatrix => covariance ?? ScaleTril.CheckedMatMul(ScaleTril.mT);
 
     /// <summary>The precision Σ⁻¹ = L⁻ᵀ·L⁻¹, shape <c>BatchShape + [D, D]</c>.</summary>
     public Tensor PrecisionMatrix
@@ -73,7 +73,7 @@ public sealed class MultivariateNormal : Distribution
             }
 
             var inverse = Kernels.InverseLowerTriangular(ScaleTril);
-            return inverse.mT.matmul(inverse);
+            return inverse.mT.CheckedMatMul(inverse);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed class MultivariateNormal : Distribution
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
     {
         var eps = torch.randn(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator);
-        return ScaleTril.matmul(eps.unsqueeze(-1)).squeeze(-1).add(Loc);
+        return ScaleTril.CheckedMatMul(eps.unsqueeze(-1)).squeeze(-1).add(Loc);
     }
 
     /// <inheritdoc />
@@ -170,8 +170,8 @@ public sealed class MultivariateNormal : Distribution
         // (J is applied as a matrix product: LibTorch has no meta kernel for flip)
         long d = precision.Shape()[^1];
         var j = torch.eye(d, dtype: precision.dtype).flip(0).to(precision.device);
-        var c = Kernels.Cholesky(j.matmul(precision).matmul(j));
-        var uT = j.matmul(c).matmul(j).mT;
+        var c = Kernels.Cholesky(j.CheckedMatMul(precision).CheckedMatMul(j));
+        var uT = j.CheckedMatMul(c).CheckedMatMul(j).mT;
         return Kernels.InverseLowerTriangular(uT);
     }
 
@@ -185,6 +185,8 @@ public sealed class MultivariateNormal : Distribution
                 $"MultivariateNormal: 'loc' (shape {ShapeUtil.Format(loc.Shape())}) must be [..., D] and '{parameter}' (shape {ShapeUtil.Format(matrix.Shape())}) [..., D, D].",
                 parameter);
         }
+
+        ProductOperands.RequireLikeLoc(nameof(MultivariateNormal), loc, matrix, parameter);
     }
 
     private static long[] BatchOf(Tensor loc, Tensor matrix) =>

@@ -40,12 +40,12 @@ public sealed class SviRegressionExample : IExample
         using var scope = NewDisposeScope();
         random.manual_seed(options.Seed);
         var x = randn(n, TrueWeights.Length);
-        var y = x.matmul(tensor(TrueWeights)).add(TrueIntercept).add(randn(n).mul(TrueSigma));
-        var data = (x, y);
+        var y = x.BatchedMatVec(tensor(TrueWeights)).add(TrueIntercept).add(randn(n).mul(TrueSigma));
+        (Tensor X, Tensor? Y) data = (x, y);
 
-        using var guide = new AutoNormal<(Tensor X, Tensor Y)>(Model);
+        using var guide = new AutoNormal<(Tensor X, Tensor? Y)>(Model);
         using var adam = new Adam(0.03);
-        var svi = new Svi<(Tensor X, Tensor Y)>(Model, guide.Guide, adam, new TraceElbo(), seed: options.Seed);
+        var svi = new Svi<(Tensor X, Tensor? Y)>(Model, guide.Guide, adam, new TraceElbo(), seed: options.Seed);
         var plateau = new PlateauDetector(smoothing: 0.02, relativeTolerance: 1e-3, patience: options.Smoke ? 100 : 300);
         SviProgress? last = null;
 
@@ -94,15 +94,21 @@ public sealed class SviRegressionExample : IExample
         return new ExampleResult(values);
     }
 
-    /// <summary>w ~ N(0, I), b ~ N(0, 2²), σ ~ LogNormal(0, 1), y ~ N(Xw + b, σ) independently per row.</summary>
-    private static Tensor Model((Tensor X, Tensor Y) data)
+    /// <summary>
+    /// w ~ N(0, I), b ~ N(0, 2²), σ ~ LogNormal(0, 1), y ~ N(Xw + b, σ) independently per row;
+    /// y is observed when given and drawn otherwise (predictions for new rows).
+    /// </summary>
+    internal static Tensor Model((Tensor X, Tensor? Y) data)
     {
         var (x, y) = data;
         var w = Sample("w", new Normal(zeros(x.shape[1], dtype: x.dtype, device: x.device), 1.0).ToEvent(1));
         var b = Sample("b", new Normal(zeros(1, dtype: x.dtype, device: x.device).squeeze(), 2.0));
         var sigma = Sample("sigma", new LogNormal(zeros(1, dtype: x.dtype, device: x.device).squeeze(), 1.0));
         using var rows = Plate("data", x.shape[0]);
-        return Sample("y", new Normal(x.matmul(w).add(b), sigma), obs: y);
+        // x·w row by row, not x.matmul(w): with vectorized particles or predictive draws w is
+        // [S, 1, D] (draws, then this plate's size-1 dim), which matmul would take for a batch of
+        // 1 × D matrices; BatchedDot sums over D and broadcasts the rest, giving [S, N]
+        return Sample("y", new Normal(x.BatchedDot(w).add(b), sigma), obs: y);
     }
 
     /// <summary>One table row and the result entries <c>name</c>, <c>name.lo</c>, <c>name.hi</c> from quantiles (0.05, 0.5, 0.95).</summary>

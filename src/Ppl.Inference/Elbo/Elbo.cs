@@ -16,17 +16,21 @@ public abstract class Elbo
 {
     private const string ParticlePlate = "num_particles_vectorized";
     private int? _inferredNesting;
-    private bool _vectorizationFailed;
 
     /// <summary>Particles averaged per estimate (Pyro's <c>num_particles</c>).</summary>
     public int NumParticles { get; init; } = 1;
 
     /// <summary>
-    /// Whether particles run in one vectorized pass along an outer plate: true forces it, false
-    /// runs them one after another, null (the default) tries the vectorized pass and falls back
-    /// to sequential runs for models whose shapes do not allow it.
+    /// Whether the particles run in one vectorized pass along an outer plate left of the
+    /// programs' own batch dims (Pyro's <c>vectorize_particles</c>). False (the default) runs them
+    /// one after another. Set it only for a model and guide written to broadcast over an extra
+    /// batch dim: a model that does not may abort the process instead of throwing (TorchSharp's
+    /// <c>matmul</c> does not catch shape errors; multiply with <see cref="TensorOps"/>), and a
+    /// vectorized run whose sites reach left of the particle dim throws
+    /// <see cref="ModelExecutionException"/>. There is no fallback: trying the vectorized pass to
+    /// find out would run the model in a way it was not written for.
     /// </summary>
-    public bool? VectorizeParticles { get; init; }
+    public bool VectorizeParticles { get; init; }
 
     /// <summary>
     /// How many batch dims the model and guide use (Pyro's <c>max_plate_nesting</c>); the particle
@@ -112,22 +116,12 @@ public abstract class Elbo
     /// <summary>The guide trace and the model trace replayed on it, for all particles.</summary>
     private List<ElboTraces> Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
     {
-        bool tryVectorized = NumParticles > 1 && (VectorizeParticles ?? !_vectorizationFailed);
-        if (tryVectorized)
+        if (NumParticles > 1 && VectorizeParticles)
         {
             int nesting = MaxPlateNesting ?? (_inferredNesting ??= Vectorization.InferNesting(model, guide, args));
-            var layout = new ParticleLayout(NumParticles, -(nesting + 1));
-            try
-            {
-                var traces = RunOnce(model, guide, args, layout);
-                LastRunVectorized = true;
-                return [traces];
-            }
-            catch (ModelExecutionException e) when (VectorizeParticles is null)
-            {
-                _vectorizationFailed = true;
-                PplWarnings.Warn($"{GetType().Name}: the model or guide does not vectorize over particles ({e.Message.Split('\n')[0]}); running {NumParticles} particles sequentially.");
-            }
+            var traces = RunOnce(model, guide, args, new ParticleLayout(NumParticles, -(nesting + 1)));
+            LastRunVectorized = true;
+            return [traces];
         }
 
         LastRunVectorized = false;

@@ -58,7 +58,7 @@ public sealed class AbductionActionPredictionTests
         using var guide = new AutoMultivariateNormal<bool>(conditioned);
         const double lr = 0.02, decay = 0.05;
         const int steps = 800, particles = 8;
-        var svi = new Svi<bool>(conditioned, guide.Guide, new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(decay, 1.0 / steps)) }, new TraceElbo { NumParticles = particles }, seed: 3);
+        var svi = new Svi<bool>(conditioned, guide.Guide, new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(decay, 1.0 / steps)) }, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 3);
         svi.Fit(false, steps);
 
         // the fitted guide's mean of y over the last steps: its spread bounds the optimization error

@@ -17,9 +17,9 @@ public sealed class ElboGradientTests(ITestOutputHelper output)
 
     private static Ppl.Inference.Elbo Make(string name, int particles) => name switch
     {
-        "TraceElbo" => new TraceElbo { NumParticles = particles },
-        "TraceMeanFieldElbo" => new TraceMeanFieldElbo { NumParticles = particles },
-        "TraceGraphElbo" => new TraceGraphElbo { NumParticles = particles },
+        "TraceElbo" => new TraceElbo { NumParticles = particles, VectorizeParticles = true },
+        "TraceMeanFieldElbo" => new TraceMeanFieldElbo { NumParticles = particles, VectorizeParticles = true },
+        "TraceGraphElbo" => new TraceGraphElbo { NumParticles = particles, VectorizeParticles = true },
         _ => throw new ArgumentException(name),
     };
 
@@ -113,7 +113,7 @@ public sealed class ElboGradientTests(ITestOutputHelper output)
 
         double exact = -autograd.grad([bound], [theta])[0].item<double>();
         using var store = new ParamStore();
-        var g = GradientSampler.Sample(new RenyiElbo(0) { NumParticles = 2 }, DiscreteModel, DiscreteGuide, store, ["theta"], 4000);
+        var g = GradientSampler.Sample(new RenyiElbo(0) { NumParticles = 2, VectorizeParticles = true }, DiscreteModel, DiscreteGuide, store, ["theta"], 4000);
         GradientSampler.AssertUnbiased(g, 0, exact, "RenyiElbo(0), K = 2, ∂/∂θ");
     }
 
@@ -127,7 +127,7 @@ public sealed class ElboGradientTests(ITestOutputHelper output)
         double logEvidence = MathNet.Numerics.Distributions.Normal.PDFLn(0, Math.Sqrt(2), X);
         foreach (double alpha in new[] { 0.0, 0.5, 2.0 })
         {
-            double loss = new RenyiElbo(alpha) { NumParticles = 5 }.Loss(GaussianModel, exactGuide, 0);
+            double loss = new RenyiElbo(alpha) { NumParticles = 5, VectorizeParticles = true }.Loss(GaussianModel, exactGuide, 0);
             Assert.Equal(-logEvidence, loss, 5);
         }
     }

@@ -25,7 +25,7 @@ public sealed class ConjugatePosteriorTests
     private static Svi<T> NewSvi<T>(Func<T, object?> model, AutoGuide<T> guide, int steps)
     {
         var opt = new Adam(Lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(FinalLr / Lr, 1.0 / steps)) };
-        return new Svi<T>(model, guide.Guide, opt, new TraceElbo { NumParticles = Particles }, seed: 3);
+        return new Svi<T>(model, guide.Guide, opt, new TraceElbo { NumParticles = Particles, VectorizeParticles = true }, seed: 3);
     }
 
     [Theory]
@@ -169,7 +169,7 @@ public sealed class ConjugatePosteriorTests
     /// </summary>
     private static void AssertKlGap<T>(Svi<T> svi, AutoGuide<T> guide, T args, double logEvidence, double bestKl, double rho, (double Ceiling, double Curvature)[] noise, string kind)
     {
-        var evaluate = new Svi<T>(guide.Model, guide.Guide, svi.Optimizer, new TraceElbo { NumParticles = GapParticles }, svi.ParamStore, seed: 11);
+        var evaluate = new Svi<T>(guide.Model, guide.Guide, svi.Optimizer, new TraceElbo { NumParticles = GapParticles, VectorizeParticles = true }, svi.ParamStore, seed: 11);
         double gap = evaluate.Evaluate(args) + logEvidence;
         double excess = noise.Sum(q => 0.5 * q.Curvature * q.Ceiling * q.Ceiling);
         double se = Math.Sqrt(((rho * rho) + (2 * excess)) / GapParticles);

@@ -31,7 +31,7 @@ public sealed class EngineTests
         using var store = new ParamStore();
         using var guide = new AutoNormal<Tensor>(Model);
         using var opt = new Adam(0.01);
-        var elbo = new TraceElbo { NumParticles = 2 };
+        var elbo = new TraceElbo { NumParticles = 2, VectorizeParticles = true };
         using (store.Activate())
         {
             elbo.DifferentiableLoss(Model, guide.Guide, x).backward();
@@ -68,7 +68,7 @@ public sealed class EngineTests
         using var store = new ParamStore();
         using var guide = ConjugateModels.Make<Tensor>(kind, Globals);
         using var opt = new Adam(0.01);
-        var elbo = new TraceElbo { NumParticles = 2 };
+        var elbo = new TraceElbo { NumParticles = 2, VectorizeParticles = true };
         using (store.Activate())
         {
             elbo.DifferentiableLoss(Globals, guide.Guide, x).backward();
@@ -90,7 +90,7 @@ public sealed class EngineTests
         using var x = arange(10, dtype: ScalarType.Float32).div(5);
         using var guide = new AutoNormal<Tensor>(Model);
         var opt = new Adam(0.01);
-        var svi = new Svi<Tensor>(Model, guide.Guide, opt, new TraceElbo { NumParticles = 3 }, seed: 1);
+        var svi = new Svi<Tensor>(Model, guide.Guide, opt, new TraceElbo { NumParticles = 3, VectorizeParticles = true }, seed: 1);
         svi.Fit(x, 20);
 
         // earlier tests' garbage must not be finalized during the count
@@ -114,7 +114,7 @@ public sealed class EngineTests
         list.Add(m => new AutoDiagonalNormal<Tensor>(m), "mu");
         list.Add(m => new AutoNormal<Tensor>(m), "z");
         var opt = new Adam(0.01);
-        var svi = new Svi<Tensor>(Model, list.Guide, opt, new TraceElbo { NumParticles = 2 }, seed: 1);
+        var svi = new Svi<Tensor>(Model, list.Guide, opt, new TraceElbo { NumParticles = 2, VectorizeParticles = true }, seed: 1);
         svi.Fit(x, 5);
         var names = svi.ParamStore.Names.ToHashSet();
         Assert.Contains("AutoDelta.locs.sigma", names);

@@ -42,7 +42,7 @@ public sealed class MapAndConstrainedTests
     private static Svi<Tensor> NewSvi(Func<Tensor, object?> model, AutoGuide<Tensor> guide, int steps, int particles)
     {
         var opt = new Adam(Lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(FinalLr / Lr, 1.0 / steps)) };
-        return new Svi<Tensor>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles }, seed: 5);
+        return new Svi<Tensor>(model, guide.Guide, opt, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 5);
     }
 
     [Fact]

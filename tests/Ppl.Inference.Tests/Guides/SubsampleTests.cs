@@ -65,7 +65,7 @@ public sealed class SubsampleTests
         const double lr = 0.2, decay = 0.025;
         const int particles = 4, tailSteps = 400;
         var opt = new Adam(lr) { Schedule = LearningRateSchedule.Exponential(Math.Pow(decay, 1.0 / steps)) };
-        var svi = new Svi<Tensor>(Local, guide.Guide, opt, new TraceElbo { NumParticles = particles }, seed: 2);
+        var svi = new Svi<Tensor>(Local, guide.Guide, opt, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 2);
         var tail = GuideFit.Run(svi, x, steps, () =>
             [.. GuideFit.Values(svi.ParamStore["AutoNormal.locs.z"]), .. GuideFit.Values(svi.ParamStore["AutoNormal.scales.z"])], tail: tailSteps);
 

@@ -21,7 +21,7 @@ public sealed class AutoNormalBetaBernoulliTests(ITestOutputHelper output)
         using var flips = tensor(Flips.Select(v => (float)v).ToArray());
         using var guide = new AutoNormal<Tensor>(BetaModel);
         using var opt = new Adam(0.01);
-        var svi = new Svi<Tensor>(BetaModel, guide.Guide, opt, new TraceElbo { NumParticles = 16 }, seed: 5);
+        var svi = new Svi<Tensor>(BetaModel, guide.Guide, opt, new TraceElbo { NumParticles = 16, VectorizeParticles = true }, seed: 5);
         double Read(string name) => svi.ParamStore[name].to(float64).item<double>();
         const int record = 500;
         var (fit, se) = StationaryFit.Run(svi, flips, () => [Read("AutoNormal.locs.p"), Read("AutoNormal.scales.p")], 3000, record);

@@ -32,7 +32,7 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         using var x = tensor(NormalData.Select(v => (float)v).ToArray());
         Tensor Guide(Tensor _) => Sample("mu", new Normal(Param("loc", () => tensor(0.0f)), Param("scale", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.01);
-        var svi = new Svi<Tensor>(NormalModel, Guide, opt, new TraceElbo { NumParticles = 8 }, seed: 1);
+        var svi = new Svi<Tensor>(NormalModel, Guide, opt, new TraceElbo { NumParticles = 8, VectorizeParticles = true }, seed: 1);
         var (fit, se) = StationaryFit.Run(svi, x, () => [Value(svi, "loc"), Value(svi, "scale")], 2500, Record);
         var (mean, sd) = NormalPosterior();
 
@@ -48,7 +48,7 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         using var flips = tensor(Flips.Select(v => (float)v).ToArray());
         Tensor Guide(Tensor _) => Sample("p", new Beta(Param("a", () => tensor(1.0f), Constraints.Positive), Param("b", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.02);
-        var svi = new Svi<Tensor>(BetaModel, Guide, opt, new TraceElbo { NumParticles = 16 }, seed: 2);
+        var svi = new Svi<Tensor>(BetaModel, Guide, opt, new TraceElbo { NumParticles = 16, VectorizeParticles = true }, seed: 2);
         var (fit, se) = StationaryFit.Run(svi, flips, () => BetaMoments(Value(svi, "a"), Value(svi, "b")), 4000, Record);
         var (a, b) = BetaPosterior();
         var ceiling = AveragedIterateError.Ceilings(t => BetaMoments(t[0], t[1]), [a, b], AveragedIterateError.BetaFisher(a, b), 16, Record);
@@ -61,7 +61,7 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         using var counts = tensor(Counts.Select(v => (float)v).ToArray());
         Tensor Guide(Tensor _) => Sample("rate", new Gamma(Param("shape", () => tensor(1.0f), Constraints.Positive), Param("rate_q", () => tensor(1.0f), Constraints.Positive)));
         using var opt = new Adam(0.02);
-        var svi = new Svi<Tensor>(GammaModel, Guide, opt, new TraceElbo { NumParticles = 64 }, seed: 3);
+        var svi = new Svi<Tensor>(GammaModel, Guide, opt, new TraceElbo { NumParticles = 64, VectorizeParticles = true }, seed: 3);
         var (fit, se) = StationaryFit.Run(svi, counts, () => GammaMoments(Value(svi, "shape"), Value(svi, "rate_q")), 4000, Record);
         var (shape, rate) = GammaPosterior();
         var ceiling = AveragedIterateError.Ceilings(t => GammaMoments(t[0], t[1]), [shape, rate], AveragedIterateError.GammaFisher(shape, rate), 64, Record);
@@ -80,7 +80,7 @@ public sealed class HandGuidePosteriorTests(ITestOutputHelper output)
         }
 
         using var opt = new Adam(0.01);
-        var svi = new Svi<Regression>(RegressionModel, Guide, opt, new TraceElbo { NumParticles = 8 }, seed: 4);
+        var svi = new Svi<Regression>(RegressionModel, Guide, opt, new TraceElbo { NumParticles = 8, VectorizeParticles = true }, seed: 4);
         double[] Read()
         {
             using var scope = NewDisposeScope();

@@ -31,7 +31,7 @@ public sealed class SviSmokeTests
     {
         using var x = tensor(Data.Select(v => (float)v).ToArray());
         using var opt = new Adam(0.02);
-        var svi = new Svi<Tensor>(Model, Guide, opt, new TraceElbo { NumParticles = 8 }, seed: 1);
+        var svi = new Svi<Tensor>(Model, Guide, opt, new TraceElbo { NumParticles = 8, VectorizeParticles = true }, seed: 1);
         var losses = svi.Fit(x, 3000);
         double n = Data.Length;
         double postMean = Data.Sum() / (n + 1), postSd = Math.Sqrt(1 / (n + 1));

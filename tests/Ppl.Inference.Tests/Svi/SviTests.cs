@@ -126,36 +126,11 @@ public sealed class SviTests
         var meta = device("meta");
         var data = MakeData(meta);
         using var opt = new Adam(0.05);
-        var svi = new Svi<Data>(Model, Guide, opt, new TraceElbo { NumParticles = 4 }, seed: 1);
+        var svi = new Svi<Data>(Model, Guide, opt, new TraceElbo { NumParticles = 4, VectorizeParticles = true }, seed: 1);
         double loss = svi.Step(data);
         Assert.True(double.IsNaN(loss)); // a meta tensor has no value to report
         Assert.Equal(DeviceType.META, svi.ParamStore["w_loc"].device.type);
         Assert.True(svi.Loss.LastRunVectorized);
-    }
-
-    [Fact]
-    public void ModelsThatDoNotVectorizeFallBackToSequentialParticles()
-    {
-        // reshape(1) only works for one particle at a time
-        static Tensor Scalar(int _)
-        {
-            var z = Sample("z", new Normal(0.0, 1.0));
-            Sample("x", new Normal(z.reshape(1), 1.0), obs: tensor(new[] { 0.5f }));
-            return z;
-        }
-
-        static Tensor ScalarGuide(int _) => Sample("z", new Normal(Param("m", tensor(0.0f)), 1.0));
-
-        using var opt = new Adam(0.01);
-        var elbo = new TraceElbo { NumParticles = 3 };
-        var svi = new Svi<int>(Scalar, ScalarGuide, opt, elbo, seed: 1);
-        using (PplWarnings.Capture(out var warnings))
-        {
-            Assert.True(double.IsFinite(svi.Step(0)));
-            Assert.Contains(warnings, w => w.Contains("sequentially", StringComparison.Ordinal));
-        }
-
-        Assert.False(elbo.LastRunVectorized);
     }
 
     [Fact]

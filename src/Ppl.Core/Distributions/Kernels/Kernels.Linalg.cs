@@ -16,7 +16,7 @@ internal static partial class Kernels
     {
         if (IsMeta(lower) || IsMeta(rhs))
         {
-            return ShapeOnly(lower.matmul(rhs));
+            return ShapeOnly(lower.CheckedMatMul(rhs));
         }
 
         long[] batch = ShapeUtil.Broadcast(lower.Shape().AsSpan(0, lower.Shape().Length - 2), rhs.Shape().AsSpan(0, rhs.Shape().Length - 2));

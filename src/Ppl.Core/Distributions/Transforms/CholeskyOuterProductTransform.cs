@@ -25,10 +25,10 @@ public sealed class CholeskyOuterProductTransform : Transform
     public override Constraint Codomain => Constraints.PositiveDefinite;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor x) => x.matmul(x.mT);
+    public override Tensor Forward(Tensor x) => RequireSquare(x, nameof(x)).CheckedMatMul(x.mT);
 
     /// <inheritdoc />
-    public override Tensor Inverse(Tensor y) => linalg.cholesky(y);
+    public override Tensor Inverse(Tensor y) => linalg.cholesky(RequireSquare(y, nameof(y)));
 
     /// <summary>
     /// Row i of Σ's lower triangle depends on L's rows up to i, so the Jacobian is triangular in
@@ -40,5 +40,20 @@ public sealed class CholeskyOuterProductTransform : Transform
         long n = x.Shape()[^1];
         var powers = arange(n, 0, -1, dtype: x.dtype, device: x.device);
         return x.diagonal(0, -2, -1).log().mul(powers).sum(-1).add(n * Math.Log(2));
+    }
+
+    /// <summary>
+    /// Both sides are n×n matrices; a non-square x would give a smaller "covariance" x·xᵀ without
+    /// complaint, so it is refused.
+    /// </summary>
+    private static Tensor RequireSquare(Tensor t, string name)
+    {
+        ArgumentNullException.ThrowIfNull(t, name);
+        if (t.dim() < 2 || t.size(-1) != t.size(-2))
+        {
+            throw new ArgumentException($"CholeskyOuterProductTransform: expected square matrices [..., n, n], got shape {ShapeUtil.Format(t.Shape())}.", name);
+        }
+
+        return t;
     }
 }

@@ -29,17 +29,25 @@ public sealed class LowerCholeskyTransform : Transform
     /// <inheritdoc />
     public override Tensor Forward(Tensor x)
     {
-        long n = MatrixSize(x.Shape()[^1]);
-        var raw = x.matmul(Packing(n, x)).unflatten(x.dim() - 1, [n, n]);
+        ArgumentNullException.ThrowIfNull(x);
+        long n = MatrixSize(x.dim() == 0 ? -1 : x.size(-1));
+        var raw = x.CheckedMatMul(Packing(n, x)).unflatten(x.dim() - 1, [n, n]);
         return raw.tril(-1).add(raw.diagonal(0, -2, -1).exp().diag_embed());
     }
 
     /// <inheritdoc />
     public override Tensor Inverse(Tensor y)
     {
+        ArgumentNullException.ThrowIfNull(y);
+        if (y.dim() < 2 || y.size(-1) != y.size(-2))
+        {
+            // the packing product below takes no other shape
+            throw new ArgumentException($"LowerCholeskyTransform: expected square matrices [..., n, n], got shape {ShapeUtil.Format(y.Shape())}.", nameof(y));
+        }
+
         long n = y.Shape()[^1];
         var raw = y.tril(-1).add(y.diagonal(0, -2, -1).log().diag_embed());
-        return raw.flatten(-2).matmul(Packing(n, y).mT);
+        return raw.flatten(-2).CheckedMatMul(Packing(n, y).mT);
     }
 
     /// <inheritdoc />
@@ -69,7 +77,7 @@ public sealed class LowerCholeskyTransform : Transform
         long n = (long)Math.Round((Math.Sqrt((8.0 * packed) + 1) - 1) / 2);
         if (packed < 1 || n * (n + 1) / 2 != packed)
         {
-            throw new ArgumentException($"LowerCholeskyTransform: the last dimension ({packed}) must be a triangular number n(n+1)/2.", nameof(packed));
+            throw new ArgumentException($"LowerCholeskyTransform: the last dimension ({(packed < 0 ? "none: a 0-dim tensor" : packed)}) must be a triangular number n(n+1)/2.", nameof(packed));
         }
 
         return n;
