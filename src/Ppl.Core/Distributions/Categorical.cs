@@ -5,8 +5,9 @@ namespace Ppl.Distributions;
 
 /// <summary>
 /// The categorical distribution over {0, …, K−1}; the rightmost parameter dimension indexes the
-/// categories. Draws are int64. Sampling is Gumbel-max (argmax of logits plus Gumbel noise),
-/// which runs on every device, meta included.
+/// categories. Draws are int64. Sampling is by inverse CDF (a cumulative sum per batch row and a
+/// binary search per draw), so drawing n values costs memory O(n + K) per batch row, not O(n·K);
+/// on the meta device draws are value-less tensors of the right shape.
 /// </summary>
 /// <remarks>
 /// Weights: probs must be finite and non-negative with a positive sum in every row; logits must
@@ -101,14 +102,8 @@ public sealed class Categorical : Distribution
         new Categorical(Logits.expand([.. batchShape, NumCategories]));
 
     /// <inheritdoc />
-    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
-    {
-        long[] shape = [.. sampleShape, .. BatchShape, NumCategories];
-        var u = torch.rand(shape, dtype: DType, device: Device, generator: generator);
-        double tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
-        var gumbel = u.clamp_min(tiny).log().neg().log().neg();
-        return Logits.add(gumbel).argmax(-1);
-    }
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
+        Kernels.SampleCategorical(Logits, sampleShape, generator);
 
     /// <inheritdoc />
     protected internal override Tensor LogProbCore(Tensor value)
