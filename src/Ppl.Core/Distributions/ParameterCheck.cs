@@ -29,7 +29,7 @@ internal static class ParameterCheck
         }
 
         // the sum is finite when every entry is; a sum of finite entries that overflows goes to the exact check
-        if (TensorUtil.ReduceToDouble(value, static v => v.sum()) is double sum && double.IsFinite(sum))
+        if (Sum(value) is double sum && double.IsFinite(sum))
         {
             return;
         }
@@ -82,7 +82,7 @@ internal static class ParameterCheck
         }
 
         // a NaN sum without a NaN entry (+∞ and −∞ together) goes to the exact check
-        if (TensorUtil.ReduceToDouble(value, static v => v.sum()) is double sum && !double.IsNaN(sum))
+        if (Sum(value) is double sum && !double.IsNaN(sum))
         {
             return;
         }
@@ -99,7 +99,7 @@ internal static class ParameterCheck
     /// </summary>
     public static void CategoryWeights(string family, Tensor normalizedLogits, Tensor parameter, string name, bool isProbs)
     {
-        if (!Applies(parameter) || TensorUtil.ReduceToDouble(normalizedLogits, static v => v.sum()) is double sum && !double.IsNaN(sum))
+        if (!Applies(parameter) || Sum(normalizedLogits) is double sum && !double.IsNaN(sum))
         {
             return;
         }
@@ -223,12 +223,39 @@ internal static class ParameterCheck
     private static ArgumentException Violation(string family, Tensor value, string parameter, string predicate) =>
         new($"{family}: parameter '{parameter}' (shape {ShapeUtil.Format(value.Shape())}) must {predicate}.", parameter);
 
-    /// <summary>The minimum and maximum in one reduction and two reads; null for an empty tensor or a dtype other than float32/float64.</summary>
+    /// <summary>
+    /// The sum of the entries as a double: the entry itself for a single one (reading it costs a
+    /// fraction of a reduction, and models of many scalar sites build many 0-dim parameters), else
+    /// one reduction and one read; null for a dtype other than float32/float64.
+    /// </summary>
+    private static double? Sum(Tensor value)
+    {
+        if (value.dtype is not (ScalarType.Float32 or ScalarType.Float64))
+        {
+            return null;
+        }
+
+        return value.numel() == 1 ? value.ToDouble() : TensorUtil.ReduceToDouble(value, static v => v.sum());
+    }
+
+    /// <summary>
+    /// The minimum and maximum in one reduction and two reads (a single entry is read directly;
+    /// an empty tensor gives (1, 1), which passes every check); null for a dtype other than float32/float64.
+    /// </summary>
     private static (double Min, double Max)? MinMax(Tensor value)
     {
-        if (value.dtype is not (ScalarType.Float32 or ScalarType.Float64) || value.numel() == 0)
+        if (value.dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
-            return value.numel() == 0 ? (1, 1) : null;
+            return null;
+        }
+
+        switch (value.numel())
+        {
+            case 0:
+                return (1, 1);
+            case 1:
+                double single = value.ToDouble();
+                return (single, single);
         }
 
         // no_grad: a reduction of a value that requires grad would otherwise record an autograd node
