@@ -24,10 +24,16 @@ public sealed class Bernoulli : Distribution
     }
 
     /// <summary>Bernoulli with log-odds <paramref name="logits"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// Validation is on and some logit is not finite (±∞, a probability of exactly 0 or 1, gives NaN
+    /// log-masses; <see cref="FromProbs"/> accepts 0 and 1).
+    /// </exception>
     public static Bernoulli FromLogits(Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        return new Bernoulli(logits);
+        var d = new Bernoulli(logits);
+        d.RequireFinite(logits, nameof(logits));
+        return d;
     }
 
     /// <summary>Log-odds of success.</summary>

@@ -37,18 +37,19 @@ public sealed class Binomial : Distribution
     }
 
     /// <summary>Binomial with <paramref name="totalCount"/> trials and success log-odds <paramref name="logits"/>, broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and a count is not a non-negative integer.</exception>
+    /// <exception cref="ArgumentException">Validation is on and a count is not a non-negative integer or a logit is not finite.</exception>
     public static Binomial FromLogits(Tensor totalCount, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(totalCount);
         ArgumentNullException.ThrowIfNull(logits);
         var d = new Binomial(totalCount, logits);
         d.RequireCount(totalCount);
+        d.RequireFinite(logits, nameof(logits));
         return d;
     }
 
     /// <summary>Binomial with a scalar number of trials on the device of <paramref name="logits"/>.</summary>
-    /// <exception cref="ArgumentException">Validation is on and the count is not a non-negative integer.</exception>
+    /// <exception cref="ArgumentException">Validation is on and the count is not a non-negative integer or a logit is not finite.</exception>
     public static Binomial FromLogits(double totalCount, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -106,5 +107,5 @@ public sealed class Binomial : Distribution
         $"Binomial(total_count: {ShapeUtil.Format(TotalCount.Shape())}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
     private void RequireCount(Tensor totalCount) =>
-        Require(totalCount, "totalCount", "a non-negative integer", n => n.ge(0).logical_and(n.eq(n.floor())));
+        Require(totalCount, "totalCount", "a non-negative integer", n => n.ge(0).logical_and(n.eq(n.floor())).logical_and(n.isfinite()));
 }

@@ -5,9 +5,15 @@ namespace Ppl.Distributions;
 
 /// <summary>
 /// The categorical distribution over {0, …, K−1}; the rightmost parameter dimension indexes the
-/// categories. Draws are int64. Sampling is Gumbel-max (argmax of logits plus Gumbel noise),
-/// which runs on every device, meta included.
+/// categories. Draws are int64. Sampling is by inverse CDF (a cumulative sum per batch row and a
+/// binary search per draw), so drawing n values costs memory O(n + K) per batch row, not O(n·K);
+/// on the meta device draws are value-less tensors of the right shape.
 /// </summary>
+/// <remarks>
+/// Weights: probs must be finite and non-negative with a positive sum in every row; logits must
+/// not be NaN or +∞, and −∞ marks a category of probability 0, but not every category of a row.
+/// A zero weight (or −∞ logit) is a category that is never drawn.
+/// </remarks>
 public sealed class Categorical : Distribution
 {
     private Categorical(Tensor normalizedLogits)
@@ -17,24 +23,39 @@ public sealed class Categorical : Distribution
     }
 
     /// <summary>Categorical with (unnormalized, non-negative) weights <paramref name="probs"/> over the last dimension.</summary>
-    /// <exception cref="ArgumentException">The tensor has no dimension, or validation is on and some weight is negative.</exception>
+    /// <exception cref="ArgumentException">
+    /// The tensor has no dimension, or validation is on and some weight is negative, NaN or +∞, or
+    /// some row has no positive weight.
+    /// </exception>
     public static Categorical FromProbs(Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(probs);
         RequireCategories(probs, nameof(probs));
-        var d = FromLogits(probs.log());
-        d.Require(probs, nameof(probs), "non-negative", p => p.ge(0));
+        var d = Normalized(probs.log());
+        ParameterCheck.CategoryWeights(nameof(Categorical), d.Logits, probs, nameof(probs), isProbs: true);
         return d;
     }
 
     /// <summary>Categorical with (unnormalized) log-weights <paramref name="logits"/> over the last dimension.</summary>
-    /// <exception cref="ArgumentException">The tensor has no dimension.</exception>
+    /// <exception cref="ArgumentException">
+    /// The tensor has no dimension, or validation is on and some logit is NaN or +∞, or some row
+    /// is −∞ everywhere.
+    /// </exception>
     public static Categorical FromLogits(Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
         RequireCategories(logits, nameof(logits));
-        return new Categorical(logits.log_softmax(-1)); // log_softmax, unlike logsumexp, also runs on meta
+        var d = Normalized(logits);
+        ParameterCheck.CategoryWeights(nameof(Categorical), d.Logits, logits, nameof(logits), isProbs: false);
+        return d;
     }
+
+    /// <summary>
+    /// Categorical with log-weights <paramref name="logits"/> (at least one dimension), not
+    /// validated: for families built on it, which validate their own parameters under their own name.
+    /// </summary>
+    internal static Categorical Normalized(Tensor logits) =>
+        new(logits.log_softmax(-1)); // log_softmax, unlike logsumexp, also runs on meta
 
     /// <summary>Normalized log-probabilities, shape <c>BatchShape + [K]</c>.</summary>
     public Tensor Logits { get; }
@@ -81,14 +102,8 @@ public sealed class Categorical : Distribution
         new Categorical(Logits.expand([.. batchShape, NumCategories]));
 
     /// <inheritdoc />
-    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
-    {
-        long[] shape = [.. sampleShape, .. BatchShape, NumCategories];
-        var u = torch.rand(shape, dtype: DType, device: Device, generator: generator);
-        double tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
-        var gumbel = u.clamp_min(tiny).log().neg().log().neg();
-        return Logits.add(gumbel).argmax(-1);
-    }
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
+        Kernels.SampleCategorical(Logits, sampleShape, generator);
 
     /// <inheritdoc />
     protected internal override Tensor LogProbCore(Tensor value)

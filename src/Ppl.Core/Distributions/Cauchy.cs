@@ -10,7 +10,7 @@ public sealed class Cauchy : LocationScaleDistribution
     private static readonly double Log4Pi = Math.Log(4 * Math.PI);
 
     /// <summary>Cauchy(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     public Cauchy(Tensor loc, Tensor scale)
         : base(loc, scale)
     {
@@ -24,7 +24,12 @@ public sealed class Cauchy : LocationScaleDistribution
 
     /// <summary>A scalar Cauchy(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public Cauchy(double loc, double scale)
-        : base(SharedConstant(loc), scale)
+        : base(loc, scale)
+    {
+    }
+
+    private Cauchy(Tensor loc, Tensor scale, bool parametersChecked)
+        : base(loc, scale, locChecked: parametersChecked, scaleChecked: parametersChecked)
     {
     }
 
@@ -40,7 +45,7 @@ public sealed class Cauchy : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(Log4Pi);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Cauchy(loc, scale);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Cauchy(loc, scale, parametersChecked: true);
 
     /// <summary>Inverse CDF tan(π(u − ½)); u = 0 maps to a huge finite value, not infinity.</summary>
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>

@@ -10,12 +10,29 @@ namespace Ppl.Distributions;
 public sealed class Delta : Distribution
 {
     /// <summary>A point mass at <paramref name="v"/>, whose rightmost <paramref name="eventDim"/> dims form one event.</summary>
-    /// <exception cref="ArgumentException"><paramref name="eventDim"/> exceeds the value's rank.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="eventDim"/> exceeds the value's rank, or validation is on and some entry of
+    /// <paramref name="v"/> is NaN or some entry of <paramref name="logDensity"/> is NaN or +∞
+    /// (−∞, a weight of 0, is allowed; so are infinite points).
+    /// </exception>
     public Delta(Tensor v, Tensor? logDensity = null, int eventDim = 0)
+        : this(v, logDensity, eventDim, parametersChecked: false)
+    {
+    }
+
+    private Delta(Tensor v, Tensor? logDensity, int eventDim, bool parametersChecked)
         : base(SplitBatch(v, eventDim), v.Shape()[(v.Shape().Length - eventDim)..])
     {
         V = v;
         LogDensity = logDensity?.expand(BatchShape) ?? torch.zeros(BatchShape, dtype: v.dtype, device: v.device);
+        if (!parametersChecked)
+        {
+            RequireNotNaN(v, nameof(v));
+            if (logDensity is not null)
+            {
+                RequireLogWeight(logDensity, nameof(logDensity));
+            }
+        }
     }
 
     /// <summary>The point.</summary>
@@ -44,7 +61,7 @@ public sealed class Delta : Distribution
 
     /// <inheritdoc />
     protected internal override Distribution ExpandCore(long[] batchShape) =>
-        new Delta(V.expand([.. batchShape, .. EventShape]), LogDensity.expand(batchShape), EventShape.Length);
+        new Delta(V.expand([.. batchShape, .. EventShape]), LogDensity.expand(batchShape), EventShape.Length, parametersChecked: true);
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => V.expand(ExtendedShape(sampleShape));

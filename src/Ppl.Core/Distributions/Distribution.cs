@@ -167,52 +167,67 @@ public abstract class Distribution
     }
 
     /// <summary>
-    /// <see cref="Require"/> for the most common requirement, a positive parameter, decided by
-    /// one min reduction (see <see cref="Constraint.HoldsEverywhere"/>); a failure gets Require's message.
+    /// Throws <see cref="ArgumentException"/> unless every entry of <paramref name="value"/> is
+    /// positive and finite (a scale, a rate, a concentration: +∞ is no distribution either), decided
+    /// by one min-max reduction; a failure gets <see cref="Require"/>'s message.
     /// </summary>
     protected void RequirePositive(Tensor value, string parameter)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!ValidationEnabled || value.device_type == DeviceType.META || Constraints.Positive.HoldsEverywhere(value))
-        {
-            return;
-        }
-
-        Require(value, parameter, "positive", static v => v.gt(0));
+        ParameterCheck.Positive(GetType().Name, value, parameter);
     }
 
     /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless every entry of <paramref name="value"/> is
+    /// finite (a location, a logit of a two-outcome family), decided by one sum; a failure gets
+    /// <see cref="Require"/>'s message.
+    /// </summary>
+    protected void RequireFinite(Tensor value, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ParameterCheck.Finite(GetType().Name, value, parameter);
+    }
+
+    /// <summary><see cref="RequirePositive"/> for [0, ∞) (a rate that may be 0, a count).</summary>
+    private protected void RequireNonNegative(Tensor value, string parameter) =>
+        ParameterCheck.NonNegative(GetType().Name, value ?? throw new ArgumentNullException(nameof(value)), parameter);
+
+    /// <summary>Throws unless no entry is NaN (±∞ allowed), decided by one sum.</summary>
+    private protected void RequireNotNaN(Tensor value, string parameter) =>
+        ParameterCheck.NotNaN(GetType().Name, value ?? throw new ArgumentNullException(nameof(value)), parameter);
+
+    /// <summary>Throws unless every entry is a log-weight: not NaN, not +∞ (−∞ is a weight of 0), decided by one min-max reduction.</summary>
+    private protected void RequireLogWeight(Tensor value, string parameter) =>
+        ParameterCheck.LogWeight(GetType().Name, value ?? throw new ArgumentNullException(nameof(value)), parameter);
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the family, the parameter, its shape and the
-    /// first offending entry when <paramref name="ok"/>(<paramref name="value"/>) is false anywhere.
-    /// The check runs only while validation is on and never on the meta device (no values there).
+    /// first offending entries (with their indices) when <paramref name="ok"/>(<paramref name="value"/>)
+    /// is false anywhere. The check runs only while validation is on and never on the meta device
+    /// (no values there).
     /// </summary>
     protected void Require(Tensor value, string parameter, string requirement, Func<Tensor, Tensor> ok)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(ok);
-        if (!ValidationEnabled || value.device_type == DeviceType.META)
-        {
-            return;
-        }
-
-        using var scope = NewDisposeScope();
-        var holds = ok(value);
-        if (holds.all().ToBoolean())
-        {
-            return;
-        }
-
-        string offending = "";
-        if (ShapeUtil.SameShape(holds.Shape(), value.Shape()) && value.dtype != ScalarType.Bool)
-        {
-            var bad = value.masked_select(holds.logical_not());
-            offending = $", got {bad[0].to(ScalarType.Float64).ToDouble().ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}";
-        }
-
-        throw new ArgumentException(
-            $"{GetType().Name}: parameter '{parameter}' (shape {ShapeUtil.Format(value.Shape())}) must be {requirement}{offending}.",
-            parameter);
+        ParameterCheck.Exact(GetType().Name, value, parameter, requirement, ok);
     }
+
+    /// <summary>
+    /// Throws unless <paramref name="value"/>, a parameter given as a <c>double</c>, satisfies
+    /// <paramref name="ok"/> as <paramref name="dtype"/> stores it (1e-50 is 0 in float32). Managed:
+    /// no tensor op, and it runs on the meta device too.
+    /// </summary>
+    private protected void RequireScalar(double value, ScalarType dtype, string parameter, string requirement, Func<double, bool> ok) =>
+        ParameterCheck.Scalar(GetType().Name, value, dtype, parameter, requirement, ok);
+
+    /// <summary><see cref="RequireScalar"/> for a finite real.</summary>
+    private protected void RequireFiniteScalar(double value, ScalarType dtype, string parameter) =>
+        RequireScalar(value, dtype, parameter, "finite", double.IsFinite);
+
+    /// <summary><see cref="RequireScalar"/> for a positive finite real.</summary>
+    private protected void RequirePositiveScalar(double value, ScalarType dtype, string parameter) =>
+        RequireScalar(value, dtype, parameter, "positive and finite", static x => x > 0 && double.IsFinite(x));
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -27,10 +27,13 @@ public sealed class Geometric : Distribution
     }
 
     /// <summary>Geometric with success log-odds <paramref name="logits"/>.</summary>
+    /// <exception cref="ArgumentException">Validation is on and some logit is not finite (use <see cref="FromProbs"/> for a probability of 1).</exception>
     public static Geometric FromLogits(Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        return new Geometric(logits);
+        var d = new Geometric(logits);
+        d.RequireFinite(logits, nameof(logits));
+        return d;
     }
 
     /// <summary>Log-odds of success.</summary>

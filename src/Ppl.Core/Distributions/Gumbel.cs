@@ -9,7 +9,7 @@ public sealed class Gumbel : LocationScaleDistribution
     private const double EulerGamma = 0.57721566490153286061;
 
     /// <summary>Gumbel(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     public Gumbel(Tensor loc, Tensor scale)
         : base(loc, scale)
     {
@@ -23,7 +23,12 @@ public sealed class Gumbel : LocationScaleDistribution
 
     /// <summary>A scalar Gumbel(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public Gumbel(double loc, double scale)
-        : base(SharedConstant(loc), scale)
+        : base(loc, scale)
+    {
+    }
+
+    private Gumbel(Tensor loc, Tensor scale, bool parametersChecked)
+        : base(loc, scale, locChecked: parametersChecked, scaleChecked: parametersChecked)
     {
     }
 
@@ -37,7 +42,7 @@ public sealed class Gumbel : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(EulerGamma + 1);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Gumbel(loc, scale);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Gumbel(loc, scale, parametersChecked: true);
 
     /// <summary>Inverse CDF −log(−log u); u = 0 would give −∞, so u comes from the open interval.</summary>
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>

@@ -9,7 +9,7 @@ public sealed class Laplace : LocationScaleDistribution
     private static readonly double Log2 = Math.Log(2);
 
     /// <summary>Laplace(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     public Laplace(Tensor loc, Tensor scale)
         : base(loc, scale)
     {
@@ -23,7 +23,12 @@ public sealed class Laplace : LocationScaleDistribution
 
     /// <summary>A scalar Laplace(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     public Laplace(double loc, double scale)
-        : base(SharedConstant(loc), scale)
+        : base(loc, scale)
+    {
+    }
+
+    private Laplace(Tensor loc, Tensor scale, bool parametersChecked)
+        : base(loc, scale, locChecked: parametersChecked, scaleChecked: parametersChecked)
     {
     }
 
@@ -37,7 +42,7 @@ public sealed class Laplace : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(1 + Log2);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Laplace(loc, scale);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Laplace(loc, scale, parametersChecked: true);
 
     /// <summary>
     /// Inverse CDF on v = 2u − 1: −sign(v)·log(1 − |v|). v = −1 (u = 0) would give an infinite

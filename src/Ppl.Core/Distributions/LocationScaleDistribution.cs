@@ -11,32 +11,57 @@ namespace Ppl.Distributions;
 /// </summary>
 public abstract class LocationScaleDistribution : Distribution
 {
-    /// <summary>Broadcasts <paramref name="loc"/> and <paramref name="scale"/> and checks that scale is positive.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    /// <summary>Broadcasts <paramref name="loc"/> and <paramref name="scale"/> and checks that loc is finite and scale positive and finite.</summary>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     protected LocationScaleDistribution(Tensor loc, Tensor scale)
-        : this(loc, scale, checkedScale: null)
+        : this(loc, scale, constantScale: null)
     {
+        RequireFinite(loc, nameof(loc));
+        RequirePositive(scale, nameof(scale));
     }
 
     /// <summary>
-    /// A constant scale on <paramref name="loc"/>'s device, checked in managed code: a tensor check
-    /// would cost three native ops and a device sync per distribution, which dominates models
-    /// that build many scalar distributions per step. Scales of 0 and 1 (and a location built
-    /// from 0 or 1 by <see cref="SharedConstant"/>) are shared read-only tensors.
+    /// A constant scale on <paramref name="loc"/>'s device, checked in managed code as loc's dtype
+    /// stores it: a tensor check would cost three native ops and a device sync per distribution,
+    /// which dominates models that build many scalar distributions per step. Scales of 0 and 1
+    /// (and a location built from 0 or 1 by <see cref="SharedConstant"/>) are shared read-only tensors.
     /// </summary>
-    /// <exception cref="ArgumentException">Validation is on and <paramref name="scale"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or <paramref name="scale"/> is not positive and finite in loc's dtype.</exception>
     protected LocationScaleDistribution(Tensor loc, double scale)
-        : this(loc, TensorUtil.SharedConstantLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))), checkedScale: scale, scaleIsConstant: true)
+        : this(loc, TensorUtil.SharedConstantLike(scale, loc ?? throw new ArgumentNullException(nameof(loc))), constantScale: scale)
     {
+        RequirePositiveScalar(scale, loc.dtype, nameof(scale));
+        RequireFinite(loc, nameof(loc));
     }
 
-    /// <summary>For callers that validated the scale themselves (e.g. once for many stacked scales).</summary>
-    private protected LocationScaleDistribution(Tensor loc, Tensor scale, bool scaleChecked)
-        : this(loc, scale, checkedScale: scaleChecked ? 1.0 : null)
+    /// <summary>
+    /// A scalar distribution on the default device with the default dtype, both parameters checked
+    /// in managed code as that dtype stores them (no tensor op, no device sync).
+    /// </summary>
+    /// <exception cref="ArgumentException">Validation is on and <paramref name="loc"/> is not finite or <paramref name="scale"/> is not positive and finite in the default dtype.</exception>
+    protected LocationScaleDistribution(double loc, double scale)
+        : this(TensorUtil.SharedConstant(loc), TensorUtil.SharedConstant(scale), constantScale: scale)
     {
+        RequireFiniteScalar(loc, DType, nameof(loc));
+        RequirePositiveScalar(scale, DType, nameof(scale));
     }
 
-    private LocationScaleDistribution(Tensor loc, Tensor scale, double? checkedScale, bool scaleIsConstant = false)
+    /// <summary>For callers that validated the scale (e.g. once for many stacked scales) or both parameters (an expansion of checked ones) themselves.</summary>
+    private protected LocationScaleDistribution(Tensor loc, Tensor scale, bool locChecked, bool scaleChecked)
+        : this(loc, scale, constantScale: null)
+    {
+        if (!locChecked)
+        {
+            RequireFinite(loc, nameof(loc));
+        }
+
+        if (!scaleChecked)
+        {
+            RequirePositive(scale, nameof(scale));
+        }
+    }
+
+    private LocationScaleDistribution(Tensor loc, Tensor scale, double? constantScale)
         : base(ShapeUtil.Broadcast(Checked(loc).Shape(), Checked(scale).Shape()), [])
     {
         // The parameters are kept as given and expanded only when read through Loc/Scale: the
@@ -46,17 +71,7 @@ public abstract class LocationScaleDistribution : Distribution
         _scale = scale;
         _locHasBatchShape = ShapeUtil.SameShape(loc.Shape(), BatchShape);
         _scaleHasBatchShape = ShapeUtil.SameShape(scale.Shape(), BatchShape);
-        _constantScale = checkedScale is double c && scaleIsConstant ? c : null;
-        if (checkedScale is not double constant)
-        {
-            RequirePositive(scale, nameof(scale));
-        }
-        else if (ValidationEnabled && !(constant > 0))
-        {
-            throw new ArgumentException(
-                $"{GetType().Name}: parameter 'scale' (shape []) must be positive, got {constant.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}.",
-                nameof(scale));
-        }
+        _constantScale = constantScale;
     }
 
     private static readonly Scalar One = 1.0.ToScalar();
@@ -92,7 +107,7 @@ public abstract class LocationScaleDistribution : Distribution
     /// <inheritdoc />
     public override ScalarType DType => _loc.dtype;
 
-    /// <summary>The same family with other (already broadcast) parameters.</summary>
+    /// <summary>The same family with other (already broadcast and already validated) parameters.</summary>
     protected abstract LocationScaleDistribution WithParameters(Tensor loc, Tensor scale);
 
     /// <summary>Draws of the standard variable Z, shape <paramref name="shape"/>.</summary>

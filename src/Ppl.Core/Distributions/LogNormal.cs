@@ -21,33 +21,34 @@ public sealed class LogNormal : Distribution
     private Tensor? _lastLog;
 
     /// <summary>LogNormal(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     public LogNormal(Tensor loc, Tensor scale)
         : this(loc, scale, constantScale: null)
     {
+        RequireFinite(loc, nameof(loc));
         RequirePositive(scale, nameof(scale));
     }
 
     /// <summary>
     /// LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) with a scalar scale on loc's
-    /// device, checked in managed code (no tensor op or device sync); 0 and 1 are shared constants.
+    /// device, checked in managed code as loc's dtype stores it (no tensor op or device sync); 0
+    /// and 1 are shared constants.
     /// </summary>
-    /// <exception cref="ArgumentException">Validation is on and <paramref name="scale"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or <paramref name="scale"/> is not positive and finite in loc's dtype.</exception>
     public LogNormal(Tensor loc, double scale)
         : this(loc, TensorUtil.SharedConstantLike(scale, Checked(loc)), constantScale: scale)
     {
-        if (ValidationEnabled && !(scale > 0))
-        {
-            throw new ArgumentException(
-                $"LogNormal: parameter 'scale' (shape []) must be positive, got {scale.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}.",
-                nameof(scale));
-        }
+        RequirePositiveScalar(scale, loc.dtype, nameof(scale));
+        RequireFinite(loc, nameof(loc));
     }
 
-    /// <summary>A scalar LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
+    /// <summary>A scalar LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) on the default device, both checked in managed code.</summary>
+    /// <exception cref="ArgumentException">Validation is on and <paramref name="loc"/> is not finite or <paramref name="scale"/> is not positive and finite in the default dtype.</exception>
     public LogNormal(double loc, double scale)
-        : this(TensorUtil.SharedConstant(loc), scale)
+        : this(TensorUtil.SharedConstant(loc), TensorUtil.SharedConstant(scale), constantScale: scale)
     {
+        RequireFiniteScalar(loc, DType, nameof(loc));
+        RequirePositiveScalar(scale, DType, nameof(scale));
     }
 
     private LogNormal(Tensor loc, Tensor scale, double? constantScale)
@@ -97,8 +98,8 @@ public sealed class LogNormal : Distribution
 
     /// <inheritdoc />
     protected internal override Distribution ExpandCore(long[] batchShape) => _constantScale is double c
-        ? new LogNormal(_loc.expand(batchShape), c)
-        : new LogNormal(Loc.expand(batchShape), Scale.expand(batchShape));
+        ? new LogNormal(_loc.expand(batchShape), TensorUtil.SharedConstantLike(c, _loc), c) // parameters already checked
+        : new LogNormal(Loc.expand(batchShape), Scale.expand(batchShape), constantScale: null);
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

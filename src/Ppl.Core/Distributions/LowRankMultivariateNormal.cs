@@ -14,7 +14,7 @@ public sealed class LowRankMultivariateNormal : Distribution
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="covFactor"/>·<paramref name="covFactor"/>ᵀ + diag(<paramref name="covDiag"/>)).</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some diagonal entry is not positive.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some loc or factor entry is not finite or some diagonal entry is not positive and finite.</exception>
     public LowRankMultivariateNormal(Tensor loc, Tensor covFactor, Tensor covDiag)
         : base(BatchOf(loc, covFactor, covDiag), [loc.Shape()[^1]])
     {
@@ -22,6 +22,8 @@ public sealed class LowRankMultivariateNormal : Distribution
         Loc = loc.expand([.. BatchShape, d]);
         CovFactor = covFactor.expand([.. BatchShape, d, covFactor.Shape()[^1]]);
         CovDiag = covDiag.expand([.. BatchShape, d]);
+        RequireFinite(loc, nameof(loc));
+        RequireFinite(covFactor, nameof(covFactor));
         RequirePositive(covDiag, nameof(covDiag));
     }
 

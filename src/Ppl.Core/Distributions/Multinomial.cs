@@ -19,21 +19,29 @@ public sealed class Multinomial : Distribution
     }
 
     /// <summary>Multinomial with <paramref name="totalCount"/> trials and (unnormalized, non-negative) category weights <paramref name="probs"/>.</summary>
-    /// <exception cref="ArgumentException">The count is negative, the tensor has no category dimension, or validation is on and some weight is negative.</exception>
+    /// <exception cref="ArgumentException">
+    /// The count is negative, the tensor has no category dimension, or validation is on and some
+    /// weight is negative, NaN or +∞, or some row has no positive weight.
+    /// </exception>
     public static Multinomial FromProbs(long totalCount, Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(probs);
         var d = Create(totalCount, probs, nameof(probs), probs.log());
-        d.Require(probs, nameof(probs), "non-negative", p => p.ge(0));
+        ParameterCheck.CategoryWeights(nameof(Multinomial), d.Logits, probs, nameof(probs), isProbs: true);
         return d;
     }
 
     /// <summary>Multinomial with <paramref name="totalCount"/> trials and (unnormalized) category log-weights <paramref name="logits"/>.</summary>
-    /// <exception cref="ArgumentException">The count is negative or the tensor has no category dimension.</exception>
+    /// <exception cref="ArgumentException">
+    /// The count is negative, the tensor has no category dimension, or validation is on and some
+    /// logit is NaN or +∞, or some row is −∞ everywhere.
+    /// </exception>
     public static Multinomial FromLogits(long totalCount, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        return Create(totalCount, logits, nameof(logits), logits);
+        var d = Create(totalCount, logits, nameof(logits), logits);
+        ParameterCheck.CategoryWeights(nameof(Multinomial), d.Logits, logits, nameof(logits), isProbs: false);
+        return d;
     }
 
     /// <summary>The number of trials.</summary>

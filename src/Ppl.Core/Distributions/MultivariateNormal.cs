@@ -25,31 +25,34 @@ public sealed class MultivariateNormal : Distribution
     }
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="covarianceMatrix"/>); loc is <c>[..., D]</c>, the matrix <c>[..., D, D]</c>.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some matrix is not symmetric positive definite.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some loc is not finite or some matrix is not symmetric positive definite (finite).</exception>
     public static MultivariateNormal FromCovariance(Tensor loc, Tensor covarianceMatrix)
     {
         CheckShapes(loc, covarianceMatrix, nameof(covarianceMatrix));
+        ParameterCheck.Finite(nameof(MultivariateNormal), loc, nameof(loc));
         RequirePositiveDefinite(covarianceMatrix, nameof(covarianceMatrix));
         var l = Kernels.Cholesky(covarianceMatrix); // validation already rejected failures
         return new MultivariateNormal(loc, l, covarianceMatrix, null);
     }
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="precisionMatrix"/>⁻¹); loc is <c>[..., D]</c>, the matrix <c>[..., D, D]</c>.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some matrix is not symmetric positive definite.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some loc is not finite or some matrix is not symmetric positive definite (finite).</exception>
     public static MultivariateNormal FromPrecision(Tensor loc, Tensor precisionMatrix)
     {
         CheckShapes(loc, precisionMatrix, nameof(precisionMatrix));
+        ParameterCheck.Finite(nameof(MultivariateNormal), loc, nameof(loc));
         RequirePositiveDefinite(precisionMatrix, nameof(precisionMatrix));
         return new MultivariateNormal(loc, PrecisionToScaleTril(precisionMatrix), null, precisionMatrix);
     }
 
     /// <summary>N(<paramref name="loc"/>, L·Lᵀ) with L = <paramref name="scaleTril"/> lower triangular with positive diagonal.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some matrix is not a Cholesky factor.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, the dtypes or devices differ, or validation is on and some loc is not finite or some matrix is not a finite Cholesky factor.</exception>
     public static MultivariateNormal FromScaleTril(Tensor loc, Tensor scaleTril)
     {
         CheckShapes(loc, scaleTril, nameof(scaleTril));
         var d = new MultivariateNormal(loc, scaleTril, null, null);
-        d.Require(scaleTril, nameof(scaleTril), "lower triangular with a positive diagonal", IsCholeskyEntry);
+        d.RequireFinite(loc, nameof(loc));
+        d.Require(scaleTril, nameof(scaleTril), "finite and lower triangular with a positive diagonal", IsCholeskyEntry);
         return d;
     }
 
@@ -142,6 +145,9 @@ public sealed class MultivariateNormal : Distribution
             return;
         }
 
+        // NaN and ±∞ fail the symmetry test; name them rather than decompose such a matrix
+        ParameterCheck.Exact(nameof(MultivariateNormal), matrix, parameter, "finite", static m => m.isfinite());
+
         // report what failed: the asymmetry, or the smallest eigenvalue of the symmetric part
         var m = matrix.to(ScalarType.Float64);
         double asymmetry = m.sub(m.mT).abs().max().item<double>();
@@ -160,7 +166,7 @@ public sealed class MultivariateNormal : Distribution
         long d = l.Shape()[^1];
         var above = torch.ones(d, d, dtype: ScalarType.Bool, device: l.device).triu(1);
         var diagonal = torch.eye(d, dtype: ScalarType.Bool, device: l.device);
-        return l.eq(0).logical_or(above.logical_not()).logical_and(l.gt(0).logical_or(diagonal.logical_not()));
+        return l.eq(0).logical_or(above.logical_not()).logical_and(l.gt(0).logical_or(diagonal.logical_not())).logical_and(l.isfinite());
     }
 
     private static Tensor PrecisionToScaleTril(Tensor precision)

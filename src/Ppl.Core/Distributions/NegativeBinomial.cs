@@ -18,7 +18,7 @@ public sealed class NegativeBinomial : Distribution
     }
 
     /// <summary>Negative binomial with <paramref name="totalCount"/> failures and success probabilities <paramref name="probs"/> in [0, 1), broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and a count is negative or a probability is outside [0, 1).</exception>
+    /// <exception cref="ArgumentException">Validation is on and a count is negative or infinite, or a probability is outside [0, 1).</exception>
     public static NegativeBinomial FromProbs(Tensor totalCount, Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(totalCount);
@@ -30,7 +30,7 @@ public sealed class NegativeBinomial : Distribution
     }
 
     /// <summary>Negative binomial with a scalar count on the device of <paramref name="probs"/>.</summary>
-    /// <exception cref="ArgumentException">Validation is on and the count is negative or a probability is outside [0, 1).</exception>
+    /// <exception cref="ArgumentException">Validation is on and the count is negative or infinite, or a probability is outside [0, 1).</exception>
     public static NegativeBinomial FromProbs(double totalCount, Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(probs);
@@ -38,18 +38,19 @@ public sealed class NegativeBinomial : Distribution
     }
 
     /// <summary>Negative binomial with <paramref name="totalCount"/> failures and success log-odds <paramref name="logits"/>, broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and a count is negative.</exception>
+    /// <exception cref="ArgumentException">Validation is on and a count is negative or infinite, or a logit is not finite.</exception>
     public static NegativeBinomial FromLogits(Tensor totalCount, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(totalCount);
         ArgumentNullException.ThrowIfNull(logits);
         var d = new NegativeBinomial(totalCount, logits);
         d.RequireCount(totalCount);
+        d.RequireFinite(logits, nameof(logits));
         return d;
     }
 
     /// <summary>Negative binomial with a scalar count on the device of <paramref name="logits"/>.</summary>
-    /// <exception cref="ArgumentException">Validation is on and the count is negative.</exception>
+    /// <exception cref="ArgumentException">Validation is on and the count is negative or infinite, or a logit is not finite.</exception>
     public static NegativeBinomial FromLogits(double totalCount, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -111,5 +112,5 @@ public sealed class NegativeBinomial : Distribution
     public override string ToString() =>
         $"NegativeBinomial(total_count: {ShapeUtil.Format(TotalCount.Shape())}, logits: {ShapeUtil.Format(Logits.Shape())})";
 
-    private void RequireCount(Tensor totalCount) => Require(totalCount, "totalCount", "non-negative", n => n.ge(0));
+    private void RequireCount(Tensor totalCount) => RequireNonNegative(totalCount, "totalCount");
 }

@@ -13,7 +13,7 @@ public sealed class Normal : LocationScaleDistribution
     private static readonly Scalar MinusHalf = (-0.5).ToScalar();
 
     /// <summary>N(<paramref name="loc"/>, <paramref name="scale"/>²), parameters broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     public Normal(Tensor loc, Tensor scale)
         : base(loc, scale)
     {
@@ -27,17 +27,20 @@ public sealed class Normal : LocationScaleDistribution
 
     /// <summary>A scalar N(<paramref name="loc"/>, <paramref name="scale"/>²) on the default device.</summary>
     public Normal(double loc, double scale)
-        : base(SharedConstant(loc), scale)
+        : base(loc, scale)
     {
     }
 
-    private Normal(Tensor loc, Tensor scale, bool scaleChecked)
-        : base(loc, scale, scaleChecked)
+    private Normal(Tensor loc, Tensor scale, bool locChecked, bool scaleChecked)
+        : base(loc, scale, locChecked, scaleChecked)
     {
     }
 
-    /// <summary>N(loc, scale²) whose scale the caller has already checked to be positive.</summary>
-    internal static Normal WithCheckedScale(Tensor loc, Tensor scale) => new(loc, scale, scaleChecked: true);
+    /// <summary>N(loc, scale²) whose scale the caller has already checked to be positive and finite; loc is still checked.</summary>
+    internal static Normal WithCheckedScale(Tensor loc, Tensor scale) => new(loc, scale, locChecked: false, scaleChecked: true);
+
+    /// <summary>N(loc, scale²) whose loc (finite) and scale (positive, finite) the caller has already checked.</summary>
+    internal static Normal WithCheckedParameters(Tensor loc, Tensor scale) => new(loc, scale, locChecked: true, scaleChecked: true);
 
     /// <inheritdoc />
     public override Tensor Mean => Loc.alias();
@@ -49,7 +52,7 @@ public sealed class Normal : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(0.5 + HalfLog2Pi);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Normal(loc, scale);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => WithCheckedParameters(loc, scale);
 
     /// <inheritdoc />
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>

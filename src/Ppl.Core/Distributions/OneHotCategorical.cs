@@ -18,23 +18,31 @@ public sealed class OneHotCategorical : Distribution
     }
 
     /// <summary>One-hot categorical with (unnormalized, non-negative) weights <paramref name="probs"/> over the last dimension.</summary>
-    /// <exception cref="ArgumentException">The tensor has no dimension, or validation is on and some weight is negative.</exception>
+    /// <exception cref="ArgumentException">
+    /// The tensor has no dimension, or validation is on and some weight is negative, NaN or +∞, or
+    /// some row has no positive weight.
+    /// </exception>
     public static OneHotCategorical FromProbs(Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(probs);
         RequireCategories(probs, nameof(probs));
-        var d = new OneHotCategorical(Categorical.FromLogits(probs.log()));
-        d.Require(probs, nameof(probs), "non-negative", p => p.ge(0));
+        var d = new OneHotCategorical(Categorical.Normalized(probs.log()));
+        ParameterCheck.CategoryWeights(nameof(OneHotCategorical), d.Logits, probs, nameof(probs), isProbs: true);
         return d;
     }
 
     /// <summary>One-hot categorical with (unnormalized) log-weights <paramref name="logits"/> over the last dimension.</summary>
-    /// <exception cref="ArgumentException">The tensor has no dimension.</exception>
+    /// <exception cref="ArgumentException">
+    /// The tensor has no dimension, or validation is on and some logit is NaN or +∞, or some row
+    /// is −∞ everywhere.
+    /// </exception>
     public static OneHotCategorical FromLogits(Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
         RequireCategories(logits, nameof(logits));
-        return new OneHotCategorical(Categorical.FromLogits(logits));
+        var d = new OneHotCategorical(Categorical.Normalized(logits));
+        ParameterCheck.CategoryWeights(nameof(OneHotCategorical), d.Logits, logits, nameof(logits), isProbs: false);
+        return d;
     }
 
     /// <summary>Normalized log-probabilities, shape <c>BatchShape + [K]</c>.</summary>

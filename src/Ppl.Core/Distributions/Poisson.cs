@@ -7,16 +7,16 @@ namespace Ppl.Distributions;
 public sealed class Poisson : Distribution
 {
     /// <summary>Poisson with non-negative <paramref name="rate"/>.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some rate is negative.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some rate is negative or not finite.</exception>
     public Poisson(Tensor rate)
         : base(Checked(rate).Shape(), [])
     {
         Rate = rate;
-        Require(rate, nameof(rate), "non-negative", r => r.ge(0));
+        RequireNonNegative(rate, nameof(rate));
     }
 
     /// <summary>A scalar Poisson on the default device.</summary>
-    /// <exception cref="ArgumentException">Validation is on and the rate is negative.</exception>
+    /// <exception cref="ArgumentException">Validation is on and the rate is negative or not finite.</exception>
     public Poisson(double rate)
         : this(TensorUtil.Scalar(rate))
     {

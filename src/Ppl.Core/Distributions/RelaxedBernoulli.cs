@@ -36,13 +36,14 @@ public sealed class RelaxedBernoulli : Distribution
         FromProbs(TensorUtil.ScalarLike(temperature, probs ?? throw new ArgumentNullException(nameof(probs))), probs);
 
     /// <summary>Binary Concrete with temperature <paramref name="temperature"/> and log-odds <paramref name="logits"/>.</summary>
-    /// <exception cref="ArgumentException">The shapes do not broadcast, or validation is on and some temperature is not positive.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, or validation is on and some temperature is not positive and finite or some logit is not finite.</exception>
     public static RelaxedBernoulli FromLogits(Tensor temperature, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(temperature);
         ArgumentNullException.ThrowIfNull(logits);
         var d = new RelaxedBernoulli(temperature, logits);
         d.RequirePositive(temperature, nameof(temperature));
+        d.RequireFinite(logits, nameof(logits));
         return d;
     }
 

@@ -9,6 +9,12 @@ namespace Ppl.Distributions;
 /// X = softmax((logits + G)/τ) with G i.i.d. standard Gumbel and temperature τ &gt; 0. As τ → 0 it
 /// approaches a one-hot categorical; draws are differentiable in logits and τ.
 /// </summary>
+/// <remarks>
+/// Every category needs a positive probability (finite logits, positive probs): with a category
+/// of probability 0 the draws live on a face of the simplex, where the density with respect to
+/// the simplex's Lebesgue measure does not exist (every log-density would be −∞). Unlike
+/// <see cref="Categorical"/>, validation therefore rejects zero weights and −∞ logits.
+/// </remarks>
 public sealed class RelaxedOneHotCategorical : Distribution
 {
     private RelaxedOneHotCategorical(Tensor temperature, Tensor logits)
@@ -18,7 +24,7 @@ public sealed class RelaxedOneHotCategorical : Distribution
         Logits = logits.log_softmax(-1).expand(ExtendedShape([]));
     }
 
-    /// <summary>Concrete with temperature <paramref name="temperature"/> and (unnormalized, non-negative) weights <paramref name="probs"/> over the last dimension.</summary>
+    /// <summary>Concrete with temperature <paramref name="temperature"/> and (unnormalized, positive) weights <paramref name="probs"/> over the last dimension.</summary>
     /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and a parameter is outside its domain.</exception>
     public static RelaxedOneHotCategorical FromProbs(Tensor temperature, Tensor probs)
     {
@@ -26,7 +32,7 @@ public sealed class RelaxedOneHotCategorical : Distribution
         RequireCategories(probs, nameof(probs));
         var d = new RelaxedOneHotCategorical(temperature, probs.log());
         d.RequirePositive(temperature, nameof(temperature));
-        d.Require(probs, nameof(probs), "non-negative", p => p.ge(0));
+        d.RequirePositive(probs, nameof(probs)); // a category of probability 0 leaves no density
         return d;
     }
 
@@ -35,13 +41,14 @@ public sealed class RelaxedOneHotCategorical : Distribution
         FromProbs(TensorUtil.ScalarLike(temperature, probs ?? throw new ArgumentNullException(nameof(probs))), probs);
 
     /// <summary>Concrete with temperature <paramref name="temperature"/> and (unnormalized) log-weights <paramref name="logits"/> over the last dimension.</summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some temperature is not positive.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, or validation is on and some temperature is not positive and finite or some logit is not finite.</exception>
     public static RelaxedOneHotCategorical FromLogits(Tensor temperature, Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(temperature);
         RequireCategories(logits, nameof(logits));
         var d = new RelaxedOneHotCategorical(temperature, logits);
         d.RequirePositive(temperature, nameof(temperature));
+        d.RequireFinite(logits, nameof(logits)); // −∞ is a category of probability 0: no density
         return d;
     }
 

@@ -49,6 +49,7 @@ public sealed class StudentT : Distribution
         if (validate)
         {
             RequirePositive(df, nameof(df));
+            RequireFinite(loc, nameof(loc));
             RequirePositive(scale, nameof(scale));
         }
     }

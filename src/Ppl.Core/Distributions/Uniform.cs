@@ -7,13 +7,13 @@ namespace Ppl.Distributions;
 public sealed class Uniform : Distribution
 {
     /// <summary>Uniform on [<paramref name="low"/>, <paramref name="high"/>), bounds broadcast together.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some low is not below its high.</exception>
+    /// <exception cref="ArgumentException">Validation is on and some bound is not finite or some low is not below its high.</exception>
     public Uniform(Tensor low, Tensor high)
         : base(ShapeUtil.Broadcast(Checked(low).Shape(), Checked(high).Shape()), [])
     {
         Low = low.expand(BatchShape);
         High = high.expand(BatchShape);
-        Require(Low, nameof(low), "less than high", l => l.lt(High));
+        RequireBounds(low, high);
     }
 
     /// <summary>A scalar uniform distribution on [<paramref name="low"/>, <paramref name="high"/>) on the default device.</summary>
@@ -70,6 +70,28 @@ public sealed class Uniform : Distribution
 
     /// <inheritdoc />
     public override string ToString() => $"Uniform(low: {ShapeUtil.Format(Low.Shape())}, high: {ShapeUtil.Format(High.Shape())})";
+
+    /// <summary>Finite bounds with low &lt; high: one reduction for all three, then a failure is told apart.</summary>
+    private void RequireBounds(Tensor low, Tensor high)
+    {
+        if (!ParameterCheck.Applies(Low))
+        {
+            return;
+        }
+
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            if (Low.isfinite().logical_and(High.isfinite()).logical_and(Low.lt(High)).all().ToBoolean())
+            {
+                return;
+            }
+        }
+
+        RequireFinite(low, nameof(low));
+        RequireFinite(high, nameof(high));
+        Require(Low, nameof(low), "less than high", l => l.lt(High));
+    }
 
     private static Tensor Checked(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 }

@@ -5,14 +5,37 @@ namespace Ppl.Distributions;
 
 /// <summary>
 /// The trivial distribution over the empty value, whose log-probability is a given factor.
-/// <c>Factor(name, logFactor)</c> observes it to add <paramref name="logFactor"/> to a model's density.
+/// <c>Factor(name, logFactor)</c> observes it to add the factor to a model's density.
 /// </summary>
-/// <param name="logFactor">The log-density contribution, shape <c>BatchShape</c>.</param>
-/// <param name="hasRSample">Whether the factor is differentiable along reparameterized paths.</param>
-public sealed class Unit(Tensor logFactor, bool hasRSample = true) : Distribution(Checked(logFactor).Shape(), [0])
+public sealed class Unit : Distribution
 {
+    private readonly bool hasRSample;
+
+    /// <summary>A factor of log-density <paramref name="logFactor"/>.</summary>
+    /// <param name="logFactor">The log-density contribution, shape <c>BatchShape</c>.</param>
+    /// <param name="hasRSample">Whether the factor is differentiable along reparameterized paths.</param>
+    /// <exception cref="ArgumentException">
+    /// Validation is on and some entry of <paramref name="logFactor"/> is NaN or +∞ (−∞, a hard
+    /// constraint that gives the point weight 0, is allowed).
+    /// </exception>
+    public Unit(Tensor logFactor, bool hasRSample = true)
+        : this(logFactor, hasRSample, factorChecked: false)
+    {
+    }
+
+    private Unit(Tensor logFactor, bool hasRSample, bool factorChecked)
+        : base(Checked(logFactor).Shape(), [0])
+    {
+        LogFactor = logFactor;
+        this.hasRSample = hasRSample;
+        if (!factorChecked)
+        {
+            RequireLogWeight(logFactor, nameof(logFactor));
+        }
+    }
+
     /// <summary>The log-density contribution.</summary>
-    public Tensor LogFactor { get; } = logFactor;
+    public Tensor LogFactor { get; }
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.Real;
@@ -27,7 +50,7 @@ public sealed class Unit(Tensor logFactor, bool hasRSample = true) : Distributio
     public override ScalarType DType => LogFactor.dtype;
 
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new Unit(LogFactor.expand(batchShape), hasRSample);
+    protected internal override Distribution ExpandCore(long[] batchShape) => new Unit(LogFactor.expand(batchShape), hasRSample, factorChecked: true);
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
