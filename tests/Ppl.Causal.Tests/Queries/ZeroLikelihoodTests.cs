@@ -9,12 +9,12 @@ namespace Ppl.Tests.Causal;
 [Collection("Sequential")]
 public sealed class ZeroLikelihoodTests
 {
-    /// <summary>A treatment that is never given (log-odds −∞), confounded by U.</summary>
+    /// <summary>A treatment that is never given (its category has log-weight −∞), confounded by U.</summary>
     private static object? NeverTreated(bool _)
     {
         var u = Sample("u", new Normal(zeros(1, dtype: float64).squeeze(0), 1.0));
-        var t = Sample("t", Bernoulli.FromLogits(full([], double.NegativeInfinity, dtype: float64)));
-        return Sample("y", new Normal(u.add(t), 1.0));
+        var t = Sample("t", Categorical.FromLogits(tensor(new[] { 0.0, double.NegativeInfinity }, dtype: float64)));
+        return Sample("y", new Normal(u.add(t.to(float64)), 1.0));
     }
 
     private static Dictionary<string, Tensor> Treated() => new()
