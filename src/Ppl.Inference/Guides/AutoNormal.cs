@@ -109,7 +109,7 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             {
                 // one check for the group; a failure falls back to per-site draws, whose checks name the site
                 using var check = NewDisposeScope();
-                if (!scales.gt(0).all().ToBoolean())
+                if (!scales.gt(0).logical_and(scales.isfinite()).all().ToBoolean())
                 {
                     continue;
                 }
