@@ -98,23 +98,7 @@ public sealed class ParamStoreFileSafetyTests : IDisposable
         }
 
         using var target = StoreWith([7.0, 7.0, 7.0], 7f);
-        var good = File.ReadAllBytes(path);
-        var failures = new List<string>();
-        for (int at = 0; at < good.Length; at++)
-        {
-            foreach (byte flip in (byte[])[0x01, 0x80, 0xFF])
-            {
-                var bytes = (byte[])good.Clone();
-                bytes[at] ^= flip;
-                File.WriteAllBytes(damaged, bytes);
-                var e = Record.Exception(() => target.Load(damaged));
-                if (e is not InvalidDataException || !e.Message.Contains(damaged, StringComparison.Ordinal))
-                {
-                    failures.Add($"byte {at} ^ 0x{flip:X2}: {(e is null ? "loaded silently" : e.GetType().Name + ": " + e.Message)}");
-                }
-            }
-        }
-
+        var failures = SingleByteCorruptions.Failures(File.ReadAllBytes(path), damaged, f => target.Load(f));
         Assert.Empty(failures);
         Assert.Equal([7.0, 7.0, 7.0], Values(target, "w"));
         Assert.Equal(Math.Log(7.0), Values(target, "s")[0], 6);

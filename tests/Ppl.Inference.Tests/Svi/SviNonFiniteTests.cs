@@ -115,4 +115,27 @@ public sealed class SviNonFiniteTests
         Assert.Contains(returned, l => !double.IsFinite(l));
         Assert.Equal(returned.Count, svi.StepCount);
     }
+
+    [Fact]
+    public void HugeButFiniteGradientsAreNotAnError()
+    {
+        // two gradients of −3e38 each: finite, though their float32 sum (the check's fast path) is −∞
+        static object? Steep(int unused)
+        {
+            var a = Param("a", () => tensor(0.0f));
+            var b = Param("b", () => tensor(0.0f));
+            Factor("f", a.mul(3e38f).add(b.mul(3e38f)));
+            return null;
+        }
+
+        static object? NoLatents(int unused) => null;
+
+        using var scope = NewDisposeScope();
+        using var sgd = new Sgd(1e-39); // Adam would square the gradient, which does overflow
+        var svi = new Svi<int>(Steep, NoLatents, sgd, new TraceElbo());
+        double loss = svi.Step(0);
+        Assert.Equal(0.0, loss);
+        Assert.Equal(1, svi.StepCount);
+        Assert.Equal(0.3, svi.ParamStore["a"].item<float>(), 5); // 0 − 1e-39 · (−3e38)
+    }
 }
