@@ -1,4 +1,5 @@
 using Ppl.Distributions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference;
@@ -45,16 +46,17 @@ internal static class NonFiniteCheck
     /// </summary>
     private static bool SumIsFinite(Tensor loss, IReadOnlyList<(string Name, Tensor Grad)> grads)
     {
-        var sums = new List<Tensor> { loss.to(ScalarType.Float64) };
+        var sums = new List<Tensor>(grads.Count + 1) { loss };
         foreach (var group in grads.GroupBy(g => (g.Grad.dtype, g.Grad.device_type, g.Grad.device_index, ShapeUtil.Format(g.Grad.Shape()))))
         {
             var members = group.Select(g => g.Grad).ToArray();
             // summed in the gradients' own dtype (a float64 sum of float32 would copy them first)
-            var sum = (members.Length == 1 ? members[0] : stack(members)).sum().to(ScalarType.Float64);
-            sums.Add(sum.device_type == loss.device_type && sum.device_index == loss.device_index ? sum : sum.to(loss.device));
+            var sum = (members.Length == 1 ? members[0] : stack(members)).sum();
+            bool sameKind = sum.dtype == loss.dtype && sum.device_type == loss.device_type && sum.device_index == loss.device_index;
+            sums.Add(sameKind ? sum : sum.to(loss.dtype, loss.device));
         }
 
-        return (sums.Count == 1 ? sums[0] : stack(sums).sum()).isfinite().item<bool>();
+        return double.IsFinite((sums.Count == 1 ? loss : stack(sums).sum()).ToDouble());
     }
 
     private static List<string> NonFiniteSites(ElboEstimate estimate)

@@ -98,19 +98,21 @@ public sealed class SviStoppingTests
         using var adam = new Adam(0.01);
         var svi = MakeSvi(counting, adam);
         using var stop = new Subject<bool>();
-        var seen = svi.Run(Data(), 4000)
-            .Do(p =>
+        var seen = new List<long>();
+        using (svi.Run(Data(), 4000).TakeUntil(stop).Subscribe(p =>
+        {
+            seen.Add(p.Step);
+            if (p.Step == 5)
             {
-                if (p.Step == 5)
-                {
-                    stop.OnNext(true);
-                }
-            })
-            .TakeUntil(stop)
-            .ToList()
-            .Wait();
-        Assert.Equal(4, seen.Count); // step 5 signalled before TakeUntil forwarded it
+                stop.OnNext(true); // the subscriber has seen step 5 and stops: no step 6
+            }
+        }))
+        {
+        }
+
+        Assert.Equal([1L, 2, 3, 4, 5], seen);
         Assert.Equal(5, svi.StepCount);
+        Assert.Equal(5, counting.ModelCalls);
     }
 
     [Fact]
