@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using System.Runtime.InteropServices;
 using System.Reactive.Linq;
+using System.Runtime.InteropServices;
 using Ppl.Handlers;
 using Ppl.Inference.Optim;
 using Ppl.Params;
