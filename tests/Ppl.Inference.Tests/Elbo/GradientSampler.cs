@@ -48,17 +48,14 @@ internal static class GradientSampler
 
     /// <summary>
     /// Asserts the estimate is within five standard errors of the exact value (a correct estimator
-    /// fails about once in 1.7 million). With <paramref name="estimateVariance"/>, the variance of one
-    /// gradient estimate in closed form, the standard error first gets its ceiling from it.
+    /// fails about once in 1.7 million), after checking the standard error against its ceiling from
+    /// <paramref name="estimateVariance"/> and <paramref name="estimateKurtosis"/>, the variance and
+    /// kurtosis of one gradient estimate (one repetition) from theory.
     /// </summary>
-    public static void AssertUnbiased(double[,] samples, int k, double exact, string what, double? estimateVariance = null)
+    public static void AssertUnbiased(double[,] samples, int k, double exact, string what, double estimateVariance, double estimateKurtosis = 3)
     {
         var (mean, _, se) = Column(samples, k);
-        if (estimateVariance is double v)
-        {
-            StandardErrorCeiling.Check(se, StandardErrorCeiling.OfMean(v, samples.GetLength(0)), what);
-        }
-
+        StandardErrorCeiling.Check(se, StandardErrorCeiling.OfMean(estimateVariance, samples.GetLength(0), estimateKurtosis), what);
         Assert.True(Math.Abs(mean - exact) <= (5 * se) + 1e-9, $"{what}: estimate {mean:G6} ± {se:G3}, exact {exact:G6}");
     }
 }
