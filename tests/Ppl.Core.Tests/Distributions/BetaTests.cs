@@ -94,16 +94,17 @@ public sealed class BetaTests
         var grad = wrtConcentration1 ? c1.grad! : c0.grad!;
         Func<double, double, double> cdf = wrtConcentration1 ? (t, v) => MathNetBeta.CDF(t, b, v) : (t, v) => MathNetBeta.CDF(a, t, v);
         double theta = wrtConcentration1 ? a : b;
+        var law = PathwiseGradientLaw.Beta(a, b, wrtConcentration1);
         foreach (double centre in new[] { 0.15, 0.4, 0.7 })
         {
             double FPrime(double v) => Math.Exp(-0.5 * Math.Pow((v - centre) / 0.1, 2));
             double expected = GammaFamilyGradients.ExpectationDerivative(cdf, theta, FPrime, 0, 1);
-            GammaFamilyGradients.AssertPathwiseMatches(x, grad, FPrime, expected, $"Beta({a}, {b}) d/d{(wrtConcentration1 ? "concentration1" : "concentration0")} around {centre}");
+            GammaFamilyGradients.AssertPathwiseMatches(x, grad, FPrime, expected, $"Beta({a}, {b}) d/d{(wrtConcentration1 ? "concentration1" : "concentration0")} around {centre}", law);
         }
 
         // f(x) = x: d/da E[x] = b/(a+b)², d/db E[x] = −a/(a+b)², in closed form
         double meanDerivative = wrtConcentration1 ? b / ((a + b) * (a + b)) : -a / ((a + b) * (a + b));
-        GammaFamilyGradients.AssertPathwiseMatches(x, grad, _ => 1, meanDerivative, $"Beta({a}, {b}) d E[x]");
+        GammaFamilyGradients.AssertPathwiseMatches(x, grad, _ => 1, meanDerivative, $"Beta({a}, {b}) d E[x]", law);
     }
 
     [Fact]

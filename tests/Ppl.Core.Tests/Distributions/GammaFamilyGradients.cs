@@ -43,9 +43,12 @@ internal static class GammaFamilyGradients
     /// <summary>
     /// Checks the pathwise estimate mean(f′(xᵢ)·dxᵢ/dθᵢ) against <paramref name="expected"/> within
     /// five standard errors, where <paramref name="x"/> are draws and <paramref name="grad"/> the
-    /// per-draw gradients (each draw has its own copy of θ).
+    /// per-draw gradients (each draw has its own copy of θ), after bounding the standard error by
+    /// the ceiling from <paramref name="law"/>, the law of one draw's gradient. The law's own mean
+    /// must agree with <paramref name="expected"/> (a check on the quadrature) to a thousandth of
+    /// the per-draw sd, far below the standard error the test resolves.
     /// </summary>
-    public static void AssertPathwiseMatches(Tensor x, Tensor grad, Func<double, double> fPrime, double expected, string what)
+    public static void AssertPathwiseMatches(Tensor x, Tensor grad, Func<double, double> fPrime, double expected, string what, PathwiseGradientLaw law)
     {
         double[] xs = x.detach().data<double>().ToArray();
         double[] gs = grad.data<double>().ToArray();
@@ -53,6 +56,9 @@ internal static class GammaFamilyGradients
         double mean = terms.Average();
         double sd = Math.Sqrt(terms.Sum(t => (t - mean) * (t - mean)) / (terms.Length - 1));
         double se = sd / Math.Sqrt(terms.Length);
+        var (lawMean, lawVariance, _) = law.Moments(fPrime);
+        Assert.True(Math.Abs(lawMean - expected) <= 1e-3 * Math.Sqrt(lawVariance), $"{what}: the quadrature's mean {lawMean:G6} is not the expected {expected:G6}");
+        StandardErrorCeiling.Check(se, law.StandardErrorCeiling(fPrime, terms.Length), what);
         Assert.True(Math.Abs(mean - expected) <= 5 * se + 1e-12, $"{what}: pathwise {mean:G6} vs implicit {expected:G6} (standard error {se:G3})");
     }
 }
