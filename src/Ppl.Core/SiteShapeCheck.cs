@@ -19,24 +19,16 @@ internal static class SiteShapeCheck
             return;
         }
 
-        var batch = distribution.BatchShape;
-        int eventDims = distribution.EventShape.Length;
-        int valueBatchDims = (int)value.dim() - eventDims;
+        int valueBatchDims = (int)value.dim() - distribution.EventShape.Length;
         if (valueBatchDims <= 0)
         {
             return; // no batch dims of its own (too few dims for the event is the distribution's error to report)
         }
 
-        bool fits = valueBatchDims <= batch.Length;
-        for (int i = 1; fits && i <= valueBatchDims; i++)
+        var shape = value.Shape();
+        if (!ShapeUtil.BroadcastsInto(shape.AsSpan(0, valueBatchDims), distribution.BatchShape))
         {
-            long size = value.size(valueBatchDims - i);
-            fits = size == 1 || size == batch[^i];
-        }
-
-        if (!fits)
-        {
-            throw new ArgumentException(Describe(site, distribution, value.Shape()));
+            throw new ArgumentException(Describe(site, distribution, shape));
         }
     }
 
@@ -44,15 +36,7 @@ internal static class SiteShapeCheck
     {
         var batch = distribution.BatchShape;
         var valueBatch = valueShape[..^distribution.EventShape.Length];
-        string logProb;
-        try
-        {
-            logProb = ShapeUtil.Format(ShapeUtil.Broadcast(valueBatch, batch));
-        }
-        catch (ArgumentException)
-        {
-            logProb = "(no broadcast shape)";
-        }
+        string logProb = ShapeUtil.TryBroadcast(valueBatch, batch, out var broadcast, out _) ? ShapeUtil.Format(broadcast) : "(no broadcast shape)";
 
         string plates = site.Plates.IsEmpty
             ? "outside any plate"

@@ -126,23 +126,16 @@ public static class TensorOps
     /// <summary>Broadcasts two batch shapes (size-1 dims stretch; the shorter is padded on the left), naming the operands' full shapes on failure.</summary>
     private static long[] BroadcastBatch(string op, ReadOnlySpan<long> a, ReadOnlySpan<long> b, ReadOnlySpan<long> batchA, ReadOnlySpan<long> batchB)
     {
-        int n = Math.Max(batchA.Length, batchB.Length);
-        var result = new long[n];
-        for (int i = 1; i <= n; i++)
+        if (ShapeUtil.TryBroadcast(batchA, batchB, out var result, out int dim))
         {
-            long x = i <= batchA.Length ? batchA[^i] : 1;
-            long y = i <= batchB.Length ? batchB[^i] : 1;
-            if (x != y && x != 1 && y != 1)
-            {
-                throw new ArgumentException(
-                    $"{op}: the batch dims of a {ShapeUtil.Format(a)} and b {ShapeUtil.Format(b)} do not broadcast ({ShapeUtil.Format(batchA)} vs {ShapeUtil.Format(batchB)}: "
-                    + $"{x} vs {y} at batch dim {-i}). Line the batch dims up (unsqueeze a size-1 dim where one operand has none), or sum over the dim that is meant to be contracted.");
-            }
-
-            result[n - i] = x == 1 ? y : x;
+            return result;
         }
 
-        return result;
+        long x = -dim <= batchA.Length ? batchA[batchA.Length + dim] : 1;
+        long y = -dim <= batchB.Length ? batchB[batchB.Length + dim] : 1;
+        throw new ArgumentException(
+            $"{op}: the batch dims of a {ShapeUtil.Format(a)} and b {ShapeUtil.Format(b)} do not broadcast ({ShapeUtil.Format(batchA)} vs {ShapeUtil.Format(batchB)}: "
+            + $"{x} vs {y} at batch dim {dim}). Line the batch dims up (unsqueeze a size-1 dim where one operand has none), or sum over the dim that is meant to be contracted.");
     }
 
     /// <summary>Both operands present, of one floating-point or complex dtype, on one device.</summary>

@@ -118,7 +118,7 @@ internal sealed class ModelSites
             Find(name, "intervention");
         }
 
-        foreach (var probed in _interventions.Where(i => !SiteProbe.Fits(i.ValueShape, i.SiteShape)))
+        foreach (var probed in _interventions.Where(i => !ShapeUtil.BroadcastsInto(i.ValueShape, i.SiteShape)))
         {
             throw new ArgumentException(
                 $"{_query}: the intervention on '{probed.Site}' gives a value of shape {ShapeUtil.Format(probed.ValueShape)}, "
@@ -133,7 +133,7 @@ internal sealed class ModelSites
     {
         var site = Find(treatment, "treatment");
         long[] given = value.Shape();
-        if (!SiteProbe.Fits(given, site.Shape))
+        if (!ShapeUtil.BroadcastsInto(given, site.Shape))
         {
             throw new ArgumentException(
                 $"{_query}: the treatment value for '{treatment}' has shape {ShapeUtil.Format(given)}, but the site '{treatment}' has shape {ShapeUtil.Format(site.Shape)} in a plain run of the model. "

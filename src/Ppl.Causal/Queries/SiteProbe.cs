@@ -60,7 +60,7 @@ internal sealed class SiteProbe(ILookup<string, Intervention> actions) : Messeng
             {
                 var value = action.Evaluate(factual, message.Name);
                 _interventions.Add(new ProbedIntervention(message.Name, value.Shape(), factual.Shape()));
-                if (Fits(value.Shape(), factual.Shape()))
+                if (ShapeUtil.BroadcastsInto(value.Shape(), factual.Shape()))
                 {
                     message.Value = Intervention.Conform(value, factual, message.Name);
                 }
@@ -70,26 +70,6 @@ internal sealed class SiteProbe(ILookup<string, Intervention> actions) : Messeng
                 _evaluating--;
             }
         }
-    }
-
-    /// <summary>True when <paramref name="value"/> broadcasts to <paramref name="site"/> without adding or growing dims.</summary>
-    public static bool Fits(long[] value, long[] site)
-    {
-        if (value.Length > site.Length)
-        {
-            return false;
-        }
-
-        for (int i = 1; i <= value.Length; i++)
-        {
-            long v = value[^i];
-            if (v != 1 && v != site[^i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
 

@@ -160,17 +160,7 @@ public abstract class WorldMessenger : CounterfactualMessenger
     /// </summary>
     private long[]? WiderAlongWorldsOnly(long[] valueBatch, long[] batch)
     {
-        if (valueBatch.Length <= batch.Length && valueBatch.Select((size, i) => size == 1 || size == batch[batch.Length - valueBatch.Length + i]).All(ok => ok))
-        {
-            return null;
-        }
-
-        long[] wide;
-        try
-        {
-            wide = ShapeUtil.Broadcast(valueBatch, batch);
-        }
-        catch (ArgumentException)
+        if (ShapeUtil.BroadcastsInto(valueBatch, batch) || !ShapeUtil.TryBroadcast(valueBatch, batch, out var wide, out _))
         {
             return null;
         }
