@@ -19,8 +19,10 @@ namespace Ppl.Causal;
 /// <item>log-densities count the factual world only — the other worlds are functions of the same
 /// noise, not new random choices.</item>
 /// </list>
-/// Each world dim is reserved for the duration of the installation, so plates entered inside
-/// allocate other dims.
+/// World dims are ChiRho's index plates: keyed by name (<see cref="AddIndex"/>), reserved for the
+/// duration of the installation so plates entered inside allocate other dims, and entered (as a
+/// plate frame) by every sample site that varies along them. A site whose batch has any other size
+/// than 1 or the world count at a world dim is an error.
 /// </summary>
 public abstract class WorldMessenger : CounterfactualMessenger
 {
