@@ -38,6 +38,9 @@ public sealed class Predictive<TArgs>
     /// <summary>The name of the outer plate of a parallel run.</summary>
     public const string SamplePlate = "_num_predictive_samples";
 
+    /// <summary>The name under which <see cref="Sample"/> returns the model's return value when it is asked for (Pyro's <c>_RETURN</c> site).</summary>
+    public const string ReturnSite = "_RETURN";
+
     private readonly Func<TArgs, object?> _model;
     private readonly Func<TArgs, object?>? _guide;
     private readonly IReadOnlyDictionary<string, Tensor> _posterior;
