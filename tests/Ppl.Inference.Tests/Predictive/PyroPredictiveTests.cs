@@ -208,6 +208,32 @@ public sealed class PyroPredictiveTests
         Assert.Equal([6L, 5], draws["y"].shape);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PaddedSamplesAndTheReturnValueKeepTheTensorCountFlat(bool parallel)
+    {
+        using var numTrials = full(5, 400.0, dtype: float64);
+        using var mu = zeros(4, 1); // Pyro-padded posterior samples of a scalar site
+        var returning = new Predictive<Tensor>(BinomialModel, BetaGuide, 4, returnSites: [Predictive<Tensor>.ReturnSite, "phi"], parallel: parallel);
+        var fromPadded = new Predictive<Tensor>(PredictiveModels.Model, new Dictionary<string, Tensor> { ["mu"] = mu }, parallel: parallel);
+        using (NewDisposeScope())
+        {
+            returning.Sample(numTrials, seed: 0);
+            fromPadded.Sample(numTrials.to(float32), seed: 0);
+        }
+
+        long before = LiveTensors.Count();
+        for (int i = 0; i < 3; i++)
+        {
+            using var scope = NewDisposeScope();
+            Assert.Equal(2, returning.Sample(numTrials, seed: i).Count);
+            Assert.Equal(3, fromPadded.Sample(numTrials.to(float32), seed: i).Count);
+        }
+
+        Assert.Equal(before, LiveTensors.Count());
+    }
+
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     private static Tensor BinomialModel(Tensor numTrials)
