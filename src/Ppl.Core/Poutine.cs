@@ -14,11 +14,14 @@ namespace Ppl;
 public static class Poutine
 {
     /// <summary>Runs <paramref name="model"/> under a trace and returns the trace and the model's return value.</summary>
+    /// <param name="model">The program.</param>
+    /// <param name="args">Its argument.</param>
+    /// <param name="paramOnly">True to record param sites only (Pyro's <c>trace(param_only=True)</c>).</param>
     /// <exception cref="ModelExecutionException">The model threw; the message carries the shapes of the sites recorded so far.</exception>
-    public static (Trace Trace, TOut Value) TraceRun<TArgs, TOut>(this Func<TArgs, TOut> model, TArgs args)
+    public static (Trace Trace, TOut Value) TraceRun<TArgs, TOut>(this Func<TArgs, TOut> model, TArgs args, bool paramOnly = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tracer = new TraceMessenger();
+        var tracer = new TraceMessenger { ParamOnly = paramOnly };
         try
         {
             TOut value;
@@ -36,13 +39,18 @@ public static class Poutine
     }
 
     /// <summary>Runs <paramref name="model"/> under a trace and returns the trace.</summary>
-    public static Trace GetTrace<TArgs, TOut>(this Func<TArgs, TOut> model, TArgs args) => model.TraceRun(args).Trace;
+    /// <param name="model">The program.</param>
+    /// <param name="args">Its argument.</param>
+    /// <param name="paramOnly">True to record param sites only (Pyro's <c>trace(param_only=True)</c>).</param>
+    public static Trace GetTrace<TArgs, TOut>(this Func<TArgs, TOut> model, TArgs args, bool paramOnly = false) => model.TraceRun(args, paramOnly).Trace;
 
     /// <summary>Runs an argument-less <paramref name="model"/> under a trace and returns the trace.</summary>
-    public static Trace GetTrace<TOut>(this Func<TOut> model)
+    /// <param name="model">The program.</param>
+    /// <param name="paramOnly">True to record param sites only (Pyro's <c>trace(param_only=True)</c>).</param>
+    public static Trace GetTrace<TOut>(this Func<TOut> model, bool paramOnly = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return GetTrace<bool, TOut>(_ => model(), false);
+        return GetTrace<bool, TOut>(_ => model(), false, paramOnly);
     }
 
     /// <summary>The model run under a fresh handler from <paramref name="handler"/> at each call.</summary>

@@ -80,9 +80,11 @@ public sealed record Site
     }
 
     /// <summary>The log-density with the site's scale and mask applied.</summary>
-    public Tensor LogProb()
+    public Tensor LogProb() => ScaleAndMask(UnscaledLogProb());
+
+    /// <summary>Applies the site's mask and scale to its unscaled log-density <paramref name="lp"/>.</summary>
+    internal Tensor ScaleAndMask(Tensor lp)
     {
-        var lp = UnscaledLogProb();
         if (!MaskAll)
         {
             return TorchSharp.torch.zeros_like(lp);

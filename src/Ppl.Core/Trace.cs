@@ -14,6 +14,7 @@ public sealed class Trace
     private static readonly string[] Header = ["site", "kind", "batch", "event", "value", "plates"];
     private readonly List<Site> _order = [];
     private readonly Dictionary<string, Site> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SiteLogProb> _logProbs = new(StringComparer.Ordinal);
 
     /// <summary>All sites in execution order.</summary>
     public IReadOnlyList<Site> Nodes => _order;
@@ -84,21 +85,40 @@ public sealed class Trace
                 continue;
             }
 
-            Tensor term;
-            try
-            {
-                term = site.LogProb().sum();
-            }
-            catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
-            {
-                throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", FormatShapes(), e);
-            }
-
+            var term = Guarded(site, site.LogProb).sum();
             total = total is null ? term : total.add(term);
         }
 
         return total ?? throw new InvalidOperationException("The trace has no sample sites to sum over.");
     }
+
+    /// <summary>The log-densities <see cref="ComputeLogProb"/> (or <see cref="LogProbOf"/>) computed so far, by site name.</summary>
+    public IReadOnlyDictionary<string, SiteLogProb> LogProbs => _logProbs;
+
+    /// <summary>
+    /// Computes and keeps each sample site's log-density (Pyro's <c>compute_log_prob</c>): unscaled,
+    /// with the site's scale and mask applied (both of the distribution's batch shape) and summed.
+    /// Sites already computed are not computed again. Read them with <see cref="LogProbOf"/> or
+    /// <see cref="LogProbs"/>; they belong to the dispose scope this call runs in.
+    /// </summary>
+    /// <param name="siteFilter">Which sample sites to compute; all when null.</param>
+    /// <exception cref="ModelExecutionException">A site's distribution rejected its value; the message names the site and carries the trace's shapes.</exception>
+    public void ComputeLogProb(Func<Site, bool>? siteFilter = null)
+    {
+        foreach (var site in SampleSites)
+        {
+            if (siteFilter is null || siteFilter(site))
+            {
+                Compute(site);
+            }
+        }
+    }
+
+    /// <summary>The kept log-density of sample site <paramref name="name"/>, computed now if it was not yet.</summary>
+    /// <exception cref="KeyNotFoundException">No site has that name.</exception>
+    /// <exception cref="InvalidOperationException">The site is not a sample site.</exception>
+    /// <exception cref="ModelExecutionException">The site's distribution rejected its value.</exception>
+    public SiteLogProb LogProbOf(string name) => Compute(this[name]);
 
     /// <summary>
     /// A table of each site's distribution batch and event shapes and value shape (Pyro's
@@ -132,4 +152,36 @@ public sealed class Trace
 
     /// <inheritdoc />
     public override string ToString() => FormatShapes();
+
+    private SiteLogProb Compute(Site site)
+    {
+        if (_logProbs.TryGetValue(site.Name, out var kept))
+        {
+            return kept;
+        }
+
+        if (site.Kind != SiteKind.Sample)
+        {
+            throw new InvalidOperationException($"Site '{site.Name}' is a {site.Kind} site; only sample sites have a log-probability.");
+        }
+
+        var unscaled = Guarded(site, site.UnscaledLogProb);
+        var scaled = site.ScaleAndMask(unscaled);
+        var computed = new SiteLogProb(unscaled, scaled, scaled.sum());
+        _logProbs.Add(site.Name, computed);
+        return computed;
+    }
+
+    /// <summary>Runs a log-density computation of <paramref name="site"/>, turning a rejected value into an error that names the site and shows the trace's shapes.</summary>
+    private Tensor Guarded(Site site, Func<Tensor> logProb)
+    {
+        try
+        {
+            return logProb();
+        }
+        catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", FormatShapes(), e);
+        }
+    }
 }

@@ -13,11 +13,17 @@ namespace Ppl.Inference;
 /// prior predictive.
 /// </summary>
 /// <remarks>
-/// <para>Every result has a leading dim of <see cref="NumSamples"/> draws followed by the site's
-/// shape in a plain run of the model, in both modes. Sequential mode runs the guide and the model
+/// <para>Results have Pyro's shapes, in both modes: site s comes back as
+/// <c>[NumSamples, 1, …, 1, ..plain shape of s]</c>, with as many 1s as the model's plate nesting
+/// (its deepest plate dim) exceeds the site's batch rank. A scalar site next to a plate of 3 gives
+/// <c>[N, 1]</c>, a site in the plate <c>[N, 3]</c>, so returned sites broadcast against each other
+/// as they did in the model (<c>y − mu</c> is <c>[N, 3]</c>). Batch dims no plate declares (the
+/// causal layer's world dims) count as plate dims. Sequential mode runs the guide and the model
 /// once per draw; parallel mode runs them once inside an outer plate named
 /// <c>_num_predictive_samples</c> at the dim left of every plate the programs use, so the model
 /// must be written with plates (batch dims broadcasting from the right).</para>
+/// <para>Posterior samples may come in either layout: <c>[N, ..plain shape]</c> (stacked draws of a
+/// guide) or Pyro's padded one (what this class returns), so one Predictive's output feeds another.</para>
 /// <para>Runs under <c>no_grad</c>: the results carry no gradient. They are ordinary tensors of the
 /// caller's dispose scope (everything else a call creates is released before it returns).</para>
 /// </remarks>
@@ -26,17 +32,20 @@ namespace Ppl.Inference;
 /// <code>
 /// // after SVI fitted Guide's params in store:
 /// var predictive = new Predictive&lt;Tensor?&gt;(Model, Guide, numSamples: 1000, paramStore: store, parallel: true);
-/// var draws = predictive.Sample(null, seed: 0);   // draws["y"]: [1000, ..y's shape]
+/// var draws = predictive.Sample(null, seed: 0);   // draws["y"]: [1000, (1s up to the plate nesting), ..y's shape]
 ///
-/// // from posterior samples with a leading sample dim (mu: [500]):
+/// // from posterior samples with a leading sample dim (mu: [500] or Pyro's [500, 1]):
 /// var fromSamples = new Predictive&lt;Tensor?&gt;(Model, new Dictionary&lt;string, Tensor&gt; { ["mu"] = mu });
-/// var yRep = fromSamples.Sample(null)["y"];        // [500, ..y's shape]
+/// var yRep = fromSamples.Sample(null)["y"];        // [500, ..y's shape] for y in the model's plates
 /// </code>
 /// </example>
 public sealed class Predictive<TArgs>
 {
     /// <summary>The name of the outer plate of a parallel run.</summary>
     public const string SamplePlate = "_num_predictive_samples";
+
+    /// <summary>The name under which <see cref="Sample"/> returns the model's return value when it is asked for (Pyro's <c>_RETURN</c> site).</summary>
+    public const string ReturnSite = "_RETURN";
 
     private readonly Func<TArgs, object?> _model;
     private readonly Func<TArgs, object?>? _guide;
@@ -47,7 +56,7 @@ public sealed class Predictive<TArgs>
     /// <param name="model">The model.</param>
     /// <param name="guide">The guide, run once per draw (under <paramref name="paramStore"/> when given).</param>
     /// <param name="numSamples">Draws per call.</param>
-    /// <param name="returnSites">Sites to return; when null, every sample and deterministic site of the model (factors excluded).</param>
+    /// <param name="returnSites">Sites to return (<see cref="ReturnSite"/> for the model's return value); when null, every sample and deterministic site of the model (factors excluded).</param>
     /// <param name="parallel">Whether to draw all samples in one vectorized run (by default each draw is its own run); ask for it only for programs that broadcast over an extra batch dim (see <see cref="TensorOps"/>).</param>
     /// <param name="paramStore">The store holding the guide's (and model's) learned params.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numSamples"/> is below 1.</exception>
@@ -69,9 +78,9 @@ public sealed class Predictive<TArgs>
     /// predictive (then <paramref name="numSamples"/> is required).
     /// </summary>
     /// <param name="model">The model.</param>
-    /// <param name="posteriorSamples">Values by site name, each with a leading dim of the number of samples. Not copied: keep them alive while sampling.</param>
+    /// <param name="posteriorSamples">Values by site name, each with a leading dim of the number of samples followed by the site's shape, with or without Pyro's singleton padding. Not copied: keep them alive while sampling.</param>
     /// <param name="numSamples">Draws per call; must match the samples' leading dim when given.</param>
-    /// <param name="returnSites">Sites to return; when null, every sample site not in <paramref name="posteriorSamples"/> plus every deterministic site (factors excluded).</param>
+    /// <param name="returnSites">Sites to return (<see cref="ReturnSite"/> for the model's return value); when null, every sample site not in <paramref name="posteriorSamples"/> plus every deterministic site (factors excluded).</param>
     /// <param name="parallel">Whether to draw all samples in one vectorized run (by default each draw is its own run); ask for it only for programs that broadcast over an extra batch dim (see <see cref="TensorOps"/>).</param>
     /// <param name="paramStore">A store serving the model's params.</param>
     /// <exception cref="ArgumentException">The samples disagree about their number, or with <paramref name="numSamples"/>.</exception>
@@ -111,13 +120,14 @@ public sealed class Predictive<TArgs>
     public ParamStore? ParamStore { get; }
 
     /// <summary>
-    /// <see cref="NumSamples"/> predictive draws of the returned sites, each <c>[NumSamples, ..site shape]</c>,
-    /// as tensors of the caller's dispose scope.
+    /// <see cref="NumSamples"/> predictive draws of the returned sites, each
+    /// <c>[NumSamples, (1s up to the plate nesting), ..site shape]</c> (the return value:
+    /// <c>[NumSamples, ..its shape]</c>), as tensors of the caller's dispose scope.
     /// </summary>
     /// <param name="args">The programs' argument.</param>
     /// <param name="seed">When set, draws are reproducible (a <see cref="SeedMessenger"/> around the whole call).</param>
     /// <exception cref="KeyNotFoundException">A requested return site is not in the model.</exception>
-    /// <exception cref="InvalidOperationException">A site changes shape between draws, or does not vectorize in parallel mode.</exception>
+    /// <exception cref="InvalidOperationException">A site changes shape between draws, or does not vectorize in parallel mode, or <see cref="ReturnSite"/> was asked for and the model returned no tensor.</exception>
     public IReadOnlyDictionary<string, Tensor> Sample(TArgs args, long? seed = null)
     {
         Dictionary<string, Tensor> result;
@@ -141,96 +151,127 @@ public sealed class Predictive<TArgs>
     private Dictionary<string, Tensor> SampleSequential(TArgs args, long? seed)
     {
         var draws = new Dictionary<string, List<Tensor>>(StringComparer.Ordinal);
+        PredictiveLayout? layout = null;
         using (seed is long s ? new SeedMessenger(s).Install() : default)
         {
             for (int i = 0; i < NumSamples; i++)
             {
                 using var draw = NewDisposeScope();
-                var latents = _posterior.ToDictionary(kv => kv.Key, kv => kv.Value[i], StringComparer.Ordinal);
-                var trace = Run(args, latents, ParticleLayout.One);
-                foreach (var site in Returned(trace))
+                var run = Run(args, i, ParticleLayout.One, recordLayout: i == 0);
+                layout ??= run.Layout;
+                foreach (var (name, value) in Returned(run))
                 {
-                    if (!draws.TryGetValue(site.Name, out var list))
+                    if (!draws.TryGetValue(name, out var list))
                     {
                         if (i > 0)
                         {
-                            throw new InvalidOperationException($"Site '{site.Name}' appears only from draw {i} on; every draw must reach the same sites.");
+                            throw new InvalidOperationException($"Site '{name}' appears only from draw {i} on; every draw must reach the same sites.");
                         }
 
-                        draws[site.Name] = list = new List<Tensor>(NumSamples);
+                        draws[name] = list = new List<Tensor>(NumSamples);
                     }
 
-                    list.Add(SampleStacking.Keep(site.Value!));
+                    list.Add(SampleStacking.Keep(value));
                 }
             }
         }
 
-        return draws.ToDictionary(kv => kv.Key, kv => SampleStacking.Stack(kv.Key, kv.Value), StringComparer.Ordinal);
+        return draws.ToDictionary(kv => kv.Key, kv => SampleStacking.Stack(kv.Key, kv.Value).reshape(layout!.ReturnShape(kv.Key, NumSamples)), StringComparer.Ordinal);
     }
 
     private Dictionary<string, Tensor> SampleParallel(TArgs args, long? seed)
     {
-        // a plain run fixes the plate nesting, each site's shape, and where posterior samples' batch dims go
-        var first = _posterior.ToDictionary(kv => kv.Key, kv => kv.Value[0], StringComparer.Ordinal);
-        int nesting = Vectorization.InferNesting(Conditioned(_model, first), _guide, args);
-        Dictionary<string, long[]> plainShapes;
-        Dictionary<string, long> batchRanks;
+        // a plain run fixes the plate nesting and each returned site's shape
+        PredictiveLayout layout;
         using (NewDisposeScope())
         {
-            var probe = Run(args, first, ParticleLayout.One);
-            plainShapes = SampleStacking.PlainShapes(Returned(probe));
-            batchRanks = probe.SampleSites.Where(s => _posterior.ContainsKey(s.Name))
-                .ToDictionary(s => s.Name, s => s.Value!.dim() - s.Distribution!.EventShape.Length, StringComparer.Ordinal);
+            layout = Run(args, 0, ParticleLayout.One, recordLayout: true).Layout!;
         }
 
-        var layout = new ParticleLayout(NumSamples, -(nesting + 1));
-        var latents = _posterior.ToDictionary(
-            kv => kv.Key,
-            kv => batchRanks.TryGetValue(kv.Key, out long rank)
-                ? kv.Value.reshape([NumSamples, .. Enumerable.Repeat(1L, checked((int)(nesting - rank))), .. kv.Value.Shape().Skip(1)])
-                : kv.Value,
-            StringComparer.Ordinal);
-        Trace trace;
+        PredictiveRun run;
         using (seed is long s ? new SeedMessenger(s).Install() : default)
         {
-            trace = Run(args, latents, layout);
+            run = Run(args, null, new ParticleLayout(NumSamples, -(layout.VectorizationNesting + 1)), recordLayout: false);
         }
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var site in Returned(trace))
+        foreach (var (name, value) in Returned(run))
         {
-            if (!plainShapes.TryGetValue(site.Name, out var shape))
-            {
-                throw new InvalidOperationException($"Site '{site.Name}' appears in the vectorized run but not in a plain one; run sequentially.");
-            }
-
-            result[site.Name] = SampleStacking.ToSampleLeading(site.Name, site.Value!, shape, NumSamples);
+            result[name] = SampleStacking.ToSampleLeading(name, value, layout.PlainShape(name), NumSamples).reshape(layout.ReturnShape(name, NumSamples));
         }
 
         return result;
     }
 
-    /// <summary>One run of the model at the guide's draws or at <paramref name="latents"/>, inside the sample plate when vectorized.</summary>
-    private Trace Run(TArgs args, Dictionary<string, Tensor> latents, ParticleLayout layout)
+    /// <summary>
+    /// One run of the model at the guide's draws or at posterior draw <paramref name="draw"/> (all
+    /// draws when null), inside the sample plate when vectorized; with <paramref name="recordLayout"/>
+    /// it also learns the layout of the returned sites.
+    /// </summary>
+    private PredictiveRun Run(TArgs args, int? draw, ParticleLayout layout, bool recordLayout)
     {
         var model = Vectorization.InPlate(_model, SamplePlate, layout);
-        if (_guide is not null)
+        var eventDims = recordLayout ? new DeterministicEventDims() : null;
+        if (eventDims is not null)
         {
-            var guideTrace = Vectorization.InPlate(_guide, SamplePlate, layout).GetTrace(args);
-            return model.Replay(guideTrace).GetTrace(args);
+            model = model.With(() => eventDims);
         }
 
-        return Conditioned(model, latents).GetTrace(args);
+        Trace? guideTrace = null;
+        if (_guide is not null)
+        {
+            guideTrace = Vectorization.InPlate(_guide, SamplePlate, layout).GetTrace(args);
+            model = model.Replay(guideTrace);
+        }
+        else
+        {
+            model = draw is int i ? PosteriorConditioning.AtDraw(model, _posterior, i) : PosteriorConditioning.AllDraws(model, _posterior);
+        }
+
+        var (trace, value) = model.TraceRun(args);
+        var run = new PredictiveRun(trace, ReturnsValue ? ReturnTensor(value) : null, null);
+        if (eventDims is not null)
+        {
+            WarnAboutUnusedSamples(trace);
+            run = run with { Layout = PredictiveLayout.Of(trace, guideTrace, eventDims.EventDims, ReturnedSites(trace), run.Value) };
+        }
+
+        return run;
     }
 
-    private static Func<TArgs, object?> Conditioned(Func<TArgs, object?> model, Dictionary<string, Tensor> latents) =>
-        latents.Count == 0 ? model : model.Condition(latents);
+    private bool ReturnsValue => _returnSites?.Contains(ReturnSite) == true;
 
-    private IEnumerable<Site> Returned(Trace trace)
+    private static Tensor ReturnTensor(object? value) => value as Tensor
+        ?? throw new InvalidOperationException($"Return site '{ReturnSite}' was asked for but the model returned {(value is null ? "null" : value.GetType().Name)}, not a tensor.");
+
+    /// <summary>Posterior samples of a name no sample site has would be ignored: say so, as conditioning on an unknown name does.</summary>
+    private void WarnAboutUnusedSamples(Trace trace)
+    {
+        var unused = _posterior.Keys.Where(name => !trace.TryGetSite(name, out var site) || site.Kind != SiteKind.Sample).ToList();
+        if (unused.Count > 0)
+        {
+            Ppl.Diagnostics.PplWarnings.Warn($"Predictive: no sample site named {string.Join(", ", unused.Select(n => $"'{n}'"))} was reached; those posterior samples are ignored.");
+        }
+    }
+
+    private IEnumerable<(string Name, Tensor Value)> Returned(PredictiveRun run)
+    {
+        foreach (var site in ReturnedSites(run.Trace))
+        {
+            yield return (site.Name, site.Value!);
+        }
+
+        if (run.Value is { } value)
+        {
+            yield return (ReturnSite, value);
+        }
+    }
+
+    private IEnumerable<Site> ReturnedSites(Trace trace)
     {
         if (_returnSites is not null)
         {
-            foreach (var name in _returnSites)
+            foreach (var name in _returnSites.Where(n => n != ReturnSite))
             {
                 var site = trace[name];
                 if (site.Value is null || (site.Kind != SiteKind.Sample && site.Kind != SiteKind.Deterministic))
@@ -254,3 +295,4 @@ public sealed class Predictive<TArgs>
         }
     }
 }
+

@@ -4,8 +4,9 @@ namespace Ppl.Handlers;
 
 /// <summary>
 /// Records every sample, param, deterministic and plate site into <see cref="Trace"/> after all
-/// handlers inside it ran. A new trace starts at each installation. Effects of other kinds (for
-/// example the causal layer's <c>intervene</c>) are operations on a site, not sites, and are not recorded.
+/// handlers inside it ran, or with <see cref="ParamOnly"/> only the param sites (Pyro's
+/// <c>trace(param_only=True)</c>). A new trace starts at each installation. Effects of other kinds
+/// (for example the causal layer's <c>intervene</c>) are operations on a site, not sites, and are not recorded.
 /// </summary>
 /// <example><code>
 /// var tracer = new TraceMessenger();
@@ -17,6 +18,9 @@ public sealed class TraceMessenger : Messenger
     /// <summary>The trace of the current (or last) installation.</summary>
     public Trace Trace { get; private set; } = new();
 
+    /// <summary>True to record param sites only, for example to collect the params a program uses.</summary>
+    public bool ParamOnly { get; init; }
+
     /// <inheritdoc />
     protected override void OnInstalled() => Trace = new Trace();
 
@@ -24,7 +28,10 @@ public sealed class TraceMessenger : Messenger
     protected internal override void Postprocess(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Kind == SiteKind.Sample || message.Kind == SiteKind.Param || message.Kind == SiteKind.Deterministic || message.Kind == SiteKind.Plate)
+        bool recorded = ParamOnly
+            ? message.Kind == SiteKind.Param
+            : message.Kind == SiteKind.Sample || message.Kind == SiteKind.Param || message.Kind == SiteKind.Deterministic || message.Kind == SiteKind.Plate;
+        if (recorded)
         {
             Trace.Add(Site.From(message));
         }

@@ -13,16 +13,8 @@ namespace Ppl.Tests.Inference.Docs;
 public sealed class BatchedProductsDocTests
 {
     [Fact]
-    public void TheDocsExampleIsTheCompiledFile()
-    {
-        string root = RepositoryRoot();
-        string page = File.ReadAllText(Path.Combine(root, "docs", "effect-handlers.md"));
-        string section = page[page.IndexOf("## Batched products", StringComparison.Ordinal)..];
-        int start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
-        string snippet = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
-        string compiled = File.ReadAllText(Path.Combine(root, "tests", "Ppl.Inference.Tests", "Docs", "BatchedRegression.cs"));
-        Assert.Equal(Normalize(compiled), Normalize(snippet));
-    }
+    public void TheDocsExampleIsTheCompiledFile() =>
+        Assert.Equal(DocSnippet.CompiledFile("BatchedRegression.cs"), DocSnippet.FirstBlockAfter("effect-handlers.md", "## Batched products"));
 
     [Fact]
     public void PriorPredictiveDrawsHaveTheClosedFormMoments()
@@ -61,18 +53,5 @@ public sealed class BatchedProductsDocTests
         double loss = elbo.Loss(BatchedRegression.Model, Guide, (x, x.sum(-1)));
         Assert.True(double.IsFinite(loss));
         Assert.True(elbo.LastRunVectorized);
-    }
-
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ppl.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Ppl.sln not found above the test folder.");
     }
 }

@@ -64,14 +64,15 @@ public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void ResultsHaveTheSampleDimInFrontOfThePlainShape(bool parallel)
+    public void ResultsHavePyrosShape(bool parallel)
     {
         using var scope = NewDisposeScope();
         using var store = FittedStore();
         var draws = new Predictive<Tensor>(Model, Guide, 7, parallel: parallel, paramStore: store).Sample(zeros(3), seed: 0);
         Assert.Equal(["cond_mean", "mu", "twice", "y"], draws.Keys.Order());
-        Assert.Equal([7L], draws["mu"].shape);
-        Assert.Equal([7L], draws["twice"].shape);
+        // (num_samples,) + (1,)·(plate nesting − batch rank) + plain shape: the scalars get the plate's 1
+        Assert.Equal([7L, 1], draws["mu"].shape);
+        Assert.Equal([7L, 1], draws["twice"].shape);
         Assert.Equal([7L, 3], draws["cond_mean"].shape);
         Assert.Equal([7L, 3], draws["y"].shape);
         Assert.Equal(Values(draws["mu"].mul(2)), Values(draws["twice"]));
@@ -91,7 +92,7 @@ public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.False(draws.ContainsKey("mu")); // the posterior's own sites are not returned by default
         Assert.Equal([5L, size], draws["y"].shape);
         Assert.Equal([5L, size], draws["cond_mean"].shape);
-        Assert.Equal([5L], draws["twice"].shape);
+        Assert.Equal([5L, 1], draws["twice"].shape);
         Assert.Equal(mus.Select(m => 2 * m), Values(draws["twice"]));
         for (int i = 0; i < mus.Length; i++)
         {
@@ -161,14 +162,14 @@ public sealed class PredictiveTests(Xunit.Abstractions.ITestOutputHelper output)
         var x = zeros(3, device: device("meta"));
         var draws = new Predictive<Tensor>(Model, Guide, 6, parallel: true).Sample(x, seed: 0);
         Assert.All(draws.Values, t => Assert.Equal(DeviceType.META, t.device.type));
-        Assert.Equal([6L], draws["mu"].shape);
+        Assert.Equal([6L, 1], draws["mu"].shape);
         Assert.Equal([6L, 3], draws["y"].shape);
         Assert.Equal([6L, 3], draws["cond_mean"].shape);
 
         var samples = new Dictionary<string, Tensor> { ["mu"] = zeros(4, device: device("meta")) };
         var fromSamples = new Predictive<Tensor>(Model, samples, parallel: true).Sample(x);
         Assert.Equal([4L, 3], fromSamples["y"].shape);
-        Assert.Equal([4L], fromSamples["twice"].shape);
+        Assert.Equal([4L, 1], fromSamples["twice"].shape);
     }
 
     [Theory]

@@ -1,0 +1,31 @@
+namespace Ppl.Tests.Inference.Docs;
+
+/// <summary>Reads the first ```csharp block of a docs page section and the compiled file it must equal.</summary>
+internal static class DocSnippet
+{
+    /// <summary>The first csharp block after <paramref name="heading"/> in docs/<paramref name="page"/>, line endings normalized.</summary>
+    public static string FirstBlockAfter(string page, string heading)
+    {
+        string text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", page));
+        string section = text[text.IndexOf(heading, StringComparison.Ordinal)..];
+        int start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        return Normalize(section[start..section.IndexOf("```", start, StringComparison.Ordinal)]);
+    }
+
+    /// <summary>The test project's file tests/Ppl.Inference.Tests/Docs/<paramref name="name"/>, line endings normalized.</summary>
+    public static string CompiledFile(string name) =>
+        Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "Ppl.Inference.Tests", "Docs", name)));
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ppl.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Ppl.sln not found above the test folder.");
+    }
+}
