@@ -98,4 +98,8 @@ public static class Poutine
     /// <summary>Serves param sites from <paramref name="store"/> (<see cref="ParamStoreMessenger"/>).</summary>
     public static Func<TArgs, TOut> WithParams<TArgs, TOut>(this Func<TArgs, TOut> model, ParamStore store) =>
         model.With(() => new ParamStoreMessenger(store));
+
+    /// <summary>Merges the hints <paramref name="configFn"/> returns into each sample and param site's (<see cref="InferConfigMessenger"/>, Pyro's <c>infer_config</c>).</summary>
+    public static Func<TArgs, TOut> InferConfig<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Message, InferConfig?> configFn) =>
+        model.With(() => new InferConfigMessenger(configFn));
 }
