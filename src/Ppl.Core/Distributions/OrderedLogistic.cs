@@ -58,6 +58,12 @@ public sealed class OrderedLogistic : Distribution
     public override Constraint Support => Constraints.IntegerInterval(0, NumCutpoints);
 
     /// <inheritdoc />
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc />
+    protected internal override Tensor EnumerateSupportCore() => _categories.EnumerateSupportCore();
+
+    /// <inheritdoc />
     public override Device Device => Cutpoints.device;
 
     /// <inheritdoc />

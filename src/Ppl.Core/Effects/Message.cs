@@ -71,6 +71,13 @@ public sealed class Message
     /// <summary>Set by a handler to keep the message from the handlers outside it.</summary>
     public bool Stop { get; set; }
 
+    /// <summary>
+    /// Runs after every handler's <see cref="Messenger.Postprocess"/> (Pyro's <c>continuation</c>);
+    /// <see cref="Handlers.EscapeMessenger"/> throws from it, so the handlers inside the escape see
+    /// the site end before the model is left.
+    /// </summary>
+    public Action<Message>? Continuation { get; set; }
+
     /// <summary>The <see cref="Handlers.DoMessenger"/>s that already split this site (each splits a site once).</summary>
     public ImmutableList<object> Interveners { get; set; } = ImmutableList<object>.Empty;
 

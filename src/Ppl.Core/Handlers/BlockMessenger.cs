@@ -43,6 +43,9 @@ public sealed class BlockMessenger(Func<Message, bool> hide) : Messenger
         return new(m => !set.Contains(m.Kind));
     }
 
+    /// <summary>True when this handler hides <paramref name="message"/>.</summary>
+    internal bool Hides(Message message) => _hide(message);
+
     /// <inheritdoc />
     protected internal override void Process(Message message)
     {
