@@ -1,4 +1,5 @@
 using Ppl.Diagnostics;
+using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Handlers;
 using Ppl.Params;
@@ -168,4 +169,16 @@ public static class Poutine
             throw new InvalidOperationException($"Queue: max tries ({maxTries}) exceeded without a complete run of the model.");
         };
     }
+
+    /// <summary>Makes every param site a latent sample site drawn from <paramref name="prior"/> (<see cref="LiftMessenger"/>, Pyro's <c>lift</c>).</summary>
+    public static Func<TArgs, TOut> Lift<TArgs, TOut>(this Func<TArgs, TOut> model, Distribution prior) =>
+        model.With(() => new LiftMessenger(prior));
+
+    /// <summary>Makes the named param sites latent sample sites drawn from their priors (<see cref="LiftMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Lift<TArgs, TOut>(this Func<TArgs, TOut> model, IReadOnlyDictionary<string, Distribution> priors) =>
+        model.With(() => new LiftMessenger(priors));
+
+    /// <summary>Makes each param site for which <paramref name="prior"/>(name, initial value) gives a distribution a latent sample site drawn from it (<see cref="LiftMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Lift<TArgs, TOut>(this Func<TArgs, TOut> model, Func<string, Tensor?, Distribution?> prior) =>
+        model.With(() => new LiftMessenger(prior));
 }
