@@ -1,4 +1,5 @@
 using Ppl.Diagnostics;
+using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Handlers;
 using Ppl.Params;
@@ -106,4 +107,86 @@ public static class Poutine
     /// <summary>Serves param sites from <paramref name="store"/> (<see cref="ParamStoreMessenger"/>).</summary>
     public static Func<TArgs, TOut> WithParams<TArgs, TOut>(this Func<TArgs, TOut> model, ParamStore store) =>
         model.With(() => new ParamStoreMessenger(store));
+
+    /// <summary>Merges the hints <paramref name="configFn"/> returns into each sample and param site's (<see cref="InferConfigMessenger"/>, Pyro's <c>infer_config</c>).</summary>
+    public static Func<TArgs, TOut> InferConfig<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Message, InferConfig?> configFn) =>
+        model.With(() => new InferConfigMessenger(configFn));
+
+    /// <summary>Leaves the model with <see cref="NonlocalExitException"/> at the first sample site for which <paramref name="escapeFn"/> is true (<see cref="EscapeMessenger"/>, Pyro's <c>escape</c>).</summary>
+    public static Func<TArgs, TOut> Escape<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Message, bool> escapeFn) =>
+        model.With(() => new EscapeMessenger(escapeFn));
+
+    /// <summary>
+    /// Pyro's <c>queue</c>, for sequential enumeration of discrete sites: each call takes a partial
+    /// trace from <paramref name="queue"/> and runs the model replaying it; at the first site
+    /// <paramref name="escapeFn"/> picks (by default a discrete latent not in the partial trace)
+    /// the run is left and the traces <paramref name="extendFn"/> makes from the run so far and
+    /// that site (by default one per value of its support) join the queue, and the next one is
+    /// tried; a run that completes returns the model's value. Starting from a queue holding one
+    /// empty trace, repeated calls visit every assignment of the model's discrete sites once.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="queue">Partial traces still to extend; the caller seeds it (usually with one empty <see cref="Trace"/>).</param>
+    /// <param name="maxTries">How many partial traces one call may take before giving up.</param>
+    /// <param name="extendFn">Extends a partial trace at a site, given at most how many traces to return; <see cref="PoutineUtil.EnumExtend"/> when null.</param>
+    /// <param name="escapeFn">Whether to leave the model at a site, given the partial trace being replayed; <see cref="PoutineUtil.DiscreteEscape"/> when null.</param>
+    /// <param name="numSamples">Passed to <paramref name="extendFn"/>; null for no limit.</param>
+    /// <exception cref="InvalidOperationException">The queue is empty when a call needs a trace, or <paramref name="maxTries"/> traces were tried without a complete run.</exception>
+    public static Func<TArgs, TOut> Queue<TArgs, TOut>(
+        this Func<TArgs, TOut> model,
+        Queue<Trace> queue,
+        int maxTries = 1_000_000,
+        Func<Trace, Site, int?, IReadOnlyList<Trace>>? extendFn = null,
+        Func<Trace, Message, bool>? escapeFn = null,
+        int? numSamples = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(queue);
+        extendFn ??= PoutineUtil.EnumExtend;
+        escapeFn ??= PoutineUtil.DiscreteEscape;
+        return args =>
+        {
+            for (int i = 0; i < maxTries; i++)
+            {
+                if (queue.Count == 0)
+                {
+                    throw new InvalidOperationException("Queue: the queue of partial traces is empty (every assignment was visited, or it was never seeded with an empty Trace).");
+                }
+
+                var next = queue.Dequeue();
+                var tracer = new TraceMessenger();
+                try
+                {
+                    using (tracer.Install())
+                    using (new EscapeMessenger(m => escapeFn(next, m)).Install())
+                    using (new ReplayMessenger(next).Install())
+                    {
+                        return model(args);
+                    }
+                }
+                catch (NonlocalExitException exit)
+                {
+                    exit.ResetStack(); // handlers outside the queue saw the abandoned run's sites
+                    foreach (var extended in extendFn(tracer.Trace, exit.Site, numSamples))
+                    {
+                        queue.Enqueue(extended);
+                    }
+                }
+            }
+
+            throw new InvalidOperationException($"Queue: max tries ({maxTries}) exceeded without a complete run of the model.");
+        };
+    }
+
+    /// <summary>Makes every param site a latent sample site drawn from <paramref name="prior"/> (<see cref="LiftMessenger"/>, Pyro's <c>lift</c>).</summary>
+    public static Func<TArgs, TOut> Lift<TArgs, TOut>(this Func<TArgs, TOut> model, Distribution prior) =>
+        model.With(() => new LiftMessenger(prior));
+
+    /// <summary>Makes the named param sites latent sample sites drawn from their priors (<see cref="LiftMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Lift<TArgs, TOut>(this Func<TArgs, TOut> model, IReadOnlyDictionary<string, Distribution> priors) =>
+        model.With(() => new LiftMessenger(priors));
+
+    /// <summary>Makes each param site for which <paramref name="prior"/>(name, initial value) gives a distribution a latent sample site drawn from it (<see cref="LiftMessenger"/>).</summary>
+    public static Func<TArgs, TOut> Lift<TArgs, TOut>(this Func<TArgs, TOut> model, Func<string, Tensor?, Distribution?> prior) =>
+        model.With(() => new LiftMessenger(prior));
 }

@@ -19,11 +19,27 @@ public static class Primitives
     /// <paramref name="obs"/>, an observation of that value. Handlers decide what it returns.
     /// Without handlers it draws (reparameterized where the family allows).
     /// </summary>
-    /// <exception cref="ArgumentException">The name is empty.</exception>
-    public static Tensor Sample(string name, Distribution distribution, Tensor? obs = null, InferConfig? infer = null)
+    /// <param name="name">The site's name.</param>
+    /// <param name="distribution">The distribution the value is drawn from or scored under.</param>
+    /// <param name="obs">The observed value, or null for a latent site.</param>
+    /// <param name="infer">Hints for inference algorithms.</param>
+    /// <param name="obsMask">
+    /// Pyro's <c>obs_mask</c>: a bool tensor broadcasting to the site's batch shape; entries where
+    /// it is true are observed from <paramref name="obs"/>, the others are missing and drawn. The
+    /// site then becomes <c>{name}_observed</c> (masked by <paramref name="obsMask"/>),
+    /// <c>{name}_unobserved</c> (a latent site masked by its negation, which guides must provide)
+    /// and the deterministic <c>{name}</c> that is returned, even when every entry is observed.
+    /// </param>
+    /// <exception cref="ArgumentException">The name is empty, or <paramref name="obsMask"/> is not bool or does not broadcast to the batch shape.</exception>
+    public static Tensor Sample(string name, Distribution distribution, Tensor? obs = null, InferConfig? infer = null, Tensor? obsMask = null)
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(distribution);
+        if (obsMask is not null)
+        {
+            return MaskedObservation.Sample(name, distribution, obs, obsMask, infer);
+        }
+
         if (!HandlerStack.IsActive)
         {
             if (obs is not null)

@@ -49,6 +49,12 @@ public sealed class Bernoulli : Distribution
     public override Device Device => Logits.device;
 
     /// <inheritdoc />
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc />
+    protected internal override Tensor EnumerateSupportCore() => torch.arange(2, dtype: DType, device: Device);
+
+    /// <inheritdoc />
     public override ScalarType DType => Logits.dtype;
 
     /// <inheritdoc />

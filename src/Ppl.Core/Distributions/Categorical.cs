@@ -70,6 +70,12 @@ public sealed class Categorical : Distribution
     public override Constraint Support => Constraints.IntegerInterval(0, NumCategories - 1);
 
     /// <inheritdoc />
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc />
+    protected internal override Tensor EnumerateSupportCore() => torch.arange(NumCategories, dtype: ScalarType.Int64, device: Device);
+
+    /// <inheritdoc />
     public override Device Device => Logits.device;
 
     /// <inheritdoc />

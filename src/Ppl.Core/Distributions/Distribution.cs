@@ -88,6 +88,32 @@ public abstract class Distribution
         return LogProbCore(value);
     }
 
+    /// <summary>True when the support is finite and the same for every batch member, so <see cref="EnumerateSupport"/> lists it (Pyro's <c>has_enumerate_support</c>).</summary>
+    public virtual bool HasEnumerateSupport => false;
+
+    /// <summary>
+    /// Every value of the support in order (Pyro's <c>enumerate_support</c>): shape
+    /// <c>[n] + BatchShape + EventShape</c>, or with <paramref name="expand"/> false
+    /// <c>[n] + [1, …, 1] + EventShape</c>, which broadcasts against the batch.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The family has no finite support to list (<see cref="HasEnumerateSupport"/> is false).</exception>
+    public Tensor EnumerateSupport(bool expand = true)
+    {
+        if (!HasEnumerateSupport)
+        {
+            throw new NotSupportedException($"{this} has no finite support to enumerate (HasEnumerateSupport is false).");
+        }
+
+        var values = EnumerateSupportCore();
+        long n = values.Shape()[0];
+        var shaped = values.reshape([n, .. Enumerable.Repeat(1L, BatchShape.Length), .. EventShape]);
+        return expand ? shaped.expand([n, .. BatchShape, .. EventShape]) : shaped;
+    }
+
+    /// <summary>The support's values, shape <c>[n] + EventShape</c>; called only when <see cref="HasEnumerateSupport"/> is true.</summary>
+    protected internal virtual Tensor EnumerateSupportCore() =>
+        throw new NotSupportedException($"{GetType().Name} has no finite support to enumerate.");
+
     /// <summary>The same distribution broadcast to a larger batch shape (Pyro's <c>expand</c>).</summary>
     /// <exception cref="ArgumentException">The current batch shape does not broadcast to <paramref name="batchShape"/>.</exception>
     public Distribution Expand(params long[] batchShape)

@@ -61,6 +61,12 @@ public sealed class OneHotCategorical : Distribution
     public override Device Device => _categorical.Device;
 
     /// <inheritdoc />
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc />
+    protected internal override Tensor EnumerateSupportCore() => torch.eye(EventShape[0], dtype: DType, device: Device);
+
+    /// <inheritdoc />
     public override ScalarType DType => _categorical.DType;
 
     /// <inheritdoc />

@@ -13,16 +13,18 @@ namespace Ppl.Effects;
 public sealed class Message
 {
     private List<(int Stage, Action<Message> Action)>? _afterValue;
+    private SiteKind _kind;
+    private Func<Message, Tensor>? _defaultBehavior;
 
     /// <summary>Creates a message of the given kind for the named site.</summary>
     public Message(SiteKind kind, string name)
     {
-        Kind = kind;
+        _kind = kind;
         Name = name;
     }
 
-    /// <summary>What the message asks for.</summary>
-    public SiteKind Kind { get; }
+    /// <summary>What the message asks for. Only <see cref="Handlers.LiftMessenger"/> changes it (a param becomes a sample).</summary>
+    public SiteKind Kind => _kind;
 
     /// <summary>The site's name. Mutable because <see cref="Handlers.DoMessenger"/> renames the intervened node.</summary>
     public string Name { get; set; }
@@ -71,6 +73,13 @@ public sealed class Message
     /// <summary>Set by a handler to keep the message from the handlers outside it.</summary>
     public bool Stop { get; set; }
 
+    /// <summary>
+    /// Runs after every handler's <see cref="Messenger.Postprocess"/> (Pyro's <c>continuation</c>);
+    /// <see cref="Handlers.EscapeMessenger"/> throws from it, so the handlers inside the escape see
+    /// the site end before the model is left.
+    /// </summary>
+    public Action<Message>? Continuation { get; set; }
+
     /// <summary>The <see cref="Handlers.DoMessenger"/>s that already split this site (each splits a site once).</summary>
     public ImmutableList<object> Interveners { get; set; } = ImmutableList<object>.Empty;
 
@@ -78,7 +87,17 @@ public sealed class Message
     public object? Payload { get; init; }
 
     /// <summary>Computes the value when no handler supplied one (sampling for sample sites).</summary>
-    public Func<Message, Tensor>? DefaultBehavior { get; init; }
+    public Func<Message, Tensor>? DefaultBehavior { get => _defaultBehavior; init => _defaultBehavior = value; }
+
+    /// <summary>
+    /// Turns the message into one of another kind mid-walk (Pyro's handlers assign <c>msg["type"]</c>):
+    /// the handlers still to process it, the default behaviour and every postprocess see the new kind.
+    /// </summary>
+    internal void Relabel(SiteKind kind, Func<Message, Tensor>? defaultBehavior)
+    {
+        _kind = kind;
+        _defaultBehavior = defaultBehavior;
+    }
 
     /// <summary>The distribution and observation the primitive created the message with.</summary>
     internal (Distribution? Distribution, Tensor? Value, bool IsObserved, InferConfig Infer) Original { get; init; }

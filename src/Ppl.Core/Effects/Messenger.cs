@@ -45,6 +45,16 @@ public abstract class Messenger
     {
     }
 
+    /// <summary>
+    /// Called when the run the handler is part of was abandoned by a
+    /// <see cref="Handlers.NonlocalExitException"/> and is about to be retried
+    /// (<see cref="Poutine.Queue{TArgs, TOut}"/>; Pyro's <c>_reset</c>): handlers that collect
+    /// per-run state start over here, as <see cref="Handlers.TraceMessenger"/> starts a new trace.
+    /// </summary>
+    protected internal virtual void OnReset()
+    {
+    }
+
     /// <summary>First pass, innermost handler first. Set <see cref="Message.Stop"/> to hide the message from outer handlers.</summary>
     protected internal virtual void Process(Message message)
     {

@@ -9,7 +9,8 @@ public static class Runtime
     /// <item>walk the handlers innermost to outermost calling <see cref="Messenger.Process"/>, ending after one sets <see cref="Message.Stop"/>;</item>
     /// <item>default behaviour: unless the message is done, observed or has a value, <see cref="Message.DefaultBehavior"/> computes the value;</item>
     /// <item>the actions registered with <see cref="Message.AfterValue"/> run;</item>
-    /// <item>walk the handlers reached in step 1 outermost to innermost calling <see cref="Messenger.Postprocess"/>.</item>
+    /// <item>walk the handlers reached in step 1 outermost to innermost calling <see cref="Messenger.Postprocess"/>;</item>
+    /// <item>call the message's <see cref="Message.Continuation"/>, if any.</item>
     /// </list>
     /// Handlers may re-enter (the Do handler applies a copy of the message); each call works on its own snapshot of the stack.
     /// </summary>
@@ -44,6 +45,7 @@ public static class Runtime
             stack[i].Postprocess(message);
         }
 
+        message.Continuation?.Invoke(message);
         return message;
     }
 }

@@ -25,6 +25,9 @@ public sealed class TraceMessenger : Messenger
     protected override void OnInstalled() => Trace = new Trace();
 
     /// <inheritdoc />
+    protected internal override void OnReset() => Trace = new Trace();
+
+    /// <inheritdoc />
     protected internal override void Postprocess(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);

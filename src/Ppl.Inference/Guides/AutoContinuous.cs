@@ -41,10 +41,17 @@ public abstract class AutoContinuous<TArgs> : AutoGuide<TArgs>
     protected Tensor InitialLoc() => cat(Sites.Select(s => InitialUnconstrained(s).reshape(-1)).ToList(), 0);
 
     /// <inheritdoc />
-    /// <exception cref="NotSupportedException">A latent sits in a subsampled plate.</exception>
+    /// <exception cref="NotSupportedException">A latent sits in a subsampled plate, or the model masks it.</exception>
     protected override void Validate(IReadOnlyList<LatentSite> sites)
     {
         ArgumentNullException.ThrowIfNull(sites);
+        foreach (var site in sites.Where(s => s.IsMasked))
+        {
+            throw new NotSupportedException(
+                $"{Prefix}: latent site '{site.Name}' is masked in the model (by obsMask or a mask handler); a joint guide's density covers every entry of its latent vector " +
+                "and cannot leave the masked ones out, so the ELBO would reward their entropy without bound. Use AutoNormal or AutoDelta for that site (AutoGuideList combines them), or a hand-written guide masked the same way.");
+        }
+
         foreach (var site in sites.Where(s => s.IsSubsampled))
         {
             throw new NotSupportedException(

@@ -219,7 +219,7 @@ public abstract class AutoGuide<TArgs> : IDisposable
     protected static Tensor SampleInPlates(LatentSite site, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(site);
-        return InPlates(site.Plates, 0, () => Sample(site.Name, distribution));
+        return InPlates(site.Plates, 0, () => Masked(site, () => Sample(site.Name, distribution)));
     }
 
     /// <summary>The standard normal quantiles Φ⁻¹(q) as a 1-D tensor of the dtype and device of <paramref name="like"/>.</summary>
@@ -230,6 +230,17 @@ public abstract class AutoGuide<TArgs> : IDisposable
         using var q = tensor(qs, dtype: ScalarType.Float64);
         using var z = q.mul(2.0).sub(1.0).erfinv().mul(Math.Sqrt(2.0));
         return z.to(like.dtype, like.device);
+    }
+
+    /// <summary>Runs <paramref name="body"/> under the model site's mask, so the guide scores exactly the entries the model scores.</summary>
+    private static Tensor Masked(LatentSite site, Func<Tensor> body)
+    {
+        if (!site.MaskAll)
+        {
+            return new MaskMessenger(false).Run(body);
+        }
+
+        return site.Mask is { } mask ? new MaskMessenger(mask).Run(body) : body();
     }
 
     private static Tensor InPlates(ImmutableArray<PlateFrame> frames, int i, Func<Tensor> body) =>
@@ -342,7 +353,36 @@ public abstract class AutoGuide<TArgs> : IDisposable
             }
         }
 
-        return new LatentSite(site.Name, shape, eventDim, d.Support, transform, [.. full.Shape()], uEventDim, plates, value.dtype, value.device);
+        CheckMaskNotSubsampled(site, plates);
+        return new LatentSite(site.Name, shape, eventDim, d.Support, transform, [.. full.Shape()], uEventDim, plates, value.dtype, value.device)
+        {
+            Mask = site.Mask?.clone(), // a copy: the prototype's mask may be an alias of a tensor the user changes later
+            MaskAll = site.MaskAll,
+        };
+    }
+
+    /// <summary>
+    /// A mask that varies along a subsampled plate belongs to the prototype's subsample only; the
+    /// guide could not reuse it for the next one.
+    /// </summary>
+    private void CheckMaskNotSubsampled(Site site, ImmutableArray<PlateFrame> plates)
+    {
+        if (site.Mask is not { } mask)
+        {
+            return;
+        }
+
+        long[] maskShape = mask.Shape();
+        foreach (var frame in plates.Where(p => p.SubsampleSize < p.Size))
+        {
+            long axis = maskShape.Length + frame.Dim!.Value;
+            if (axis >= 0 && maskShape[axis] > 1)
+            {
+                throw new NotSupportedException(
+                    $"{Prefix}: latent site '{site.Name}' is masked (by obsMask or a mask handler) with a mask of shape {ShapeUtil.Format(maskShape)} that varies along the subsampled plate '{frame.Name}'; " +
+                    "an autoguide reuses the prototype's mask and cannot follow a subsample. Give the site a hand-written guide masked the same way, or do not subsample that plate.");
+            }
+        }
     }
 
     /// <summary>Repeats the subsample's initial values periodically along <paramref name="axis"/> up to the plate's full size.</summary>

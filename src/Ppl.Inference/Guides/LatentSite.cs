@@ -32,6 +32,19 @@ public sealed record LatentSite(
     ScalarType DType,
     Device Device)
 {
+    /// <summary>
+    /// The model site's log-density mask (from <c>obsMask</c> or a mask handler) as the prototype
+    /// saw it, or null. The guide scores its draw under the same mask: entries the model gives no
+    /// density must not enter the guide's either, or the ELBO rewards their entropy without bound.
+    /// </summary>
+    public Tensor? Mask { get; init; }
+
+    /// <summary>False when the model masked the whole site out.</summary>
+    public bool MaskAll { get; init; } = true;
+
+    /// <summary>True when the model masks some or all of the site's log-density.</summary>
+    public bool IsMasked => Mask is not null || !MaskAll;
+
     /// <summary>True when some plate around the site draws a subsample.</summary>
     public bool IsSubsampled => Plates.Any(p => p.SubsampleSize < p.Size);
 
