@@ -37,6 +37,38 @@ public abstract class AutoContinuous<TArgs> : AutoGuide<TArgs>
     /// <summary>The joint distribution over the packed vector, built from this guide's parameters (a store is active).</summary>
     protected abstract Distribution Posterior();
 
+    /// <summary>
+    /// True for a posterior whose log-density is a sum over the packed entries (a diagonal normal):
+    /// it can leave out the entries the model masks (<see cref="PackedMask"/>), so masked latents
+    /// are allowed. A joint guide with correlations cannot, and refuses them.
+    /// </summary>
+    protected virtual bool ScoresEntriesIndependently => false;
+
+    /// <summary>
+    /// The model's masks laid out like the packed latent, shape <c>[LatentDim]</c> (true where the
+    /// model scores the entry); null when no site is masked. Intervened latents inside world
+    /// handlers and <c>obsMask</c> sites are masked this way.
+    /// </summary>
+    protected Tensor? PackedMask()
+    {
+        if (!Sites.Any(s => s.IsMasked))
+        {
+            return null;
+        }
+
+        return cat(Sites.Select(SiteEntriesMask).ToList(), 0);
+    }
+
+    private static Tensor SiteEntriesMask(LatentSite site)
+    {
+        int batchRank = site.UnconstrainedShape.Length - site.UnconstrainedEventDim;
+        var batch = site.UnconstrainedShape[..batchRank];
+        Tensor mask = !site.MaskAll
+            ? zeros(batch, dtype: ScalarType.Bool, device: site.Device)
+            : site.Mask is { } m ? m.to(site.Device).expand(batch) : ones(batch, dtype: ScalarType.Bool, device: site.Device);
+        return mask.reshape([.. batch, .. Enumerable.Repeat(1L, site.UnconstrainedEventDim)]).expand(site.UnconstrainedShape).reshape(-1);
+    }
+
     /// <summary>The packed initial unconstrained values, shape <c>[LatentDim]</c>.</summary>
     protected Tensor InitialLoc() => cat(Sites.Select(s => InitialUnconstrained(s).reshape(-1)).ToList(), 0);
 
@@ -45,7 +77,7 @@ public abstract class AutoContinuous<TArgs> : AutoGuide<TArgs>
     protected override void Validate(IReadOnlyList<LatentSite> sites)
     {
         ArgumentNullException.ThrowIfNull(sites);
-        foreach (var site in sites.Where(s => s.IsMasked))
+        foreach (var site in sites.Where(s => s.IsMasked && !ScoresEntriesIndependently))
         {
             throw new NotSupportedException(
                 $"{Prefix}: latent site '{site.Name}' is masked in the model (by obsMask or a mask handler); a joint guide's density covers every entry of its latent vector " +

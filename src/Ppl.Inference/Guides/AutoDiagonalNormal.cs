@@ -29,10 +29,14 @@ public class AutoDiagonalNormal<TArgs> : AutoContinuous<TArgs>
     public double InitScale { get; }
 
     /// <inheritdoc />
+    protected override bool ScoresEntriesIndependently => true;
+
+    /// <inheritdoc />
     protected override Distribution Posterior()
     {
         var loc = Param($"{Prefix}.loc", InitialLoc, eventDim: 1);
         var scale = Param($"{Prefix}.scale", () => full_like(InitialLoc(), InitScale), Constraints.Positive, 1);
-        return new Normal(loc, scale).ToEvent(1);
+        var entries = new Normal(loc, scale);
+        return (PackedMask() is { } mask ? entries.Mask(mask) : entries).ToEvent(1);
     }
 }

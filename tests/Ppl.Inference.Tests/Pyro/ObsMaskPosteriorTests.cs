@@ -38,27 +38,13 @@ public sealed class ObsMaskPosteriorTests(ITestOutputHelper output)
     public void AutoNormalRecoversTheMeanFieldPosteriorOfTheMissingEntry()
     {
         using var guide = new AutoNormal<bool>(Model);
-        using var opt = new Adam(0.01);
-        const int particles = 8, record = 500;
-        var svi = new Svi<bool>(Model, guide.Guide, opt, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 3);
-        double[] Read()
-        {
-            var store = svi.ParamStore;
-            return
-            [
-                store["AutoNormal.locs.x"].to(float64).item<double>(),
-                store["AutoNormal.scales.x"].to(float64).item<double>(),
-                store["AutoNormal.locs.y_unobserved"][1].to(float64).item<double>(),
-                store["AutoNormal.scales.y_unobserved"][1].to(float64).item<double>(),
-            ];
-        }
-
-        var (fit, se) = StationaryFit.Run(svi, false, Read, 2500, record);
-
-        double[] truth = [14.0 / 3, 0.5, 14.0 / 3, 1.0];
-        var fisher = Matrix<double>.Build.DenseOfDiagonalArray([4, 8, 1, 2]); // N(m, s²) in (m, s): diag(1/s², 2/s²) per coordinate
-        var ceiling = AveragedIterateError.Ceilings(t => t, truth, fisher, particles, record);
-        StationaryFit.AssertClose(fit, se, ceiling, truth, ["loc x", "scale x", "loc y_1", "scale y_1"], output, "obsMask, AutoNormal");
+        var svi = Fit(guide, store =>
+        [
+            store["AutoNormal.locs.x"].to(float64).item<double>(),
+            store["AutoNormal.scales.x"].to(float64).item<double>(),
+            store["AutoNormal.locs.y_unobserved"][1].to(float64).item<double>(),
+            store["AutoNormal.scales.y_unobserved"][1].to(float64).item<double>(),
+        ], "obsMask, AutoNormal");
 
         // entries 0 and 2 are observed: the model gives their draws no density, so the guide must
         // not score them either (Pyro's AutoNormal does, and their scales grow without bound to
@@ -66,6 +52,38 @@ public sealed class ObsMaskPosteriorTests(ITestOutputHelper output)
         var scales = svi.ParamStore["AutoNormal.scales.y_unobserved"].to(float64).data<double>().ToArray();
         Assert.Equal(guide.InitScale, scales[0], 1e-6);
         Assert.Equal(guide.InitScale, scales[2], 1e-6);
+    }
+
+    [Fact]
+    public void AutoDiagonalNormalLeavesTheMaskedEntriesOutOfItsPackedDensity()
+    {
+        // packed latent: x (entry 0), then y_unobserved (entries 1..3); y_1 is entry 2
+        using var guide = new AutoDiagonalNormal<bool>(Model);
+        var svi = Fit(guide, store =>
+        [
+            store["AutoDiagonalNormal.loc"][0].to(float64).item<double>(),
+            store["AutoDiagonalNormal.scale"][0].to(float64).item<double>(),
+            store["AutoDiagonalNormal.loc"][2].to(float64).item<double>(),
+            store["AutoDiagonalNormal.scale"][2].to(float64).item<double>(),
+        ], "obsMask, AutoDiagonalNormal");
+
+        var scales = svi.ParamStore["AutoDiagonalNormal.scale"].to(float64).data<double>().ToArray();
+        Assert.Equal(guide.InitScale, scales[1], 1e-6);
+        Assert.Equal(guide.InitScale, scales[3], 1e-6);
+    }
+
+    private Svi<bool> Fit(AutoGuide<bool> guide, Func<Ppl.Params.ParamStore, double[]> read, string label)
+    {
+        using var opt = new Adam(0.01);
+        const int particles = 8, record = 500;
+        var svi = new Svi<bool>(Model, guide.Guide, opt, new TraceElbo { NumParticles = particles, VectorizeParticles = true }, seed: 3);
+        var (fit, se) = StationaryFit.Run(svi, false, () => read(svi.ParamStore), 2500, record);
+
+        double[] truth = [14.0 / 3, 0.5, 14.0 / 3, 1.0];
+        var fisher = Matrix<double>.Build.DenseOfDiagonalArray([4, 8, 1, 2]); // N(m, s²) in (m, s): diag(1/s², 2/s²) per coordinate
+        var ceiling = AveragedIterateError.Ceilings(t => t, truth, fisher, particles, record);
+        StationaryFit.AssertClose(fit, se, ceiling, truth, ["loc x", "scale x", "loc y_1", "scale y_1"], output, label);
+        return svi;
     }
 
     [Fact]
