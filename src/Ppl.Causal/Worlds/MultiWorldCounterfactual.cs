@@ -5,7 +5,8 @@ namespace Ppl.Causal;
 /// <summary>
 /// One world dim per intervention: the k-th intervened site gets its own index (named after the
 /// site) at the next free dim left of <paramref name="firstDim"/>, with entry 0 the value without
-/// and entry 1 the value with that intervention. With n interventions a value downstream of all
+/// and entry 1 the value with that intervention (entries 1..k for a <see cref="Intervention.Tuple"/>
+/// of k actions, each applied to the value without). With n interventions a value downstream of all
 /// of them has 2ⁿ worlds — every combination — sharing all exogenous noise.
 /// </summary>
 /// <param name="firstDim">The rightmost dim worlds may use (negative; left of every plate the model uses).</param>
@@ -37,11 +38,12 @@ public sealed class MultiWorldCounterfactual(int firstDim = -4) : WorldMessenger
             indexName = $"{name}#{k}";
         }
 
-        var world = AddWorld(indexName, dim, 2);
+        var actions = request.Action.Alternatives;
+        var world = AddWorld(indexName, dim, 1 + actions.Count);
 
         // a replayed value may already hold this split's worlds: keep its entry without the intervention
         var factual = WorldTensors.Gather(request.Factual, new IndexSet((indexName, 0)), Worlds, request.EventDim);
-        var intervened = request.Action.Apply(factual, name);
-        return WorldTensors.StackWorlds([factual, intervened], world.Dim, request.EventDim);
+        Tensor[] parts = [factual, .. actions.Select((a, i) => a.Apply(factual, actions.Count == 1 ? name : $"{name}[{i + 1}]"))];
+        return WorldTensors.StackWorlds(parts, world.Dim, request.EventDim);
     }
 }
