@@ -14,7 +14,7 @@ namespace Ppl.Causal;
 /// <c>{name}_approx_log_prob</c> scoring kernel(computed, observed), like approximate Bayesian
 /// computation, and the site takes the observed value. Inside a world handler only the factual
 /// world takes the observed value (the other worlds keep their computed values) and the factor
-/// counts in the factual world only, as ChiRho's factual conditioning does.
+/// scores the factual computed value only, as ChiRho's factual conditioning does.
 /// </summary>
 /// <example><code>
 /// using (new SoftConditionMessenger(new Dictionary&lt;string, Tensor&gt; { ["y"] = yObserved }, scale: 0.5).Install())
@@ -95,8 +95,12 @@ public sealed class SoftConditionMessenger : Messenger
             return observed;
         }
 
-        var score = _kernel(computed, observed, eventDim);
-        long[] batch = TensorUtilShape(computed, observed, eventDim);
+        // the evidence is about the factual world: score its computed value only (the other worlds
+        // follow from the same noise), so the factor has no world dims
+        var worlds = HandlerStack.Current.OfType<WorldMessenger>().LastOrDefault()?.Worlds ?? [];
+        var computedFactual = WorldTensors.Factual(computed, worlds, eventDim);
+        var score = _kernel(computedFactual, observed, eventDim);
+        long[] batch = BatchShape(computedFactual, observed, eventDim);
         if (!ShapeUtil.BroadcastsInto(score.Shape(), batch))
         {
             throw new InvalidOperationException(
@@ -104,7 +108,6 @@ public sealed class SoftConditionMessenger : Messenger
         }
 
         Primitives.Factor(FactorName(name), score);
-        var worlds = HandlerStack.Current.OfType<WorldMessenger>().LastOrDefault()?.Worlds ?? [];
         var factual = WorldTensors.FactualMask(computed, worlds, eventDim);
         if (factual is null)
         {
@@ -115,7 +118,7 @@ public sealed class SoftConditionMessenger : Messenger
         return torch.where(factual, observed.to(computed.dtype), computed);
     }
 
-    private static long[] TensorUtilShape(Tensor computed, Tensor observed, int eventDim)
+    private static long[] BatchShape(Tensor computed, Tensor observed, int eventDim)
     {
         var shape = ShapeUtil.Broadcast(computed.Shape(), observed.Shape());
         return shape[..^eventDim];
