@@ -123,7 +123,7 @@ public sealed class ExcisedCategorical : Distribution
         var masked = logits.expand([.. batch, k]);
         foreach (var (low, high) in ends)
         {
-            var inside = category.ge(low.unsqueeze(-1)).logical_and(category.le(high.unsqueeze(-1)));
+            var inside = category.ge(low.unsqueeze(-1)).bitwise_and(category.le(high.unsqueeze(-1))); // bitwise_and runs on meta, logical_and does not
             masked = masked.masked_fill(inside, double.NegativeInfinity);
         }
 

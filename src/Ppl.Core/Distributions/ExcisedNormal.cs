@@ -147,8 +147,8 @@ public sealed class ExcisedNormal : Distribution
         Tensor? excised = null;
         foreach (var (low, high) in Intervals)
         {
-            var inside = value.ge(low).logical_and(value.le(high));
-            excised = excised is null ? inside : excised.logical_or(inside);
+            var inside = value.ge(low).bitwise_and(value.le(high)); // bitwise ops, unlike logical ones, run on meta
+            excised = excised is null ? inside : excised.bitwise_or(inside);
         }
 
         return lp.masked_fill(excised!, double.NegativeInfinity);
