@@ -22,7 +22,7 @@ public static class CausalPoutine
     public static Func<TArgs, TOut> TwinWorld<TArgs, TOut>(this Func<TArgs, TOut> model, int dim = -4) =>
         model.With(() => new TwinWorldCounterfactual(dim));
 
-    /// <summary>Gives every intervention its own world dim (<see cref="MultiWorldCounterfactual"/>).</summary>
+    /// <summary>Gives every intervention name its own world dim (<see cref="MultiWorldCounterfactual"/>).</summary>
     public static Func<TArgs, TOut> MultiWorld<TArgs, TOut>(this Func<TArgs, TOut> model, int firstDim = -4) =>
         model.With(() => new MultiWorldCounterfactual(firstDim));
 }

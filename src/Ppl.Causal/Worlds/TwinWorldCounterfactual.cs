@@ -41,6 +41,9 @@ public sealed class TwinWorldCounterfactual : WorldMessenger
     public Tensor CounterfactualOf(Tensor value, int eventDim = 0) => Gather(value, CounterfactualWorld, eventDim);
 
     /// <inheritdoc />
+    protected override int FirstAvailableDim => Dim;
+
+    /// <inheritdoc />
     protected override void OnInstalled()
     {
         base.OnInstalled();
@@ -57,7 +60,7 @@ public sealed class TwinWorldCounterfactual : WorldMessenger
                 $"TwinWorldCounterfactual: the intervention on '{name}' is a tuple of {request.Action.Alternatives.Count} actions, which needs {1 + request.Action.Alternatives.Count} worlds; the twin handler keeps two. Use MultiWorldCounterfactual, or intervene with one action.");
         }
 
-        var world = Worlds[0];
+        var world = Worlds.First(w => w.Name == IndexName);
         var factual = WorldTensors.Gather(request.Factual, FactualWorld, Worlds, request.EventDim);
         var counterfactual = WorldTensors.Gather(request.Factual, CounterfactualWorld, Worlds, request.EventDim);
         var intervened = request.Action.Apply(counterfactual, name);

@@ -19,8 +19,10 @@ namespace Ppl.Causal;
 /// <item>log-densities count the factual world only — the other worlds are functions of the same
 /// noise, not new random choices.</item>
 /// </list>
-/// Each world dim is reserved for the duration of the installation, so plates entered inside
-/// allocate other dims.
+/// World dims are ChiRho's index plates: keyed by name (<see cref="AddIndex"/>), reserved for the
+/// duration of the installation so plates entered inside allocate other dims, and entered (as a
+/// plate frame) by every sample site that varies along them. A site whose batch has any other size
+/// than 1 or the world count at a world dim is an error.
 /// </summary>
 public abstract class WorldMessenger : CounterfactualMessenger
 {
@@ -65,15 +67,60 @@ public abstract class WorldMessenger : CounterfactualMessenger
         _reserved.Clear();
     }
 
+    /// <summary>The rightmost dim world indices use: the k-th index created takes <c>FirstAvailableDim - k</c>.</summary>
+    protected abstract int FirstAvailableDim { get; }
+
+    /// <summary>
+    /// The world index called <paramref name="name"/>, created at the next world dim when new (ChiRho's
+    /// <c>add_indices</c>): an index is keyed by name, so using a name again reuses its dim.
+    /// </summary>
+    /// <param name="name">The index name.</param>
+    /// <param name="entries">The entries that will be used; a new index gets size max(largest + 1, count).</param>
+    /// <exception cref="InvalidOperationException">The entries do not fit the existing index, or the next world dim is used by an enclosing plate.</exception>
+    protected WorldDim AddIndex(string name, IReadOnlyCollection<int> entries)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0 || entries.Min() < 0)
+        {
+            throw new ArgumentException($"{GetType().Name}: world index '{name}' needs entries 0, 1, …; got {{{string.Join(", ", entries)}}}.", nameof(entries));
+        }
+
+        if (_worlds.FirstOrDefault(w => w.Name == name) is { } existing)
+        {
+            if (entries.Max() >= existing.Size)
+            {
+                throw new InvalidOperationException(
+                    $"{GetType().Name}: cannot add entries {{{string.Join(", ", entries.Order())}}} to world index '{name}', which has {existing.Size} worlds (dim {existing.Dim}); an index keeps the size it was created with — use another name for a split with more worlds.");
+            }
+
+            return existing;
+        }
+
+        return AddWorld(name, FirstAvailableDim - _worlds.Count, Math.Max(entries.Max() + 1, entries.Count));
+    }
+
+    /// <summary>Makes every index in <paramref name="indices"/> known (<see cref="AddIndex"/>).</summary>
+    internal void AddIndices(IndexSet indices)
+    {
+        foreach (var (name, entries) in indices.Entries)
+        {
+            AddIndex(name, entries);
+        }
+    }
+
     /// <summary>Adds a world dim and reserves it from plates entered later.</summary>
-    /// <exception cref="InvalidOperationException">An enclosing plate already uses the dim.</exception>
+    /// <exception cref="InvalidOperationException">An enclosing plate (or another world handler) already uses the dim (ChiRho: "unable to allocate an index plate").</exception>
     protected WorldDim AddWorld(string name, int dim, int size)
     {
         var taken = HandlerStack.Current.OfType<PlateMessenger>().FirstOrDefault(p => p.Frame.Dim == dim);
         if (taken is not null)
         {
+            int leftmost = HandlerStack.Current.OfType<PlateMessenger>().Where(p => !_reserved.Contains(p)).Select(p => p.Frame.Dim ?? 0).Append(dim).Min();
             throw new InvalidOperationException(
-                $"{GetType().Name}: world dim {dim} for '{name}' is already used by {taken.Frame}; give the world handler a dim left of every plate (e.g. {dim - 1}).");
+                $"{GetType().Name} was unable to allocate an index plate dimension for world index '{name}' at dim {dim}: "
+                + $"{(taken.ReserveOnly ? "another world handler's index" : "the enclosing plate")} {taken.Frame} already uses it. "
+                + $"Give {GetType().Name} a first dim less than {FirstAvailableDim} that is left of (more negative than) every plate dim in your model, e.g. {leftmost - 1}.");
         }
 
         var world = new WorldDim(name, dim, size);
@@ -84,16 +131,69 @@ public abstract class WorldMessenger : CounterfactualMessenger
         return world;
     }
 
-    /// <summary>True when an enclosing plate or an existing world uses <paramref name="dim"/>.</summary>
-    protected bool IsDimTaken(int dim) =>
-        _worlds.Any(w => w.Dim == dim) || HandlerStack.Current.OfType<PlateMessenger>().Any(p => p.Frame.Dim == dim);
-
     /// <inheritdoc />
     protected override void OnSample(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        message.AfterValue(CheckWorldBatch, MechanismStage);
         message.AfterValue(ShareNoise, MechanismStage);
         message.AfterValue(MaskOtherWorlds, MaskStage);
+        message.AfterValue(AddIndexPlates, MaskStage);
+    }
+
+    /// <summary>
+    /// Along a world dim a site must be the same in every world (size 1) or have one entry per
+    /// world: any other size (an undeclared event dim, usually) would mix worlds silently.
+    /// </summary>
+    private void CheckWorldBatch(Message message)
+    {
+        if (message.Distribution is not { } dist || _worlds.Count == 0)
+        {
+            return;
+        }
+
+        int eventDim = dist.EventShape.Length;
+        Check(dist.BatchShape, "distribution's batch shape");
+        if (message.Value is { } value && value.dim() >= eventDim)
+        {
+            Check(value.Shape()[..^eventDim], "value's batch shape");
+        }
+
+        void Check(long[] batch, string what)
+        {
+            foreach (var w in _worlds)
+            {
+                long size = WorldTensors.SizeAt(batch, w.Dim);
+                if (size != 1 && size != w.Size)
+                {
+                    throw new ArgumentException(
+                        $"{GetType().Name}: site '{message.Name}' has size {size} at world dim {w.Dim} in its {what} {ShapeUtil.Format(batch)}, "
+                        + $"but world index '{w.Name}' has {w.Size} worlds there; along a world dim a site must have size 1 (the same in every world) or {w.Size}. "
+                        + $"If those dims are part of one event, declare them (dist.ToEvent(n)); otherwise give the world handler a dim left of every batch dim of the model (e.g. {_worlds.Min(x => x.Dim) - batch.Length}).");
+                }
+            }
+        }
+    }
+
+    /// <summary>ChiRho's lazy index plates: a site that varies along a world dim sits in that index's plate.</summary>
+    private void AddIndexPlates(Message message)
+    {
+        if (_worlds.Count == 0 || message.Distribution is not { } dist)
+        {
+            return;
+        }
+
+        int eventDim = dist.EventShape.Length;
+        var valueBatch = message.Value is { } value && value.dim() >= eventDim ? value.Shape()[..^eventDim] : [];
+        var frames = _worlds
+            .Where(w => WorldTensors.SizeAt(dist.BatchShape, w.Dim) > 1 || WorldTensors.SizeAt(valueBatch, w.Dim) > 1)
+            .Where(w => !message.Plates.Any(p => p.Dim == w.Dim))
+            .Select(w => w.Frame)
+            .ToList();
+        if (frames.Count > 0)
+        {
+            message.Plates = message.Plates.InsertRange(0, frames);
+        }
     }
 
     private void ShareNoise(Message message)

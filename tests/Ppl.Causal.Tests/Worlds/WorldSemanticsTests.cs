@@ -151,7 +151,8 @@ public sealed class WorldSemanticsTests
             return Sample("o", new Normal(t.mul(2), 1.0));
         };
         var trace = model.Intervene(new Dictionary<string, Intervention> { ["t"] = 1.0 }).TwinWorld(-1).GetTrace(false);
-        Assert.Equal(-2, trace["t"].Plates.Single().Dim);
+        Assert.Equal(-2, trace["t"].Plates.Single(p => p.Name == "units").Dim);
+        Assert.Equal(-1, trace["t"].Plates.Single(p => p.Name == Indexed.IndexPlatePrefix + TwinWorldCounterfactual.IndexName).Dim); // t varies along the worlds
         Assert.Equal(new long[] { 3, 2 }, trace["o"].Value!.shape); // units at -2, worlds at -1
     }
 
