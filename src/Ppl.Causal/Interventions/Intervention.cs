@@ -29,6 +29,32 @@ public abstract record Intervention
     public static Intervention FromDistribution(Distribution distribution) =>
         new DistributionIntervention(distribution ?? throw new ArgumentNullException(nameof(distribution)));
 
+    /// <summary>
+    /// Several alternative interventions at once (ChiRho's tuple of actions):
+    /// <see cref="MultiWorldCounterfactual"/> gives the site's world index one entry per action after
+    /// the factual one (size 1 + k), each action applied to the factual value; the single-world
+    /// handlers and a plain run take the last action, as ChiRho does.
+    /// </summary>
+    /// <exception cref="ArgumentException">No action was given, or an action is itself a tuple.</exception>
+    public static Intervention Tuple(params Intervention[] actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (actions.Length == 0)
+        {
+            throw new ArgumentException("Intervention.Tuple: give at least one action.", nameof(actions));
+        }
+
+        if (actions.Any(a => a is null or TupleIntervention))
+        {
+            throw new ArgumentException("Intervention.Tuple: every action must be a single (non-null, non-tuple) intervention.", nameof(actions));
+        }
+
+        return new TupleIntervention([.. actions]);
+    }
+
+    /// <summary>The alternative actions: the tuple's actions for <see cref="Tuple"/>, otherwise this intervention alone.</summary>
+    public virtual IReadOnlyList<Intervention> Alternatives => [this];
+
     /// <summary>Same as <see cref="FromTensor"/>.</summary>
     public static implicit operator Intervention(Tensor value) => FromTensor(value);
 
@@ -95,6 +121,16 @@ public abstract record Intervention
             Function(factual) ?? throw new InvalidOperationException($"Intervention on '{name}': the function returned null.");
 
         public override string ToString() => "do(= f(factual))";
+    }
+
+    private sealed record TupleIntervention(Intervention[] Actions) : Intervention
+    {
+        public override IReadOnlyList<Intervention> Alternatives => Actions;
+
+        // a plain run and the single-world handlers keep the last action (ChiRho's act[-1])
+        private protected override Tensor Compute(Tensor factual, string name) => Actions[^1].Compute(factual, name);
+
+        public override string ToString() => $"({string.Join(", ", Actions.Select(a => a.ToString()))})";
     }
 
     private sealed record DistributionIntervention(Distribution Distribution) : Intervention

@@ -54,6 +54,12 @@ public sealed class TwinWorldCounterfactual : WorldMessenger
     protected override Tensor Split(InterventionRequest request, string name)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Action.Alternatives.Count > 1)
+        {
+            throw new NotSupportedException(
+                $"TwinWorldCounterfactual: the intervention on '{name}' is a tuple of {request.Action.Alternatives.Count} actions, which needs {1 + request.Action.Alternatives.Count} worlds; the twin handler keeps two. Use MultiWorldCounterfactual, or intervene with one action.");
+        }
+
         var world = Worlds.First(w => w.Name == IndexName);
         var factual = WorldTensors.Gather(request.Factual, FactualWorld, Worlds, request.EventDim);
         var counterfactual = WorldTensors.Gather(request.Factual, CounterfactualWorld, Worlds, request.EventDim);

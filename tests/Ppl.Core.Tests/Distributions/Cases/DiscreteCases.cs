@@ -18,6 +18,7 @@ internal static class DiscreteCases
         new("Multinomial(logits)", (d, t) => Multinomial.FromLogits(5, linspace(-1, 1, 8, dtype: t).reshape(2, 4).to(d)), Discrete: true),
         new("OneHotCategorical(probs)", (d, t) => OneHotCategorical.FromProbs(tensor(new[] { 0.2, 0.3, 0.5, 0.6, 0.4, 0.0 }, dtype: t).reshape(2, 3).to(d)), Discrete: true),
         new("OrderedLogistic", (d, t) => new OrderedLogistic(tensor(new[] { -1.0, 0.0, 2.5, 0.3, -0.2, 1.0 }, dtype: t).reshape(2, 3).to(d), tensor(new[] { -0.5, 0.5, 1.5 }, dtype: t).to(d)), Discrete: true),
+        new("ExcisedCategorical", (d, t) => ExcisedCategorical.FromLogits(linspace(-2, 2, 24, dtype: t).reshape(2, 3, 4).to(d), [(tensor(new long[] { 0, 1, 2 }).to(d), tensor(new long[] { 1, 1, 3 }).to(d))]), Discrete: true),
         new("OneHotCategorical(logits)", (d, t) => OneHotCategorical.FromLogits(linspace(-2, 2, 12, dtype: t).reshape(2, 3, 2).to(d)), Discrete: true),
     ];
 }
