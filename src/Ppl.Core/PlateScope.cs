@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Ppl;
 
 /// <summary>
-/// An entered vectorized plate, returned by <see cref="Primitives.Plate"/>; dispose it (with
+/// An entered vectorized plate, returned by <see cref="Primitives.Plate(string, long, long?, int?, TorchSharp.torch.Device?)"/>; dispose it (with
 /// <c>using</c>) to leave the plate. A ref struct, like every handler scope.
 /// </summary>
 public readonly ref struct PlateScope

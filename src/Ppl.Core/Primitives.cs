@@ -52,7 +52,7 @@ public static class Primitives
     /// creates it from <paramref name="init"/>, later calls return the learned value; outside
     /// one it returns <paramref name="init"/>.
     /// </summary>
-    public static Tensor Param(string name, Tensor init, Constraint? constraint = null, int eventDim = 0)
+    public static Tensor Param(string name, Tensor init, Constraint? constraint = null, int? eventDim = null)
     {
         ArgumentNullException.ThrowIfNull(init);
         return Param(name, () => init, constraint, eventDim);
@@ -60,11 +60,11 @@ public static class Primitives
 
     /// <summary>A learnable parameter whose initial value is computed only when it is created.</summary>
     /// <exception cref="InvalidOperationException">No handler supplied a value and <paramref name="init"/> is null.</exception>
-    public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int eventDim = 0) =>
+    public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int? eventDim = null) =>
         Param(name, new ParamSpec(init, constraint ?? Constraints.Real, eventDim));
 
     /// <summary>
-    /// <see cref="Param(string, Func{Tensor}?, Constraint?, int)"/> with a full spec, for library
+    /// <see cref="Param(string, Func{Tensor}?, Constraint?, int?)"/> with a full spec, for library
     /// code (autoguides) that may ask for the store's tensor itself (<see cref="ParamSpec.ShareStored"/>).
     /// </summary>
     internal static Tensor Param(string name, ParamSpec spec)
@@ -112,6 +112,24 @@ public static class Primitives
         long subsample = CheckSizes(name, size, subsampleSize);
         return Iterate(name, size, subsample);
     }
+
+    /// <summary>STUB</summary>
+    public static PlateDefinition DefinePlate(string name, long size, long? subsampleSize = null, int? dim = null, Device? device = null) => throw new NotImplementedException();
+
+    /// <summary>STUB</summary>
+    public static PlateScope Plate(string name, long size, Tensor subsample, int? dim = null) => throw new NotImplementedException();
+
+    /// <summary>STUB</summary>
+    public static PlateScope UnsizedPlate(string name, int? dim = null) => throw new NotImplementedException();
+
+    /// <summary>STUB</summary>
+    public static Tensor Subsample(Tensor data, int eventDim) => data;
+
+    /// <summary>STUB</summary>
+    public static BlockedPlateScope BlockPlate(string name, bool strict = true) => throw new NotImplementedException();
+
+    /// <summary>STUB</summary>
+    public static BlockedPlateScope BlockPlate(int dim, bool strict = true) => throw new NotImplementedException();
 
     /// <summary>Adds <paramref name="logFactor"/> to the model's log-density (Pyro's <c>factor</c>).</summary>
     public static void Factor(string name, Tensor logFactor, bool hasRSample = true)
@@ -162,7 +180,7 @@ public static class Primitives
         {
             var message = new Message(SiteKind.Param, $"{name}${parameterName}")
             {
-                Payload = new ParamSpec(null, Constraints.Real, 0, parameter),
+                Payload = new ParamSpec(null, Constraints.Real, null, parameter),
                 DefaultBehavior = static m => ((ParamSpec)m.Payload!).Existing!.alias(),
             };
             Runtime.ApplyStack(message);

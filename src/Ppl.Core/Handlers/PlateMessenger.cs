@@ -4,7 +4,7 @@ using Ppl.Effects;
 namespace Ppl.Handlers;
 
 /// <summary>
-/// The handler behind <see cref="Primitives.Plate"/> and each iteration of
+/// The handler behind <see cref="Primitives.Plate(string, long, long?, int?, TorchSharp.torch.Device?)"/> and each iteration of
 /// <see cref="Primitives.SequentialPlate"/>: adds its frame to every site inside and multiplies
 /// the log-density scale by <c>size / subsampleSize</c>; a vectorized plate also broadcasts each
 /// sample site's distribution so the plate dim has the subsample size.
