@@ -56,7 +56,7 @@ public sealed class UnsizedPlateParityTests
             Assert.Equal(new long[] { 4, 1 }, a.Subsample(data).shape);
         }
 
-        Assert.Equal(new long[] { 3 }, tracer.Trace["scalar"].Distribution!.BatchShape);
+        Assert.Equal(new long[] { 3, 1 }, tracer.Trace["scalar"].Distribution!.BatchShape); // b broadcasts at -2; a leaves -1 at 1
     }
 
     [Fact]
