@@ -30,6 +30,14 @@ public sealed class PlateDefinition
     public PlateScope Enter() => Primitives.EnterPlate(_request, this);
 
     /// <summary>Iterates the plate as a sequential plate (<see cref="Primitives.SequentialPlate"/>), the same indices each time.</summary>
-    /// <exception cref="ArgumentException">The plate was used vectorized.</exception>
-    public IEnumerable<long> Iterate() => Primitives.IterateSequential(_request with { Device = TorchSharp.torch.CPU }, this);
+    /// <exception cref="ArgumentException">The plate was defined with a dim or used vectorized.</exception>
+    public IEnumerable<long> Iterate()
+    {
+        if (_request.Dim is int dim)
+        {
+            throw new ArgumentException($"plate('{Name}') was defined with dim {dim}, so it is vectorized: enter it, or define it without a dim to iterate it (as in Pyro).");
+        }
+
+        return Primitives.IterateSequential(_request with { Device = TorchSharp.torch.CPU }, this);
+    }
 }

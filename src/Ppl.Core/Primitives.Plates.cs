@@ -37,7 +37,7 @@ public static partial class Primitives
     /// <paramref name="subsample"/> indices (Pyro's <c>plate(..., subsample=)</c>), scaled by
     /// size / subsample length. A replayed trace's indices for the plate take precedence, as in Pyro.
     /// </summary>
-    /// <exception cref="ArgumentException">The indices are not a 1-D int64 tensor of 1…size distinct-or-not entries in [0, size).</exception>
+    /// <exception cref="ArgumentException">The indices are not a 1-D int64 tensor of 1 to <paramref name="size"/> entries in [0, size).</exception>
     public static PlateScope Plate(string name, long size, Tensor subsample, int? dim = null)
     {
         CheckName(name);
