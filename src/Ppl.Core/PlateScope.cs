@@ -5,23 +5,24 @@ using static TorchSharp.torch;
 namespace Ppl;
 
 /// <summary>
-/// An entered vectorized plate, returned by <see cref="Primitives.Plate"/>; dispose it (with
+/// An entered vectorized plate, returned by <see cref="Primitives.Plate(string, long, long?, int?, TorchSharp.torch.Device?)"/>; dispose it (with
 /// <c>using</c>) to leave the plate. A ref struct, like every handler scope.
 /// </summary>
 public readonly ref struct PlateScope
 {
     private readonly PlateMessenger _handler;
+    private readonly Tensor? _indices;
 
-    internal PlateScope(PlateMessenger handler, Tensor indices)
+    internal PlateScope(PlateMessenger handler, Tensor? indices)
     {
         _handler = handler;
-        Indices = indices;
+        _indices = indices;
     }
 
     /// <summary>The plate's name.</summary>
     public string Name => _handler.Frame.Name;
 
-    /// <summary>The full size.</summary>
+    /// <summary>The full size; −1 for a plate of any size (<see cref="Primitives.UnsizedPlate"/>).</summary>
     public long Size => _handler.Frame.Size;
 
     /// <summary>The number of indices used in this run.</summary>
@@ -31,21 +32,30 @@ public readonly ref struct PlateScope
     public int Dim => _handler.Frame.Dim!.Value;
 
     /// <summary>The subsample indices (all of 0…Size−1 when not subsampling), int64.</summary>
-    public Tensor Indices { get; }
+    /// <exception cref="InvalidOperationException">The plate has no size, so no indices.</exception>
+    public Tensor Indices => _indices ?? throw new InvalidOperationException($"plate('{Name}') has no size, so it has no indices.");
 
     /// <summary>
     /// Selects the subsample from full-size <paramref name="data"/> along the plate's dim, where
-    /// the rightmost <paramref name="eventDim"/> dims of the data are event dims.
+    /// the rightmost <paramref name="eventDim"/> dims of the data are event dims. Data that
+    /// broadcasts along the plate (size 1 there, or too few dims) passes through unchanged, as in
+    /// Pyro; so does anything inside a plate of any size.
     /// </summary>
-    /// <exception cref="ArgumentException">The data does not have the plate's size at that dim.</exception>
+    /// <exception cref="ArgumentException">The data has a size other than 1 or the plate's size at that dim.</exception>
     public Tensor Subsample(Tensor data, int eventDim = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegative(eventDim);
         long axis = data.dim() + Dim - eventDim;
-        if (axis < 0 || data.Shape()[axis] != Size)
+        if (axis < 0 || Size < 0 || data.Shape()[axis] == 1)
+        {
+            return data.alias();
+        }
+
+        if (data.Shape()[axis] != Size)
         {
             throw new ArgumentException(
-                $"plate('{Name}').Subsample: data of shape {Distributions.ShapeUtil.Format(data.Shape())} (event dims {eventDim}) needs size {Size} at dim {Dim}.",
+                $"plate('{Name}').Subsample: data of shape {Distributions.ShapeUtil.Format(data.Shape())} (event dims {eventDim}) needs size {Size} (or 1) at dim {Dim - eventDim}.",
                 nameof(data));
         }
 

@@ -12,7 +12,7 @@ namespace Ppl;
 /// The effectful operations models are written with. Bring them in with
 /// <c>using static Ppl.Primitives;</c> so a model reads like Pyro.
 /// </summary>
-public static class Primitives
+public static partial class Primitives
 {
     /// <summary>
     /// A random choice named <paramref name="name"/> from <paramref name="distribution"/>; with
@@ -66,9 +66,14 @@ public static class Primitives
     /// <summary>
     /// A learnable parameter. Inside an active <see cref="Params.ParamStore"/> the first call
     /// creates it from <paramref name="init"/>, later calls return the learned value; outside
-    /// one it returns <paramref name="init"/>.
+    /// one it returns <paramref name="init"/>. With <paramref name="eventDim"/> (Pyro's
+    /// <c>event_dim</c>) the dims left of the rightmost <paramref name="eventDim"/> are batch dims:
+    /// inside a subsampled plate a param with the plate's full size at the plate's dim is cut to
+    /// the subsample (gradients reach the full param), one of size 1 is shared, any other size
+    /// throws. Without it (the default, as in Pyro) the param is returned whole.
     /// </summary>
-    public static Tensor Param(string name, Tensor init, Constraint? constraint = null, int eventDim = 0)
+    /// <exception cref="ArgumentException">Inside a plate, the param's size at the plate's dim is neither 1 nor the plate's size.</exception>
+    public static Tensor Param(string name, Tensor init, Constraint? constraint = null, int? eventDim = null)
     {
         ArgumentNullException.ThrowIfNull(init);
         return Param(name, () => init, constraint, eventDim);
@@ -76,57 +81,27 @@ public static class Primitives
 
     /// <summary>A learnable parameter whose initial value is computed only when it is created.</summary>
     /// <exception cref="InvalidOperationException">No handler supplied a value and <paramref name="init"/> is null.</exception>
-    public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int eventDim = 0) =>
+    public static Tensor Param(string name, Func<Tensor>? init = null, Constraint? constraint = null, int? eventDim = null) =>
         Param(name, new ParamSpec(init, constraint ?? Constraints.Real, eventDim));
 
     /// <summary>
-    /// <see cref="Param(string, Func{Tensor}?, Constraint?, int)"/> with a full spec, for library
+    /// <see cref="Param(string, Func{Tensor}?, Constraint?, int?)"/> with a full spec, for library
     /// code (autoguides) that may ask for the store's tensor itself (<see cref="ParamSpec.ShareStored"/>).
     /// </summary>
     internal static Tensor Param(string name, ParamSpec spec)
     {
         CheckName(name);
+        if (spec.EventDim < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), $"Param '{name}': eventDim must be ≥ 0 or null, got {spec.EventDim}.");
+        }
+
         var message = new Message(SiteKind.Param, name)
         {
             Payload = spec,
             DefaultBehavior = static m => InitialValue(m.Name, (ParamSpec)m.Payload!),
         };
         return HandlerStack.IsActive ? Runtime.ApplyStack(message).Value! : InitialValue(name, spec);
-    }
-
-    /// <summary>
-    /// Enters a vectorized plate of <paramref name="size"/> conditionally independent entries:
-    /// sample sites inside are broadcast along its dim and, with <paramref name="subsampleSize"/>,
-    /// scaled by size / subsampleSize. The dim is the rightmost one the enclosing plates leave
-    /// free unless <paramref name="dim"/> (negative) is given.
-    /// </summary>
-    /// <exception cref="ArgumentException">Sizes are invalid, the name repeats an enclosing plate, or the dim is taken.</exception>
-    public static PlateScope Plate(string name, long size, long? subsampleSize = null, int? dim = null, Device? device = null)
-    {
-        CheckName(name);
-        long subsample = CheckSizes(name, size, subsampleSize);
-        var enclosing = HandlerStack.Snapshot().OfType<PlateMessenger>().Select(p => p.Frame).ToList();
-        if (enclosing.Any(f => f.Name == name))
-        {
-            throw new ArgumentException($"plate('{name}') is already entered; plate names must be unique among nested plates.", nameof(name));
-        }
-
-        int allocated = AllocateDim(name, dim, enclosing);
-        var indices = SubsampleIndices(name, size, subsample, allocated, device ?? torch.get_default_device());
-        var handler = new PlateMessenger(new PlateFrame(name, allocated, size, subsample));
-        HandlerStack.Push(handler);
-        return new PlateScope(handler, indices);
-    }
-
-    /// <summary>
-    /// A sequential plate (Pyro's <c>for i in plate(...)</c>): iterates the (subsampled) indices,
-    /// each iteration in its own conditional-independence frame, with no dim allocated.
-    /// </summary>
-    public static IEnumerable<long> SequentialPlate(string name, long size, long? subsampleSize = null)
-    {
-        CheckName(name);
-        long subsample = CheckSizes(name, size, subsampleSize);
-        return Iterate(name, size, subsample);
     }
 
     /// <summary>Adds <paramref name="logFactor"/> to the model's log-density (Pyro's <c>factor</c>).</summary>
@@ -178,7 +153,7 @@ public static class Primitives
         {
             var message = new Message(SiteKind.Param, $"{name}${parameterName}")
             {
-                Payload = new ParamSpec(null, Constraints.Real, 0, parameter),
+                Payload = new ParamSpec(null, Constraints.Real, null, parameter),
                 DefaultBehavior = static m => ((ParamSpec)m.Payload!).Existing!.alias(),
             };
             Runtime.ApplyStack(message);
@@ -210,110 +185,6 @@ public static class Primitives
         if (string.IsNullOrEmpty(name))
         {
             throw new ArgumentException("Site names must be non-empty.", nameof(name));
-        }
-    }
-
-    private static long CheckSizes(string name, long size, long? subsampleSize)
-    {
-        long subsample = subsampleSize ?? size;
-        if (size < 1 || subsample < 1 || subsample > size)
-        {
-            throw new ArgumentException($"plate('{name}'): need 1 ≤ subsampleSize ({subsample}) ≤ size ({size}).", nameof(subsampleSize));
-        }
-
-        return subsample;
-    }
-
-    private static int AllocateDim(string name, int? dim, List<PlateFrame> enclosing)
-    {
-        var used = enclosing.Where(f => f.Dim is not null).ToDictionary(f => f.Dim!.Value, f => f.Name);
-        if (dim is int requested)
-        {
-            if (requested >= 0)
-            {
-                throw new ArgumentException($"plate('{name}'): dim must be negative (counted from the right of the batch shape), got {requested}.", nameof(dim));
-            }
-
-            if (used.TryGetValue(requested, out var other))
-            {
-                int free = -1;
-                while (used.ContainsKey(free) || free == requested)
-                {
-                    free--;
-                }
-
-                throw new ArgumentException(
-                    $"plate('{name}') wants dim {requested}, which enclosing plate('{other}') already uses. Move one of them to a free dim, e.g. dim={free}.",
-                    nameof(dim));
-            }
-
-            return requested;
-        }
-
-        int d = -1;
-        while (used.ContainsKey(d))
-        {
-            d--;
-        }
-
-        return d;
-    }
-
-    private static Tensor SubsampleIndices(string name, long size, long subsample, int? dim, Device device)
-    {
-        var message = new Message(SiteKind.Plate, name)
-        {
-            Payload = new PlateSpec(size, subsample, dim, device),
-            DefaultBehavior = static m => DrawIndices((PlateSpec)m.Payload!, m.ResolveGenerator()),
-            Plates = HandlerStack.Snapshot().OfType<PlateMessenger>().Select(p => p.Frame).ToImmutableArray(),
-        };
-        var indices = HandlerStack.IsActive ? Runtime.ApplyStack(message).Value! : DrawIndices((PlateSpec)message.Payload, null);
-        if (indices.dim() != 1 || indices.Shape()[0] != subsample)
-        {
-            throw new ArgumentException(
-                $"plate('{name}'): subsample indices of shape {ShapeUtil.Format(indices.Shape())} were supplied, expected [{subsample}].");
-        }
-
-        return indices;
-    }
-
-    private static Tensor DrawIndices(PlateSpec spec, Generator? generator)
-    {
-        if (spec.SubsampleSize == spec.Size)
-        {
-            return torch.arange(spec.Size, dtype: ScalarType.Int64, device: spec.Device);
-        }
-
-        // argsort of uniforms is a uniform random permutation and, unlike randperm, runs on every device
-        var keys = torch.rand(spec.Size, dtype: ScalarType.Float32, device: spec.Device, generator: generator);
-        return keys.argsort().narrow(0, 0, spec.SubsampleSize);
-    }
-
-    private static IEnumerable<long> Iterate(string name, long size, long subsample)
-    {
-        long[] indices;
-        if (subsample == size)
-        {
-            indices = Enumerable.Range(0, checked((int)size)).Select(i => (long)i).ToArray();
-        }
-        else
-        {
-            // no inner dispose scope: the indices tensor is recorded in traces and lives in the caller's scope
-            indices = SubsampleIndices(name, size, subsample, null, CPU).data<long>().ToArray();
-        }
-
-        for (long counter = 0; counter < indices.Length; counter++)
-        {
-            var handler = new PlateMessenger(new PlateFrame(name, null, size, subsample, counter));
-            HandlerStack.Push(handler);
-            try
-            {
-                yield return indices[counter];
-            }
-            finally
-            {
-                HandlerStack.Pop(handler);
-            }
         }
     }
 }

@@ -15,6 +15,7 @@ public sealed class Trace
     private readonly List<Site> _order = [];
     private readonly Dictionary<string, Site> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SiteLogProb> _logProbs = new(StringComparer.Ordinal);
+    private Dictionary<string, PlateRecord>? _plates;
 
     /// <summary>All sites in execution order.</summary>
     public IReadOnlyList<Site> Nodes => _order;
@@ -43,8 +44,11 @@ public sealed class Trace
     /// <summary>Looks a site up by name.</summary>
     public bool TryGetSite(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Site? site) => _byName.TryGetValue(name, out site);
 
-    /// <summary>Records a site. A param may be recorded again; any other repeated name throws.</summary>
-    /// <exception cref="InvalidOperationException">A site of that name exists and is not a param used twice.</exception>
+    /// <summary>
+    /// Records a site. A param may be recorded again, and so may a plate with the same subsample
+    /// indices (a plate re-entered in one run); any other repeated name throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A site of that name exists and is not a param used twice or a plate with the same indices.</exception>
     /// <exception cref="ArgumentException">A sample site's value would broadcast its log-density beyond the distribution's batch shape.</exception>
     public void Add(Site site)
     {
@@ -55,6 +59,17 @@ public sealed class Trace
             if (existing.Kind != site.Kind)
             {
                 throw new InvalidOperationException($"'{site.Name}' is already in the trace as a {existing.Kind} site.");
+            }
+
+            if (site.Kind == SiteKind.Plate)
+            {
+                if (!SameIndices(existing.Value, site.Value))
+                {
+                    throw new InvalidOperationException(
+                        $"plate '{site.Name}' is recorded again with other subsample indices (shape {Shape(site.Value)}, first {Shape(existing.Value)}); a plate keeps its indices within a run.");
+                }
+
+                return;
             }
 
             if (site.Kind != SiteKind.Param)
@@ -68,6 +83,16 @@ public sealed class Trace
         _order.Add(site);
         _byName.Add(site.Name, site);
     }
+
+    /// <summary>How plate <paramref name="name"/> was first entered in the run this trace records.</summary>
+    internal bool TryGetPlate(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PlateRecord? record)
+    {
+        record = null;
+        return _plates is not null && _plates.TryGetValue(name, out record);
+    }
+
+    /// <summary>Remembers how a plate was first entered in this run, so entering it again reuses its dim and indices.</summary>
+    internal void RecordPlate(PlateRecord record) => (_plates ??= new(StringComparer.Ordinal))[record.Name] = record;
 
     /// <summary>
     /// Σ over sample sites of the scaled, masked log-density (Pyro's <c>log_prob_sum</c>): the log joint
@@ -183,5 +208,23 @@ public sealed class Trace
         {
             throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", FormatShapes(), e);
         }
+    }
+
+    private static string Shape(Tensor? value) => value is null ? "none" : ShapeUtil.Format(value.Shape());
+
+    // values are compared only on the CPU (no device sync elsewhere); the plate registry hands out the same tensor anyway
+    private static bool SameIndices(Tensor? a, Tensor? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || !a.Shape().AsSpan().SequenceEqual(b.Shape()))
+        {
+            return false;
+        }
+
+        return a.device_type != TorchSharp.DeviceType.CPU || b.device_type != TorchSharp.DeviceType.CPU || a.eq(b).all().item<bool>();
     }
 }

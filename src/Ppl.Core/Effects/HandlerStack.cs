@@ -86,6 +86,22 @@ public static class HandlerStack
         Installed.Value = [.. stack[..index], handler, .. stack[index..]];
     }
 
+    /// <summary>Puts <paramref name="replacement"/> where <paramref name="handler"/> is (for blocking a plate in place).</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="handler"/> is not installed.</exception>
+    internal static void Replace(Messenger handler, Messenger replacement)
+    {
+        var stack = Snapshot();
+        int index = Array.IndexOf(stack, handler);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"{handler} is not installed on this thread (a blocked plate's scope left out of order?).");
+        }
+
+        var copy = (Messenger[])stack.Clone();
+        copy[index] = replacement;
+        Installed.Value = copy;
+    }
+
     /// <summary>Removes <paramref name="handler"/> wherever it is (the counterpart of <see cref="InsertOutside"/>); no-op when absent.</summary>
     internal static void Remove(Messenger handler)
     {

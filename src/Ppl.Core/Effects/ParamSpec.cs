@@ -8,7 +8,7 @@ namespace Ppl.Effects;
 /// <param name="Constraint">The domain of the parameter.</param>
 /// <param name="EventDim">How many rightmost dims form one value (for plates and guides).</param>
 /// <param name="Existing">A parameter owned elsewhere (an <c>nn.Module</c>'s), registered as is.</param>
-public sealed record ParamSpec(Func<Tensor>? Init, Constraint Constraint, int EventDim = 0, TorchSharp.Modules.Parameter? Existing = null)
+public sealed record ParamSpec(Func<Tensor>? Init, Constraint Constraint, int? EventDim = null, TorchSharp.Modules.Parameter? Existing = null)
 {
     /// <summary>
     /// For library code that never disposes or modifies the value: a real-valued parameter is

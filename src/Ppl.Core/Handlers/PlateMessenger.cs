@@ -1,21 +1,28 @@
 using Ppl.Distributions;
 using Ppl.Effects;
+using static TorchSharp.torch;
 
 namespace Ppl.Handlers;
 
 /// <summary>
-/// The handler behind <see cref="Primitives.Plate"/> and each iteration of
+/// The handler behind <see cref="Primitives.Plate(string, long, long?, int?, TorchSharp.torch.Device?)"/> and each iteration of
 /// <see cref="Primitives.SequentialPlate"/>: adds its frame to every site inside and multiplies
 /// the log-density scale by <c>size / subsampleSize</c>; a vectorized plate also broadcasts each
-/// sample site's distribution so the plate dim has the subsample size.
+/// sample site's distribution so the plate dim has the subsample size (unless the plate has no
+/// size), and slices params and <see cref="Primitives.Subsample"/> values that declare an event
+/// dim to the subsample (Pyro's batch semantics of <c>param(..., event_dim=)</c>).
 /// </summary>
 public sealed class PlateMessenger : Messenger
 {
-    internal PlateMessenger(PlateFrame frame, bool reserveOnly = false)
+    internal PlateMessenger(PlateFrame frame, bool reserveOnly = false, Tensor? indices = null)
     {
         Frame = frame;
         ReserveOnly = reserveOnly;
+        Indices = indices;
     }
+
+    /// <summary>The subsample indices params are sliced with; null when unknown (guides' site plates) or when the plate has no size.</summary>
+    internal Tensor? Indices { get; }
 
     /// <summary>
     /// True for a plate that only claims its dim so that plates entered inside it allocate others
@@ -38,7 +45,7 @@ public sealed class PlateMessenger : Messenger
 
         message.Plates = message.Plates.Insert(0, Frame);
         message.Scale *= Frame.Scale;
-        if (message.Distribution is { } dist && Frame.Dim is int dim)
+        if (message.Distribution is { } dist && Frame.Dim is int dim && Frame.Size >= 0)
         {
             message.Distribution = Broadcast(dist, dim, message.Name);
         }
@@ -57,7 +64,74 @@ public sealed class PlateMessenger : Messenger
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException">A param with an event dim has neither size 1 nor the plate's size at the plate's dim.</exception>
+    protected override void OnPostParam(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Payload is ParamSpec { EventDim: int eventDim })
+        {
+            message.Value = SliceToSubsample(message.Value, eventDim, message.Name);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">Subsampled data has neither size 1 nor the plate's size at the plate's dim.</exception>
+    protected override void OnPostOther(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Kind == Primitives.SubsampleKind && message.Payload is int eventDim)
+        {
+            message.Value = SliceToSubsample(message.Value, eventDim, null);
+        }
+    }
+
+    /// <inheritdoc />
     public override string ToString() => $"Plate({Frame})";
+
+    /// <summary>
+    /// Pyro's rule: a value whose size at (plate dim − event dim) is the plate's full size holds one
+    /// entry per plate element and is cut to the subsample; size 1 or too few dims broadcast and pass.
+    /// </summary>
+    /// <param name="value">The param's or data's value.</param>
+    /// <param name="eventDim">How many rightmost dims are event dims.</param>
+    /// <param name="paramName">The param's name; null for <see cref="Primitives.Subsample"/>.</param>
+    private Tensor? SliceToSubsample(Tensor? value, int eventDim, string? paramName)
+    {
+        if (ReserveOnly || value is null || Frame.Dim is not int dim || Frame.Size < 0)
+        {
+            return value;
+        }
+
+        var shape = value.Shape();
+        int axis = shape.Length + dim - eventDim;
+        if (axis < 0 || shape[axis] == 1)
+        {
+            return value;
+        }
+
+        // the statement is spelled out only on error: this runs for every param site inside the plate
+        string Statement() => paramName is null ? $"Subsample(..., eventDim: {eventDim})" : $"Param('{paramName}', ..., eventDim: {eventDim})";
+        if (shape[axis] != Frame.Size)
+        {
+            throw new ArgumentException(
+                $"Inside plate('{Frame.Name}', size {Frame.Size}, dim {dim}) invalid shape of {Statement()}: {ShapeUtil.Format(shape)}. "
+                + $"Its size at dim {dim - eventDim} must be 1 (shared by every entry) or the plate's size {Frame.Size} (one per entry, cut to the subsample); "
+                + "omit eventDim for a value without batch semantics.");
+        }
+
+        if (Frame.SubsampleSize == Frame.Size)
+        {
+            return value;
+        }
+
+        var indices = Indices ?? throw new InvalidOperationException($"plate('{Frame.Name}') has no subsample indices to cut {Statement()} with.");
+
+        // advanced indexing rather than index_select, which has no meta kernel; it carries gradients to the full value
+        var index = new TensorIndex[axis + 1];
+        Array.Fill(index, TensorIndex.Colon);
+        index[axis] = TensorIndex.Tensor(indices.to(value.device));
+        return value.index(index);
+    }
 
     private Distribution Broadcast(Distribution dist, int dim, string site)
     {

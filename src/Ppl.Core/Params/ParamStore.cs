@@ -263,7 +263,7 @@ public sealed class ParamStore : IDisposable
             parameter.DetachFromDisposeScope();
         }
 
-        var entry = new Entry(parameter, spec.Constraint, spec.EventDim, Owned: true);
+        var entry = new Entry(parameter, spec.Constraint, spec.EventDim ?? 0, Owned: true);
         Add(name, entry);
         return entry;
     }

@@ -173,6 +173,11 @@ public abstract class AutoGuide<TArgs> : IDisposable
         var indices = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var frame in _plates)
         {
+            if (frame.Size < 0)
+            {
+                continue; // a plate of any size has no indices to share with the model
+            }
+
             if (SharedPlateIndices is { } shared && shared.TryGetValue(frame.Name, out var entered))
             {
                 indices[frame.Name] = entered; // a sibling guide of an AutoGuideList entered it already
