@@ -64,16 +64,18 @@ internal static class ModelGuideMatch
                 + $"\nModel {model.FormatShapes()}Guide {guide.FormatShapes()}");
         }
 
-        long[] modelShape = Trimmed([.. p.BatchShape, .. p.EventShape], modelEventDim, maxPlateNesting);
-        long[] guideShape = Trimmed([.. q.BatchShape, .. q.EventShape], guideEventDim, maxPlateNesting);
-        for (int k = 1; k <= Math.Max(modelShape.Length, guideShape.Length); k++)
+        // batch + event shapes compared from the right without building them (one pair per shared
+        // site and step); dims left of the nesting (plus the event dims) may broadcast, as in Pyro
+        int modelLength = Compared(p, maxPlateNesting);
+        int guideLength = Compared(q, maxPlateNesting);
+        for (int k = 1; k <= Math.Max(modelLength, guideLength); k++)
         {
-            long m = k <= modelShape.Length ? modelShape[^k] : 1;
-            long g = k <= guideShape.Length ? guideShape[^k] : 1;
+            long m = k <= modelLength ? SizeFromRight(p, k) : 1;
+            long g = k <= guideLength ? SizeFromRight(q, k) : 1;
             if (m != g)
             {
                 throw new InvalidOperationException(
-                    $"Model and guide shapes disagree at site '{name}': {ShapeUtil.Format(modelShape)} vs {ShapeUtil.Format(guideShape)} (batch + event shape). "
+                    $"Model and guide shapes disagree at site '{name}': {ShapeUtil.Format(Shape(p, modelLength))} vs {ShapeUtil.Format(Shape(q, guideLength))} (batch + event shape). "
                     + "The model would score the guide's draw broadcast to its own shape, and the loss is for a different model. "
                     + "Give the guide's distribution the model's shape, inside the same plates."
                     + $"\nModel {model.FormatShapes()}Guide {guide.FormatShapes()}");
@@ -81,17 +83,32 @@ internal static class ModelGuideMatch
         }
     }
 
-    /// <summary>Dims left of the plate nesting may broadcast (Pyro keeps the rightmost nesting + event dims).</summary>
-    private static long[] Trimmed(long[] shape, int eventDim, int? maxPlateNesting) =>
-        maxPlateNesting is int n && shape.Length > n + eventDim ? shape[^(n + eventDim)..] : shape;
+    /// <summary>How many dims of batch + event shape are compared: all, or the rightmost nesting + event dims (Pyro's trim).</summary>
+    private static int Compared(Distribution d, int? maxPlateNesting)
+    {
+        int length = d.BatchShape.Length + d.EventShape.Length;
+        return maxPlateNesting is int n && length > n + d.EventShape.Length ? n + d.EventShape.Length : length;
+    }
+
+    /// <summary>The k-th size from the right of batch + event shape.</summary>
+    private static long SizeFromRight(Distribution d, int k) =>
+        k <= d.EventShape.Length ? d.EventShape[^k] : d.BatchShape[^(k - d.EventShape.Length)];
+
+    private static long[] Shape(Distribution d, int length) => [.. Enumerable.Range(1, length).Reverse().Select(k => SizeFromRight(d, k))];
 
     private static void WarnOfGuideOnlyPlates(Trace model, Trace guide)
     {
+        var guidePlates = PlateNames(guide);
+        if (guidePlates is null)
+        {
+            return;
+        }
+
         var modelPlates = PlateNames(model);
         List<string>? guideOnly = null;
-        foreach (var name in PlateNames(guide))
+        foreach (var name in guidePlates)
         {
-            if (!modelPlates.Contains(name))
+            if (modelPlates is null || !modelPlates.Contains(name))
             {
                 (guideOnly ??= []).Add(name);
             }
@@ -105,20 +122,20 @@ internal static class ModelGuideMatch
         }
     }
 
-    /// <summary>The names of the plates a program entered: its plate sites and every frame its sites sit in.</summary>
-    private static HashSet<string> PlateNames(Trace trace)
+    /// <summary>The names of the plates a program entered (its plate sites and every frame its sites sit in), or null for none.</summary>
+    private static HashSet<string>? PlateNames(Trace trace)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? names = null;
         foreach (var site in trace.Nodes)
         {
             if (site.Kind == SiteKind.Plate)
             {
-                names.Add(site.Name);
+                (names ??= new HashSet<string>(StringComparer.Ordinal)).Add(site.Name);
             }
 
             foreach (var frame in site.Plates)
             {
-                names.Add(frame.Name);
+                (names ??= new HashSet<string>(StringComparer.Ordinal)).Add(frame.Name);
             }
         }
 
