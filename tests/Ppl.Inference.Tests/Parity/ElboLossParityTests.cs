@@ -188,6 +188,38 @@ public sealed class ElboLossParityTests
         Assert.Equal(klGradient, expectedGradient, 12);
     }
 
+    // Pyro's Importance: log w = model_trace.log_prob_sum() − guide_trace.log_prob_sum(), guide
+    // factors included; with the prior as proposal (Pyro hides the model's observations and
+    // factors from the proposal) the model's factor counts in p only
+    [Theory]
+    [InlineData(false, -2.0)]
+    [InlineData(true, 1.0)]
+    public void ImportanceCountsAGuideFactorInLogQ(bool priorProposal, double logWeight)
+    {
+        using var scope = NewDisposeScope();
+        object? Model(int _)
+        {
+            var z = Sample("z", new Normal(tensor(0.0, float64), 1.0));
+            Factor("m", tensor(1.0, dtype: float64));
+            return z;
+        }
+
+        // the prior of z itself, so the only difference between the programs is the factors
+        object? Guide(int _)
+        {
+            var z = Sample("z", new Normal(tensor(0.0, float64), 1.0));
+            Factor("g", tensor(3.0, dtype: float64));
+            return z;
+        }
+
+        var importance = new Importance<int>(Model, priorProposal ? null : Guide, numSamples: 3);
+        using var result = importance.Run(0, seed: 1);
+        foreach (double w in result.LogWeights.to(float64).data<double>().ToArray())
+        {
+            Assert.Equal(logWeight, w, 12);
+        }
+    }
+
     // ports pyro tests/infer/test_valid_models.py::test_mean_field_ok
     [Fact]
     public void test_mean_field_ok()
