@@ -168,6 +168,50 @@ public sealed class ValidModelsParityTests
         Assert.Contains("expected [], actual [3]", e.Message, StringComparison.Ordinal);
     }
 
+    // pyro/util.py check_site_shape: a plate left of max_plate_nesting is a "plate stack overflow"
+    [Theory]
+    [MemberData(nameof(Estimators), MemberType = typeof(ValidModelAssertions))]
+    public void check_site_shape_plate_stack_overflow(string estimator)
+    {
+        object? Model(int _)
+        {
+            using var plate = Plate("plate", 3, dim: -2);
+            return Sample("x", new Normal(tensor(0.0), 1.0));
+        }
+
+        object? Guide(int _)
+        {
+            var loc = Param("loc", tensor(0.0));
+            using var plate = Plate("plate", 3, dim: -2);
+            return Sample("x", new Normal(loc, 1.0));
+        }
+
+        AssertError(Model, Guide, Make(estimator, maxPlateNesting: 1), "plate stack overflow", "MaxPlateNesting to at least 2");
+    }
+
+    // pyro/util.py check_site_shape and check_model_guide_match: dims left of max_plate_nesting
+    // are not checked, and model and guide shapes may broadcast there
+    [Theory]
+    [MemberData(nameof(Estimators), MemberType = typeof(ValidModelAssertions))]
+    public void check_site_shape_ignores_dims_left_of_max_plate_nesting(string estimator)
+    {
+        object? Model(int _)
+        {
+            using var plate = Plate("plate", 5);
+            return Sample("x", new Normal(zeros(3, 1), 1.0));
+        }
+
+        object? Guide(int _)
+        {
+            var loc = Param("loc", zeros(5));
+            using var plate = Plate("plate", 5);
+            return Sample("x", new Normal(loc, 1.0));
+        }
+
+        AssertOk(Model, Guide, Make(estimator, maxPlateNesting: 1));
+        AssertError(Model, Guide, Make(estimator), "Model and guide shapes disagree at site 'x': [3, 5] vs [5]");
+    }
+
     // ports pyro tests/infer/test_valid_models.py::test_plate_shape_broadcasting: p's component
     // dim (-1) sits between declared dims in the observation; Pyro leaves such a dim unchecked
     [Fact]
