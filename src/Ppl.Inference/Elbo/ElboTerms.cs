@@ -6,8 +6,9 @@ namespace Ppl.Inference;
 internal static class ElboTerms
 {
     /// <summary>
-    /// The guide's terms of log q: its latent sites and its factors (Pyro scores every sample site
-    /// of the guide; observed sites other than factors are rejected before scoring).
+    /// The guide's terms of log q: its latent sites and its auxiliary observed sites, factors among
+    /// them (Pyro scores every sample site of the guide; a guide's non-auxiliary observed site is
+    /// rejected before scoring).
     /// </summary>
     public static IEnumerable<Site> GuideSites(Trace guide) => guide.SampleSites;
 
