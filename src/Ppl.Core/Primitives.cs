@@ -104,8 +104,16 @@ public static partial class Primitives
         return HandlerStack.IsActive ? Runtime.ApplyStack(message).Value! : InitialValue(name, spec);
     }
 
-    /// <summary>Adds <paramref name="logFactor"/> to the model's log-density (Pyro's <c>factor</c>).</summary>
-    public static void Factor(string name, Tensor logFactor, bool hasRSample = true)
+    /// <summary>Adds <paramref name="logFactor"/> to the program's log-density (Pyro's <c>factor</c>).</summary>
+    /// <param name="name">The site's name.</param>
+    /// <param name="logFactor">The log-density contribution, possibly batched (inside plates of its dims).</param>
+    /// <param name="hasRSample">
+    /// Needed only in a guide, where the factor is part of log q: true when it arose from
+    /// reparameterized sampling (e.g. the log-Jacobian of a transform of a reparameterized draw),
+    /// false otherwise (e.g. the log-probability of a discrete draw), which gives it a
+    /// score-function term. The ELBOs reject a guide factor that leaves it null.
+    /// </param>
+    public static void Factor(string name, Tensor logFactor, bool? hasRSample = null)
     {
         ArgumentNullException.ThrowIfNull(logFactor);
         var unit = new Unit(logFactor, hasRSample);

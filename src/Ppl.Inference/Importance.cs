@@ -161,7 +161,7 @@ public sealed class Importance<TArgs>
         }
 
         var run = new ElboTraces(model, proposal, layout);
-        return (ElboTerms.LogWeight(run), model);
+        return (ElboTerms.LogWeight(run, proposalIsPrior: UsesPrior), model);
     }
 
     /// <summary>The model's latent (non-auxiliary) and deterministic sites: what a weighted posterior is about.</summary>

@@ -65,7 +65,7 @@ internal static class NonFiniteCheck
         foreach (var run in estimate.Runs)
         {
             Collect(run.Model.SampleSites, "model", sites);
-            Collect(run.Guide.LatentSites, "guide", sites);
+            Collect(ElboTerms.GuideSites(run.Guide), "guide", sites);
         }
 
         return sites.Distinct(StringComparer.Ordinal).ToList();

@@ -64,7 +64,12 @@ public sealed class Svi<TArgs>
     /// <summary>What a step does when its loss or a gradient is NaN or infinite; <see cref="NonFinitePolicy.Throw"/> by default.</summary>
     public NonFinitePolicy NonFinite { get; init; } = NonFinitePolicy.Throw;
 
-    /// <summary>One gradient step; returns the −ELBO estimate before the update (NaN on the meta device, where tensors hold no values).</summary>
+    /// <summary>
+    /// One gradient step; returns the −ELBO estimate before the update (NaN on the meta device,
+    /// where tensors hold no values). When no parameter takes part in the loss (no param site,
+    /// or a surrogate that needs no gradient: an empty or fixed guide, a factor-only program) the
+    /// step skips backward and the update and only returns the loss, as Pyro's does.
+    /// </summary>
     /// <exception cref="NonFiniteException">The loss or a gradient is not finite (under <see cref="NonFinitePolicy.Throw"/>); nothing was updated.</exception>
     public double Step(TArgs args)
     {
@@ -76,8 +81,15 @@ public sealed class Svi<TArgs>
             estimate = Loss.Estimate(_model, _guide, args);
         }
 
-        estimate.Surrogate.backward();
         var parameters = estimate.ParamNames.Where(ParamStore.Contains).Select(n => (n, ParamStore.GetUnconstrained(n))).ToList();
+        if (parameters.Count == 0 || !estimate.Surrogate.requires_grad)
+        {
+            // nothing to learn (no param site, or a loss no parameter reaches: an empty or fixed
+            // guide, a factor-only program): Pyro skips backward and the update, and so do we
+            return NothingToLearn(estimate);
+        }
+
+        estimate.Surrogate.backward();
         try
         {
             Optimizer.Step(parameters, NonFinite == NonFinitePolicy.Throw ? grads => NonFiniteCheck.ThrowIfAny(StepCount + 1, estimate, grads) : null);
@@ -85,6 +97,18 @@ public sealed class Svi<TArgs>
         finally
         {
             Optimizer.ZeroGrad(parameters.Select(p => p.Item2));
+        }
+
+        StepCount++;
+        return ToDouble(estimate.Loss);
+    }
+
+    /// <summary>A step without backward or update: the loss is still checked and counted as a step.</summary>
+    private double NothingToLearn(ElboEstimate estimate)
+    {
+        if (NonFinite == NonFinitePolicy.Throw)
+        {
+            NonFiniteCheck.ThrowIfAny(StepCount + 1, estimate, []);
         }
 
         StepCount++;

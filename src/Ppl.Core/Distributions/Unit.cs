@@ -9,21 +9,25 @@ namespace Ppl.Distributions;
 /// </summary>
 public sealed class Unit : Distribution
 {
-    private readonly bool hasRSample;
+    private readonly bool? hasRSample;
 
     /// <summary>A factor of log-density <paramref name="logFactor"/>.</summary>
     /// <param name="logFactor">The log-density contribution, shape <c>BatchShape</c>.</param>
-    /// <param name="hasRSample">Whether the factor is differentiable along reparameterized paths.</param>
+    /// <param name="hasRSample">
+    /// Whether the factor arose from reparameterized sampling (its gradient is pathwise) or not
+    /// (an ELBO gives it a score-function term). Irrelevant in a model; an ELBO requires it for
+    /// a factor in a guide, so null (not declared) is an error there.
+    /// </param>
     /// <exception cref="ArgumentException">
     /// Validation is on and some entry of <paramref name="logFactor"/> is NaN or +∞ (−∞, a hard
     /// constraint that gives the point weight 0, is allowed).
     /// </exception>
-    public Unit(Tensor logFactor, bool hasRSample = true)
+    public Unit(Tensor logFactor, bool? hasRSample = null)
         : this(logFactor, hasRSample, factorChecked: false)
     {
     }
 
-    private Unit(Tensor logFactor, bool hasRSample, bool factorChecked)
+    private Unit(Tensor logFactor, bool? hasRSample, bool factorChecked)
         : base(Checked(logFactor).Shape(), [0])
     {
         LogFactor = logFactor;
@@ -40,8 +44,11 @@ public sealed class Unit : Distribution
     /// <inheritdoc />
     public override Constraint Support => Constraints.Real;
 
-    /// <inheritdoc />
-    public override bool HasRSample => hasRSample;
+    /// <summary>False unless declared true (Pyro's default for a factor).</summary>
+    public override bool HasRSample => hasRSample ?? false;
+
+    /// <summary>The <c>hasRSample</c> the factor was created with; null when it was not declared.</summary>
+    public bool? DeclaredHasRSample => hasRSample;
 
     /// <inheritdoc />
     public override Device Device => LogFactor.device;

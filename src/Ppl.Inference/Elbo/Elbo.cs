@@ -51,9 +51,24 @@ public abstract class Elbo
         }
     }
 
-    /// <summary>A surrogate loss tensor whose gradient is the −ELBO gradient estimate (Pyro's <c>differentiable_loss</c>).</summary>
-    public Tensor DifferentiableLoss<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args) =>
-        Estimate(model, guide, args).Surrogate;
+    /// <summary>
+    /// The −ELBO estimate as a tensor to differentiate (Pyro's <c>differentiable_loss</c>): its
+    /// value is the loss, its gradient that of the surrogate loss (the −ELBO gradient estimate,
+    /// score-function terms included). The surrogate's own value is not the loss when the guide
+    /// has non-reparameterized sites, so it is not returned as is.
+    /// </summary>
+    public Tensor DifferentiableLoss<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
+    {
+        var estimate = Estimate(model, guide, args);
+        var (loss, surrogate) = (estimate.Loss, estimate.Surrogate);
+        if (ReferenceEquals(loss, surrogate))
+        {
+            return loss;
+        }
+
+        // loss + (surrogate − surrogate): the value of the loss, the graph of the surrogate
+        return loss.detach().add(surrogate.sub(surrogate.detach()));
+    }
 
     /// <summary>Runs the particles and scores them: the −ELBO value and the surrogate loss, plus the traces of the runs.</summary>
     public ElboEstimate Estimate<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
@@ -119,7 +134,7 @@ public abstract class Elbo
         if (NumParticles > 1 && VectorizeParticles)
         {
             int nesting = MaxPlateNesting ?? (_inferredNesting ??= Vectorization.InferNesting(model, guide, args));
-            var traces = RunOnce(model, guide, args, new ParticleLayout(NumParticles, -(nesting + 1)));
+            var traces = RunOnce(model, guide, args, new ParticleLayout(NumParticles, -(nesting + 1)), nesting + 1);
             LastRunVectorized = true;
             return [traces];
         }
@@ -128,25 +143,32 @@ public abstract class Elbo
         var runs = new List<ElboTraces>(NumParticles);
         for (int i = 0; i < NumParticles; i++)
         {
-            runs.Add(RunOnce(model, guide, args, ParticleLayout.One));
+            runs.Add(RunOnce(model, guide, args, ParticleLayout.One, MaxPlateNesting));
         }
 
         return runs;
     }
 
-    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout)
+    /// <summary>
+    /// One run of the guide and of the model replayed on it, checked as Pyro checks them; the
+    /// site shape checks cover <paramref name="checkedNesting"/> batch dims (the particle dim
+    /// included), all of them when null.
+    /// </summary>
+    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting)
     {
         var guideTrace = Vectorization.InPlate(guide, ParticlePlate, layout).GetTrace(args);
         CheckGuide(guideTrace);
         // the ELBO owns both traces, so the model may take the guide's draws themselves (no alias per site)
         var modelTrace = Vectorization.InPlate(model, ParticlePlate, layout).With(() => new ReplayMessenger(guideTrace) { ShareValues = true }).GetTrace(args);
-        CheckMatch(modelTrace, guideTrace);
+        ModelGuideMatch.Check(modelTrace, guideTrace, checkedNesting);
         if (layout.Dim is int particleDim)
         {
             CheckParticleDim(guideTrace, particleDim);
             CheckParticleDim(modelTrace, particleDim);
         }
 
+        PlateShapeCheck.Check(modelTrace, "model", checkedNesting);
+        PlateShapeCheck.Check(guideTrace, "guide", checkedNesting);
         return new ElboTraces(modelTrace, guideTrace, layout);
     }
 
@@ -174,25 +196,6 @@ public abstract class Elbo
                     trace.FormatShapes(),
                     new InvalidOperationException("particle dims mixed"));
             }
-        }
-    }
-
-    /// <summary>
-    /// Pyro's model/guide consistency checks: unmatched latents are warnings; a guide draw of a
-    /// site the model observes is an error (the model keeps its observation, so the draw is scored
-    /// by the guide alone and the loss is wrong).
-    /// </summary>
-    private static void CheckMatch(Trace model, Trace guide)
-    {
-        GuideDraws.RejectObservedInModel(model, guide);
-        foreach (var site in guide.LatentSites.Where(s => !s.Infer.IsAuxiliary && !model.Contains(s.Name)))
-        {
-            PplWarnings.Warn($"Found a guide site not in the model: '{site.Name}'.");
-        }
-
-        foreach (var site in model.LatentSites.Where(s => !guide.Contains(s.Name)))
-        {
-            PplWarnings.Warn($"Found a model latent not in the guide: '{site.Name}' (it is drawn from its prior).");
         }
     }
 }

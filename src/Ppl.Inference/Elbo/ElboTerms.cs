@@ -5,9 +5,16 @@ namespace Ppl.Inference;
 /// <summary>The per-particle sums every ELBO is built from.</summary>
 internal static class ElboTerms
 {
-    /// <summary>The guide's latent sites drawn without a pathwise gradient (they need score-function terms).</summary>
+    /// <summary>
+    /// The guide's terms of log q: its latent sites and its auxiliary observed sites, factors among
+    /// them (Pyro scores every sample site of the guide; a guide's non-auxiliary observed site is
+    /// rejected before scoring).
+    /// </summary>
+    public static IEnumerable<Site> GuideSites(Trace guide) => guide.SampleSites;
+
+    /// <summary>The guide's terms without a pathwise gradient (they need score-function terms): non-reparameterized draws and factors declared so.</summary>
     public static IEnumerable<Site> NonReparameterized(Trace guide) =>
-        guide.LatentSites.Where(s => s.Distribution is { HasRSample: false });
+        GuideSites(guide).Where(s => s.Distribution is { HasRSample: false });
 
     /// <summary>
     /// The log q a score-function term multiplies: masked but not scaled. The costs it is paired
@@ -47,11 +54,16 @@ internal static class ElboTerms
     /// backward nodes for the standardized term. An ELBO only ever differentiates log q through
     /// the parameters, so nothing it computes can tell the difference.
     /// </remarks>
-    public static Tensor LogWeight(ElboTraces run)
+    /// <param name="run">The traces.</param>
+    /// <param name="proposalIsPrior">
+    /// True when the guide trace is the model's own run used as a proposal (importance sampling
+    /// from the prior): then only its latent sites are q, not its observations and factors.
+    /// </param>
+    public static Tensor LogWeight(ElboTraces run, bool proposalIsPrior = false)
     {
         ArgumentNullException.ThrowIfNull(run);
         var p = Terms(run.Model, run.Model.SampleSites, run.Layout, ownDraws: false);
-        var q = Terms(run.Guide, run.Guide.LatentSites, run.Layout, ownDraws: true);
+        var q = Terms(run.Guide, proposalIsPrior ? run.Guide.LatentSites : GuideSites(run.Guide), run.Layout, ownDraws: true);
         if (p.Count == 0 || q.Count == 0 || !SameKind(p, q))
         {
             return Reduce(p, run.Layout).sub(Reduce(q, run.Layout));

@@ -22,7 +22,7 @@ public sealed class TraceGraphElbo : Elbo, IDisposable
         var layout = run.Layout;
         var elbo = ElboTerms.LogWeight(run);
         var surrogate = elbo;
-        var guideSites = run.Guide.LatentSites.ToList();
+        var guideSites = ElboTerms.GuideSites(run.Guide).ToList();
         var modelSites = run.Model.SampleSites.ToList();
         for (int j = 0; j < guideSites.Count; j++)
         {

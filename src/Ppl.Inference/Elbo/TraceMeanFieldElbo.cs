@@ -7,9 +7,15 @@ namespace Ppl.Inference;
 /// The ELBO with analytic KL terms (Pyro's <c>TraceMeanField_ELBO</c>): wherever a guide site and
 /// its model site have a registered closed form (<see cref="KL.HasClosedForm"/>), the Monte-Carlo
 /// term log p(z) − log q(z) is replaced by −KL(q ‖ p), which has lower variance. Other sites
-/// are estimated as in <see cref="TraceElbo"/>. Exact when the model's prior of each such site
-/// does not depend on other latents (the mean-field condition); otherwise the KL is taken at the
-/// guide's draws of its parents, which is still an unbiased estimate.
+/// are estimated as in <see cref="TraceElbo"/>. The KL of a site is taken at the guide's draws of
+/// the other latents, so the estimate is unbiased only when, for every such site z, the model's
+/// parents of z are not drawn in the guide from z (Pyro's mean-field condition; it always holds
+/// when the guide factorizes over the latents, or has the model's dependency structure). When
+/// the guide draws a parent of z from z, the expectation of the KL term is not the expectation
+/// of log p(z) − log q(z) and the estimate is biased. Pyro's check is sufficient, not necessary:
+/// a guide that visits the shared sites in another order than the model gets a warning
+/// ("Failed to verify mean field restriction on the guide"); use <see cref="TraceElbo"/> for such
+/// a guide, or draw its sites in the model's order.
 /// </summary>
 public sealed class TraceMeanFieldElbo : Elbo
 {
@@ -17,6 +23,7 @@ public sealed class TraceMeanFieldElbo : Elbo
     protected override (Tensor Elbo, Tensor Surrogate) ScoreParticles(ElboTraces run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        MeanFieldOrder.WarnIfDifferent(run.Model, run.Guide);
         var layout = run.Layout;
         var analytic = new HashSet<string>(StringComparer.Ordinal);
         Tensor? elbo = null;
@@ -32,7 +39,7 @@ public sealed class TraceMeanFieldElbo : Elbo
         }
 
         var rest = ElboTerms.Sum(run.Model, run.Model.SampleSites.Where(s => !analytic.Contains(s.Name)), layout)
-            .sub(ElboTerms.Sum(run.Guide, run.Guide.LatentSites.Where(s => !analytic.Contains(s.Name)), layout));
+            .sub(ElboTerms.Sum(run.Guide, ElboTerms.GuideSites(run.Guide).Where(s => !analytic.Contains(s.Name)), layout));
         elbo = elbo is null ? rest : elbo.add(rest);
         var surrogate = elbo;
         var cost = elbo.detach();

@@ -49,8 +49,13 @@ public sealed class StackedLogDensityTests
             Sample("masked", new Normal(v, 1.0).ToEvent(1), obs: data.narrow(0, 0, 3));
         }
 
-        // a batch-shape-[3] distribution observed at a [] value that broadcasts into it: its own path
-        Sample("broadcastValue", new Normal(w, tensor(1.0, float64)), obs: data[3]);
+        // a batch-shape-[3] distribution observed at a [] value that broadcasts into it: its own
+        // path (its 3 terms are independent, so they sit in a plate)
+        using (Plate("broadcast", 3))
+        {
+            Sample("broadcastValue", new Normal(w, tensor(1.0, float64)), obs: data[3]);
+        }
+
         return null;
     }
 
