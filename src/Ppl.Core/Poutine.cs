@@ -92,6 +92,14 @@ public static class Poutine
     public static Func<TArgs, TOut> Scale<TArgs, TOut>(this Func<TArgs, TOut> model, double scale) =>
         model.With(() => new ScaleMessenger(scale));
 
+    /// <summary>
+    /// Keeps (<c>true</c>) or zeroes (<c>false</c>) every log-density inside (<see cref="MaskMessenger"/>,
+    /// Pyro's <c>poutine.mask(fn, mask=False)</c>). Without this overload a bool would become a
+    /// CPU tensor mask, which breaks on other devices.
+    /// </summary>
+    public static Func<TArgs, TOut> Mask<TArgs, TOut>(this Func<TArgs, TOut> model, bool mask) =>
+        model.With(() => new MaskMessenger(mask));
+
     /// <summary>Masks log-densities (<see cref="MaskMessenger"/>).</summary>
     public static Func<TArgs, TOut> Mask<TArgs, TOut>(this Func<TArgs, TOut> model, Tensor mask) =>
         model.With(() => new MaskMessenger(mask));

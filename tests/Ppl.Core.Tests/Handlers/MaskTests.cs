@@ -40,6 +40,18 @@ public sealed class MaskTests
         Assert.NotEqual(0.0, F64.D(trace["y"].UnscaledLogProb().sum()));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WrapperTakesABoolAsTheHandlerDoes(bool keep)
+    {
+        // Pyro's poutine.mask(fn, mask=False); Poutine.Mask took only tensors
+        using var scope = NewDisposeScope();
+        var trace = Model.Mask(keep).GetTrace(false);
+        Assert.Equal(keep ? LogProbOf(0, 1, 2) : 0.0, F64.D(trace.LogProbSum()), 1e-12);
+        Assert.Equal(keep, trace["y"].MaskAll);
+    }
+
     [Fact]
     public void TensorMaskZeroesTheMaskedEntries()
     {
