@@ -16,6 +16,26 @@ internal sealed record PlateRecord(string Name, long Size, long SubsampleSize, i
     /// <summary>The spec as error messages show it.</summary>
     public string Describe() => Describe(Size, SubsampleSize, Dim is int d ? $"dim {d}" : "sequential");
 
+    /// <summary>
+    /// Whether two subsample index tensors are the same: the same tensor, or equal values. Values
+    /// are compared on the CPU only (no device sync elsewhere, where same shape counts as same:
+    /// the plate registry hands out the same tensor anyway).
+    /// </summary>
+    public static bool SameIndices(Tensor? a, Tensor? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || !a.Shape().AsSpan().SequenceEqual(b.Shape()))
+        {
+            return false;
+        }
+
+        return a.device_type != TorchSharp.DeviceType.CPU || b.device_type != TorchSharp.DeviceType.CPU || a.eq(b).all().item<bool>();
+    }
+
     /// <summary>A requested spec as error messages show it.</summary>
     public static string Describe(long size, long subsampleSize, string placement) =>
         size < 0 ? $"any size, {placement}" : $"size {size}, subsample {subsampleSize}, {placement}";

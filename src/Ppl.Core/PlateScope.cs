@@ -11,13 +11,8 @@ namespace Ppl;
 public readonly ref struct PlateScope
 {
     private readonly PlateMessenger _handler;
-    private readonly Tensor? _indices;
 
-    internal PlateScope(PlateMessenger handler, Tensor? indices)
-    {
-        _handler = handler;
-        _indices = indices;
-    }
+    internal PlateScope(PlateMessenger handler) => _handler = handler;
 
     /// <summary>The plate's name.</summary>
     public string Name => _handler.Frame.Name;
@@ -33,7 +28,7 @@ public readonly ref struct PlateScope
 
     /// <summary>The subsample indices (all of 0…Size−1 when not subsampling), int64.</summary>
     /// <exception cref="InvalidOperationException">The plate has no size, so no indices.</exception>
-    public Tensor Indices => _indices ?? throw new InvalidOperationException($"plate('{Name}') has no size, so it has no indices.");
+    public Tensor Indices => _handler.Indices ?? throw new InvalidOperationException($"plate('{Name}') has no size, so it has no indices.");
 
     /// <summary>
     /// Selects the subsample from full-size <paramref name="data"/> along the plate's dim, where
@@ -46,29 +41,9 @@ public readonly ref struct PlateScope
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(eventDim);
-        long axis = data.dim() + Dim - eventDim;
-        if (axis < 0 || Size < 0 || data.Shape()[axis] == 1)
-        {
-            return data.alias();
-        }
-
-        if (data.Shape()[axis] != Size)
-        {
-            throw new ArgumentException(
-                $"plate('{Name}').Subsample: data of shape {Distributions.ShapeUtil.Format(data.Shape())} (event dims {eventDim}) needs size {Size} (or 1) at dim {Dim - eventDim}.",
-                nameof(data));
-        }
-
-        if (SubsampleSize == Size)
-        {
-            return data.alias();
-        }
-
-        // advanced indexing rather than index_select, which has no meta kernel
-        var index = new TensorIndex[axis + 1];
-        Array.Fill(index, TensorIndex.Colon);
-        index[axis] = TensorIndex.Tensor(Indices.to(data.device));
-        return data.index(index);
+        string name = Name;
+        var cut = _handler.SliceToSubsample(data, eventDim, () => $"plate('{name}').Subsample(data, eventDim: {eventDim})");
+        return ReferenceEquals(cut, data) ? data.alias() : cut;
     }
 
     /// <summary>Leaves the plate.</summary>

@@ -164,7 +164,7 @@ public static partial class Primitives
         }
         var handler = new PlateMessenger(new PlateFrame(name, dim, request.Size, request.SubsampleSize), indices: indices);
         HandlerStack.Push(handler);
-        return new PlateScope(handler, indices);
+        return new PlateScope(handler);
     }
 
     /// <summary>Iterates a sequential plate; <paramref name="definition"/> keeps the record between iterations of one definition.</summary>
@@ -272,7 +272,7 @@ public static partial class Primitives
         }
 
         bool sameDim = !vectorized || request.Dim is null || request.Dim == record.Dim;
-        bool sameIndices = request.Subsample is null || record.Indices is null || ReferenceEquals(request.Subsample, record.Indices) || SameValues(request.Subsample, record.Indices);
+        bool sameIndices = request.Subsample is null || record.Indices is null || PlateRecord.SameIndices(request.Subsample, record.Indices);
         if (request.Size != record.Size || request.SubsampleSize != record.SubsampleSize || !sameDim || !sameIndices)
         {
             string placement = !vectorized ? "sequential" : request.Dim is int d ? $"dim {d}" : "dim (free)";
@@ -283,9 +283,6 @@ public static partial class Primitives
                 + "(its sites share one minibatch): enter it with the same arguments, or give the other plate another name.");
         }
     }
-
-    private static bool SameValues(Tensor a, Tensor b) =>
-        a.Shape().AsSpan().SequenceEqual(b.Shape()) && (a.device_type != DeviceType.CPU || b.device_type != DeviceType.CPU || a.eq(b).all().item<bool>());
 
     private static BlockedPlateScope BlockPlates(Func<PlateMessenger, bool> matches, string what, bool strict)
     {

@@ -14,7 +14,7 @@ public sealed class Trace
     private static readonly string[] Header = ["site", "kind", "batch", "event", "value", "plates"];
     private readonly List<Site> _order = [];
     private readonly Dictionary<string, Site> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SiteLogProb> _logProbs = new(StringComparer.Ordinal);
+    private Dictionary<string, SiteLogProb>? _logProbs; // made on first use: most traces never keep log-densities
     private Dictionary<string, PlateRecord>? _plates;
 
     /// <summary>All sites in execution order.</summary>
@@ -63,7 +63,7 @@ public sealed class Trace
 
             if (site.Kind == SiteKind.Plate)
             {
-                if (!SameIndices(existing.Value, site.Value))
+                if (!PlateRecord.SameIndices(existing.Value, site.Value))
                 {
                     throw new InvalidOperationException(
                         $"plate '{site.Name}' is recorded again with other subsample indices (shape {Shape(site.Value)}, first {Shape(existing.Value)}); a plate keeps its indices within a run.");
@@ -118,7 +118,7 @@ public sealed class Trace
     }
 
     /// <summary>The log-densities <see cref="ComputeLogProb"/> (or <see cref="LogProbOf"/>) computed so far, by site name.</summary>
-    public IReadOnlyDictionary<string, SiteLogProb> LogProbs => _logProbs;
+    public IReadOnlyDictionary<string, SiteLogProb> LogProbs => _logProbs ?? (IReadOnlyDictionary<string, SiteLogProb>)System.Collections.Immutable.ImmutableDictionary<string, SiteLogProb>.Empty;
 
     /// <summary>
     /// Computes and keeps each sample site's log-density (Pyro's <c>compute_log_prob</c>): unscaled,
@@ -180,7 +180,7 @@ public sealed class Trace
 
     private SiteLogProb Compute(Site site)
     {
-        if (_logProbs.TryGetValue(site.Name, out var kept))
+        if (_logProbs is not null && _logProbs.TryGetValue(site.Name, out var kept))
         {
             return kept;
         }
@@ -193,7 +193,7 @@ public sealed class Trace
         var unscaled = Guarded(site, site.UnscaledLogProb);
         var scaled = site.ScaleAndMask(unscaled);
         var computed = new SiteLogProb(unscaled, scaled, scaled.sum());
-        _logProbs.Add(site.Name, computed);
+        (_logProbs ??= new(StringComparer.Ordinal)).Add(site.Name, computed);
         return computed;
     }
 
@@ -204,27 +204,18 @@ public sealed class Trace
         {
             return logProb();
         }
-        catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
+        catch (Exception e) when (IsRejectedValue(e))
         {
-            throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", FormatShapes(), e);
+            throw LogProbFailure(site, e);
         }
     }
+
+    /// <summary>True for the exceptions a distribution throws when it rejects a value (a .NET check or libtorch).</summary>
+    internal static bool IsRejectedValue(Exception e) => e is ArgumentException or System.Runtime.InteropServices.ExternalException;
+
+    /// <summary>The error for a site whose log-density could not be computed: it names the site and carries this trace's shapes.</summary>
+    internal ModelExecutionException LogProbFailure(Site site, Exception e) =>
+        new($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", FormatShapes(), e);
 
     private static string Shape(Tensor? value) => value is null ? "none" : ShapeUtil.Format(value.Shape());
-
-    // values are compared only on the CPU (no device sync elsewhere); the plate registry hands out the same tensor anyway
-    private static bool SameIndices(Tensor? a, Tensor? b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
-
-        if (a is null || b is null || !a.Shape().AsSpan().SequenceEqual(b.Shape()))
-        {
-            return false;
-        }
-
-        return a.device_type != TorchSharp.DeviceType.CPU || b.device_type != TorchSharp.DeviceType.CPU || a.eq(b).all().item<bool>();
-    }
 }

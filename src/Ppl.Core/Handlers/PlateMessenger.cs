@@ -70,7 +70,7 @@ public sealed class PlateMessenger : Messenger
         ArgumentNullException.ThrowIfNull(message);
         if (message.Payload is ParamSpec { EventDim: int eventDim })
         {
-            message.Value = SliceToSubsample(message.Value, eventDim, message.Name);
+            message.Value = message.Value is { } value ? SliceToSubsample(value, eventDim, () => $"Param('{message.Name}', ..., eventDim: {eventDim})") : null;
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class PlateMessenger : Messenger
         ArgumentNullException.ThrowIfNull(message);
         if (message.Kind == Primitives.SubsampleKind && message.Payload is int eventDim)
         {
-            message.Value = SliceToSubsample(message.Value, eventDim, null);
+            message.Value = message.Value is { } value ? SliceToSubsample(value, eventDim, () => $"Subsample(..., eventDim: {eventDim})") : null;
         }
     }
 
@@ -90,14 +90,17 @@ public sealed class PlateMessenger : Messenger
 
     /// <summary>
     /// Pyro's rule: a value whose size at (plate dim − event dim) is the plate's full size holds one
-    /// entry per plate element and is cut to the subsample; size 1 or too few dims broadcast and pass.
+    /// entry per plate element and is cut to the subsample; size 1 or too few dims broadcast and
+    /// pass (the value itself is returned). Shared by params, <see cref="Primitives.Subsample"/> and
+    /// <see cref="PlateScope.Subsample"/>.
     /// </summary>
     /// <param name="value">The param's or data's value.</param>
     /// <param name="eventDim">How many rightmost dims are event dims.</param>
-    /// <param name="paramName">The param's name; null for <see cref="Primitives.Subsample"/>.</param>
-    private Tensor? SliceToSubsample(Tensor? value, int eventDim, string? paramName)
+    /// <param name="statement">The call as the error message names it (built only on error: this runs for every param site inside the plate).</param>
+    /// <exception cref="ArgumentException">The size there is neither 1 nor the plate's size.</exception>
+    internal Tensor SliceToSubsample(Tensor value, int eventDim, Func<string> statement)
     {
-        if (ReserveOnly || value is null || Frame.Dim is not int dim || Frame.Size < 0)
+        if (ReserveOnly || Frame.Dim is not int dim || Frame.Size < 0)
         {
             return value;
         }
@@ -109,12 +112,10 @@ public sealed class PlateMessenger : Messenger
             return value;
         }
 
-        // the statement is spelled out only on error: this runs for every param site inside the plate
-        string Statement() => paramName is null ? $"Subsample(..., eventDim: {eventDim})" : $"Param('{paramName}', ..., eventDim: {eventDim})";
         if (shape[axis] != Frame.Size)
         {
             throw new ArgumentException(
-                $"Inside plate('{Frame.Name}', size {Frame.Size}, dim {dim}) invalid shape of {Statement()}: {ShapeUtil.Format(shape)}. "
+                $"Inside plate('{Frame.Name}', size {Frame.Size}, dim {dim}) invalid shape of {statement()}: {ShapeUtil.Format(shape)}. "
                 + $"Its size at dim {dim - eventDim} must be 1 (shared by every entry) or the plate's size {Frame.Size} (one per entry, cut to the subsample); "
                 + "omit eventDim for a value without batch semantics.");
         }
@@ -124,7 +125,7 @@ public sealed class PlateMessenger : Messenger
             return value;
         }
 
-        var indices = Indices ?? throw new InvalidOperationException($"plate('{Frame.Name}') has no subsample indices to cut {Statement()} with.");
+        var indices = Indices ?? throw new InvalidOperationException($"plate('{Frame.Name}') has no subsample indices to cut {statement()} with.");
 
         // advanced indexing rather than index_select, which has no meta kernel; it carries gradients to the full value
         var index = new TensorIndex[axis + 1];

@@ -156,9 +156,9 @@ internal static class ElboTerms
         {
             return layout.PerParticle(site.LogProb());
         }
-        catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
+        catch (Exception e) when (Trace.IsRejectedValue(e))
         {
-            throw new ModelExecutionException($"Computing the log-probability of site '{site.Name}' failed: {e.Message}", trace.FormatShapes(), e);
+            throw trace.LogProbFailure(site, e);
         }
     }
 
