@@ -75,10 +75,7 @@ public static class Indexed
             throw new ArgumentException($"IndicesOf: eventDim {eventDim} does not fit a shape of rank {shape.Length} ({ShapeUtil.Format(shape)}).", nameof(eventDim));
         }
 
-        var batch = shape[..^eventDim];
-        return new IndexSet((worlds ?? ActiveWorlds())
-            .Where(w => WorldTensors.SizeAt(batch, w.Dim) > 1)
-            .ToDictionary(w => w.Name, w => Enumerable.Range(0, (int)WorldTensors.SizeAt(batch, w.Dim)), StringComparer.Ordinal));
+        return WorldTensors.IndicesAlong(shape, eventDim, worlds ?? ActiveWorlds());
     }
 
     /// <summary>ChiRho's <c>indices_of</c> on a distribution: the world indices its batch shape varies along.</summary>

@@ -31,6 +31,13 @@ public sealed class InterventionsMessenger : Messenger
         _actions = actions;
     }
 
+    /// <summary>
+    /// The world index the interventions split under; the site's own name when null (ChiRho's
+    /// default). World indices are keyed by name, so two interventions on one site that must sit
+    /// side by side (<see cref="CausalQueries.Ate"/>) need distinct index names.
+    /// </summary>
+    internal string? IndexName { get; init; }
+
     /// <summary>The interventions by site name.</summary>
     public IReadOnlyDictionary<string, Intervention> Actions => _actions;
 
@@ -72,7 +79,7 @@ public sealed class InterventionsMessenger : Messenger
             m => m.Value = CausalPrimitives.Intervene(
                 m.Value ?? throw new InvalidOperationException($"Interventions: site '{m.Name}' has no value to intervene on."),
                 action,
-                m.Name,
+                IndexName ?? m.Name,
                 eventDim),
             Stage);
     }

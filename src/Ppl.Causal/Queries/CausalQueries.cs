@@ -75,7 +75,7 @@ public static class CausalQueries
         var worlds = new[] { new WorldDim(treatment, WorldDim, 2), new WorldDim(treatment + "#2", WorldDim - 1, 2) };
         var both = model
             .Intervene(new Dictionary<string, Intervention> { [treatment] = a })
-            .With(() => new IndexedIntervention(treatment, worlds[1].Name, b))
+            .With(() => new InterventionsMessenger(new Dictionary<string, Intervention> { [treatment] = b }) { IndexName = worlds[1].Name })
             .MultiWorld(WorldDim);
         return Estimate(query, both, args, draws, seed, outcome, v =>
         {

@@ -32,10 +32,14 @@ public static class WorldTensors
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(worlds);
-        return new IndexSet(worlds
-            .Where(w => SizeAt(value.Shape(), w.Dim - eventDim) > 1)
-            .ToDictionary(w => w.Name, w => Enumerable.Range(0, (int)SizeAt(value.Shape(), w.Dim - eventDim)), StringComparer.Ordinal));
+        return IndicesAlong(value.Shape(), eventDim, worlds);
     }
+
+    /// <summary>The world indices a tensor of <paramref name="shape"/> (with <paramref name="eventDim"/> event dims) varies along, with all their entries.</summary>
+    internal static IndexSet IndicesAlong(long[] shape, int eventDim, IEnumerable<WorldDim> worlds) =>
+        new(worlds
+            .Where(w => SizeAt(shape, w.Dim - eventDim) > 1)
+            .ToDictionary(w => w.Name, w => Enumerable.Range(0, (int)SizeAt(shape, w.Dim - eventDim)), StringComparer.Ordinal));
 
     /// <summary>
     /// The entries of <paramref name="value"/> in the selected worlds; world dims stay (with the
