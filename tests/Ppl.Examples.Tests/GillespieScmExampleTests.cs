@@ -37,10 +37,17 @@ public sealed class GillespieScmExampleTests
             Assert.InRange(values["counterfactual: mean"], 37.5 - (5 * values["counterfactual: se"]), 37.5 + (5 * values["counterfactual: se"]));
 
             string text = output.ToString();
-            Assert.Contains("| intervention → target, regime |", text, StringComparison.Ordinal);
-            var pngs = Directory.GetFiles(outDir, "*.png");
-            Assert.Equal(4, pngs.Length);
-            Assert.All(pngs, p => Assert.True(new FileInfo(p).Length > 10_000, $"{p} is nearly empty"));
+            Assert.Contains("| do() → target | regime |", text, StringComparison.Ordinal);
+            // the tables fit a terminal, and every abbreviation in them is explained below them
+            Assert.All(text.Split(Environment.NewLine).Where(l => l.StartsWith('|')), l => Assert.True(l.Length <= 110, $"table line of {l.Length} characters: {l}"));
+            Assert.Contains("TV: total variation distance", text, StringComparison.Ordinal);
+            Assert.Contains("expected close:", text, StringComparison.Ordinal);
+            Assert.Contains("Gillespie vs SCM: done in ", text, StringComparison.Ordinal);
+            var pngs = Directory.GetFiles(outDir, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(
+                ["equilibrium-do-x1-5-x3-fast-x2-20.png", "equilibrium-do-x2-4-x3-base-rates.png", "trajectory-do-x2-4.png", "trajectory-observational.png"],
+                pngs);
+            Assert.All(pngs, p => Assert.True(new FileInfo(Path.Combine(outDir, p!)).Length > 10_000, $"{p} is nearly empty"));
         }
         finally
         {

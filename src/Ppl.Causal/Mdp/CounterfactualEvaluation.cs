@@ -20,9 +20,13 @@ public static class CounterfactualEvaluation
     /// <param name="draws">Posterior noise draws per episode.</param>
     /// <param name="seed">Seed of the draws.</param>
     /// <param name="maxElements">Largest noise tensor (draws × episodes × categories) of one chunk.</param>
+    /// <param name="progress">
+    /// Receives the fraction done (0 to 1) after every replayed time step; a chunk counts as
+    /// <see cref="TabularMdp.Horizon"/> steps even when all its episodes end sooner.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">draws is below one.</exception>
     public static CounterfactualResult Evaluate(
-        TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target, long draws, long seed, long maxElements = 2_000_000)
+        TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target, long draws, long seed, long maxElements = 2_000_000, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(mdp);
         ArgumentNullException.ThrowIfNull(log);
@@ -36,20 +40,25 @@ public static class CounterfactualEvaluation
         using var generator = new Generator((ulong)seed, mdp.Transition.device);
         var returns = new List<Tensor>();
         var finals = new List<Tensor>();
-        for (long start = 0; start < log.Count; start += chunk)
+        long chunks = (log.Count + chunk - 1) / chunk;
+        for (long start = 0, index = 0; start < log.Count; start += chunk, index++)
         {
             using var scope = NewDisposeScope();
             long count = Math.Min(chunk, log.Count - start);
             var part = log.Slice(start, count);
             var args = ScmArguments.ForPolicy(mdp, target, [draws, count]);
-            ScmEpisodes replay;
-            using (new LoggedEpisodeAbduction(mdp, part, behaviour, draws, generator).Install())
+            ScmEpisodes ReplayChunk()
             {
-                replay = MdpScm.Run(args);
+                using (new LoggedEpisodeAbduction(mdp, part, behaviour, draws, generator).Install())
+                {
+                    return MdpScm.Run(args);
+                }
             }
 
+            var replay = progress is null ? ReplayChunk() : new ReplayProgress(progress, mdp.Horizon, index, chunks).Run(ReplayChunk);
             returns.Add(replay.Returns.MoveToOuterDisposeScope());
             finals.Add(replay.FinalStates.MoveToOuterDisposeScope());
+            progress?.Report((index + 1.0) / chunks);
         }
 
         return new CounterfactualResult(cat(returns, 1), cat(finals, 1));

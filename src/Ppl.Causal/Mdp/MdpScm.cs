@@ -35,17 +35,23 @@ public static class MdpScm
     public static (int Step, bool IsActionNoise)? ParseNoiseSite(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var (prefix, isAction) in new[] { ("action_noise/", true), ("state_noise/", false) })
-        {
-            if (name.StartsWith(prefix, StringComparison.Ordinal)
-                && int.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int t))
-            {
-                return (t, isAction);
-            }
-        }
-
-        return null;
+        return StepOf(name, "action_noise/") is int a ? (a, true)
+            : StepOf(name, "state_noise/") is int s ? (s, false)
+            : null;
     }
+
+    /// <summary>The number of steps after which a state site (<see cref="StateSite"/>) is reached; null for other sites.</summary>
+    public static int? ParseStateSite(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return StepOf(name, "state/");
+    }
+
+    private static int? StepOf(string name, string prefix) =>
+        name.StartsWith(prefix, StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int t)
+            ? t
+            : null;
 
     /// <summary>Runs a batch of episodes of the SCM (a Ppl program: use it with any handler).</summary>
     /// <exception cref="ArgumentException">The action logits do not have shape [B, A].</exception>

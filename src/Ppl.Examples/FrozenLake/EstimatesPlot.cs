@@ -23,7 +23,7 @@ internal static class EstimatesPlot
         plot.Axes.SetLimitsX(-0.6, shown.Count - 0.4);
         plot.Title(title);
         plot.YLabel("probability of reaching the goal");
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Bottom); // below the data area: inside, it hid estimates near 0 and near the exact value
         plot.SavePng(path, 1100, 520);
     }
 }

@@ -72,7 +72,8 @@ public sealed class FrozenLakeCfopeExample : IExample
         double setupSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var counterfactual = CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, draws, options.Seed + 2);
+        var counterfactual = ExampleProgress.Run(output, "CF replay", 1.0, progress =>
+            CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, draws, options.Seed + 2, progress: progress));
         var cf = counterfactual.Value;
         double cfSeconds = clock.Elapsed.TotalSeconds;
 
@@ -99,7 +100,8 @@ public sealed class FrozenLakeCfopeExample : IExample
         }
 
         output.WriteLine();
-        output.WriteLine($"Effective sample size of the importance weights: {ess:F1} of {episodes} episodes.");
+        output.WriteLine($"Effective sample size of the importance weights: {ess:F1} of {episodes} episodes");
+        output.WriteLine("  (Kish's (Σw)²/Σw² over the whole-episode weights w = Π π_target/π_behaviour of the ordinary and weighted IS rows).");
         output.WriteLine($"CF replay − exact = {cf.Value - exactTarget:+0.0000;-0.0000} = {(cf.Value - exactTarget) / Math.Max(cf.StandardError, 1e-12):+0.0;-0.0} standard errors.");
         output.WriteLine();
         var query = EpisodeQuestion.AskAndPrint(map, mdp, log, behaviour, target, options.Seed + 3, options.Smoke ? 200 : 2000, output);

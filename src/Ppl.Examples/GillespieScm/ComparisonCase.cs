@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Ppl.Causal.Kinetics;
 
 namespace Ppl.Examples.GillespieScm;
@@ -7,9 +8,15 @@ namespace Ppl.Examples.GillespieScm;
 /// <param name="X2Timescale">Factor on both of X2's rate constants (the SCM does not change with it).</param>
 /// <param name="Intervention">The do() applied to both models.</param>
 /// <param name="Target">The species whose equilibrium law is compared (0-based).</param>
-/// <param name="Expectation">What theory predicts for this row.</param>
-internal sealed record ComparisonCase(string Regime, double X2Timescale, KineticIntervention Intervention, int Target, string Expectation)
+/// <param name="Expectation">What theory predicts for this row, in one word explained by <see cref="GillespieScmExample.ExpectationLegend"/>.</param>
+internal sealed partial record ComparisonCase(string Regime, double X2Timescale, KineticIntervention Intervention, int Target, string Expectation)
 {
     /// <summary>e.g. <c>do(X1 = 5) → X3, fast X2</c>.</summary>
     public string Label => $"{Intervention} → {Cascade.SpeciesName(Target)}, {Regime}";
+
+    /// <summary>The label as a file name stem, e.g. <c>do-x1-5-x3-fast-x2-20</c>.</summary>
+    public string FileStem => string.Join('-', NonWord().Split(Label.ToLowerInvariant()).Where(w => w.Length > 0));
+
+    [GeneratedRegex(@"[^a-z0-9]+")]
+    private static partial Regex NonWord();
 }

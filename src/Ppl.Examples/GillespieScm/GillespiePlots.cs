@@ -32,7 +32,7 @@ internal static class GillespiePlots
     }
 
     /// <summary>The simulated equilibrium histogram (bars) against the SCM's interventional law (points).</summary>
-    public static void Equilibrium(string path, string title, CountDistribution simulated, CountDistribution scm)
+    public static void Equilibrium(string path, string title, string axis, CountDistribution simulated, CountDistribution scm)
     {
         var plot = new Plot();
         var positions = Enumerable.Range(0, simulated.Pmf.Length).Select(k => (double)k).ToArray();
@@ -45,7 +45,7 @@ internal static class GillespiePlots
         points.LineWidth = 1;
         points.MarkerSize = 5;
         plot.Title(title);
-        plot.XLabel("active molecules");
+        plot.XLabel(axis);
         plot.YLabel("probability");
         plot.ShowLegend(Edge.Bottom); // outside the data area, so no bar is hidden
         plot.SavePng(path, 900, 500);

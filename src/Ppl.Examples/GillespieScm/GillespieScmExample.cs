@@ -39,10 +39,19 @@ public sealed class GillespieScmExample : IExample
     private static readonly long[] ClampsOfX1 = [2, 5, 10];
     private static readonly long[] SmokeClampsOfX1 = [5];
 
+    /// <summary>What each one-word expectation in the table means.</summary>
+    internal static IReadOnlyList<string> ExpectationLegend { get; } =
+    [
+        "equal: the clamp fixes the target's direct parent, so the SCM is exact",
+        "differ: X3 averages a fast X2 (larger mean, smaller variance than the SCM)",
+        "close: X3 tracks a slow X2, as the SCM assumes",
+        "between: base rates lie between the fast and slow limits",
+    ];
+
     /// <summary>The rows of the comparison table.</summary>
     internal static IReadOnlyList<ComparisonCase> Cases(bool smoke)
     {
-        const string exact = "equal: the clamp fixes the direct parent";
+        const string exact = "equal";
         var cases = new List<ComparisonCase>();
         foreach (long x in smoke ? SmokeClampsOfX2 : ClampsOfX2)
         {
@@ -55,15 +64,15 @@ public sealed class GillespieScmExample : IExample
         }
         foreach (long x in smoke ? SmokeClampsOfX1 : ClampsOfX1)
         {
-            cases.Add(new("fast X2 (×20)", 20, KineticIntervention.Clamp(0, x), 2, "differ: X3 averages a fast X2 (larger mean, smaller variance)"));
+            cases.Add(new("fast X2 (×20)", 20, KineticIntervention.Clamp(0, x), 2, "differ"));
             if (!smoke)
             {
-                cases.Add(new("base rates", 1, KineticIntervention.Clamp(0, x), 2, "between the two limits"));
+                cases.Add(new("base rates", 1, KineticIntervention.Clamp(0, x), 2, "between"));
             }
 
             if (!smoke)
             {
-                cases.Add(new("slow X2 (×1/10)", 1.0 / 10, KineticIntervention.Clamp(0, x), 2, "close: X3 tracks a slow X2, as the SCM assumes"));
+                cases.Add(new("slow X2 (×1/10)", 1.0 / 10, KineticIntervention.Clamp(0, x), 2, "close"));
             }
         }
 
@@ -81,10 +90,18 @@ public sealed class GillespieScmExample : IExample
         Directory.CreateDirectory(outDir);
 
         output.WriteLine($"Cascade: totals [{string.Join(", ", BaseCascade.Totals)}], activation [{string.Join(", ", BaseCascade.Activation)}], deactivation [{string.Join(", ", BaseCascade.Deactivation)}]");
-        output.WriteLine($"Gillespie: {cells:N0} independent cells per row, each read once after 10 relaxation times of the slowest species; SCM program: {scmDraws:N0} draws under Do.");
+        output.WriteLine($"Gillespie: {cells:N0} independent cells per row, each read once after 10 relaxation times");
+        output.WriteLine($"of the slowest species; SCM program: {scmDraws:N0} draws under Do.");
         output.WriteLine();
 
-        var rows = Cases(options.Smoke).Select((c, i) => Compare(c, cells, scmDraws, options.Seed + i)).ToList();
+        var cases = Cases(options.Smoke);
+        var rows = ExampleProgress.Run(output, "Gillespie vs SCM", cases.Count, progress =>
+            cases.Select((c, i) =>
+            {
+                progress.Report(i, c.Label);
+                return Compare(c, cells, scmDraws, options.Seed + i);
+            }).ToList());
+        output.WriteLine();
         WriteTable(output, rows);
 
         var values = new Dictionary<string, double>();
@@ -155,19 +172,46 @@ public sealed class GillespieScmExample : IExample
 
     private static void WriteTable(TextWriter output, IReadOnlyList<ComparisonRow> rows)
     {
-        output.WriteLine("| intervention → target, regime | sim mean ± se | SCM mean (exact / program) | T·p(E parent) | sim var | SCM var | TV | W1 (noise floor) | z | theory | steps, s |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        // two narrow tables rather than one wide one: each fits an 80-column terminal
+        output.WriteLine("Means of the target's equilibrium law:");
+        output.WriteLine();
+        output.WriteLine("| do() → target | regime | sim mean ± se | SCM mean | z | T·p(E parent) | expected |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---|");
         foreach (var r in rows)
         {
             output.WriteLine(
-                $"| {r.Case.Label} | {r.Simulated.Mean:F2} ± {r.StandardError:F2} | {r.ScmExact.Mean:F2} / {r.ScmProgramMean:F2} | {r.AveragedDriveMean:F2} | {r.Simulated.Variance:F2} | {r.ScmExact.Variance:F2} | " +
-                $"{r.Simulated.TotalVariation(r.ScmExact):F3} | {r.Simulated.Wasserstein1(r.ScmExact):F2} ({r.NoiseFloorW1:F2}) | {r.Z:F1} | {r.Case.Expectation} | {r.Steps:N0}, {r.Seconds:F1} |");
+                $"| {Intervened(r.Case)} | {r.Case.Regime} | {r.Simulated.Mean:F2} ± {r.StandardError:F2} | {r.ScmExact.Mean:F2} | {r.Z:F1} | {r.AveragedDriveMean:F2} | {r.Case.Expectation} |");
         }
 
         output.WriteLine();
-        output.WriteLine("z = (sim mean − SCM mean) / se. T·p(E parent): the mean if the target averaged an infinitely fast parent.");
-        output.WriteLine("W1 noise floor: W1 of an SCM sample of the same size against the exact SCM law.");
+        output.WriteLine("z = (sim mean − SCM mean) / se.");
+        output.WriteLine("T·p(E parent): the mean if the target averaged an infinitely fast parent.");
+        foreach (string line in ExpectationLegend)
+        {
+            output.WriteLine("expected " + line + ".");
+        }
+
+        output.WriteLine();
+        output.WriteLine("Whole laws:");
+        output.WriteLine();
+        output.WriteLine("| do() → target | regime | sim var | SCM var | TV | W1 (floor) | program mean | steps | s |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+        {
+            output.WriteLine(
+                $"| {Intervened(r.Case)} | {r.Case.Regime} | {r.Simulated.Variance:F2} | {r.ScmExact.Variance:F2} | {r.Simulated.TotalVariation(r.ScmExact):F3} | " +
+                $"{r.Simulated.Wasserstein1(r.ScmExact):F2} ({r.NoiseFloorW1:F2}) | {r.ScmProgramMean:F2} | {r.Steps:N0} | {r.Seconds:F1} |");
+        }
+
+        output.WriteLine();
+        output.WriteLine("TV: total variation distance of the simulated and SCM laws, ½ Σ_k |p_sim(k) − p_SCM(k)| (0 to 1).");
+        output.WriteLine("W1: Wasserstein-1 distance Σ_k |F_sim(k) − F_SCM(k)|, in molecules; floor: the W1 of an SCM sample");
+        output.WriteLine("  of the simulation's size against the exact SCM law (what sampling noise alone gives).");
+        output.WriteLine("program mean: the SCM written as a Ppl program, run under Do (it must match the SCM mean above).");
+        output.WriteLine("steps, s: vectorized Gillespie steps over all cells and their wall time.");
     }
+
+    private static string Intervened(ComparisonCase c) => $"{c.Intervention} → {Cascade.SpeciesName(c.Target)}";
 
     private static void WriteCounterfactual(TextWriter output, ExampleOptions options, Dictionary<string, double> values)
     {
@@ -183,8 +227,10 @@ public sealed class GillespieScmExample : IExample
         double interventional = EquilibriumScm.InterventionalDistribution(BaseCascade, KineticIntervention.Clamp(1, 8), 2).Mean;
         output.WriteLine();
         output.WriteLine("Counterfactual on the SCM (molecule-level threshold noise, exact abduction):");
-        output.WriteLine($"  a cell observed at (X1, X2, X3) = (5, 3, 25); had X2 been 8, X3 would be {mean:F2} ± {se:F2} on average (closed form {exact:F2});");
-        output.WriteLine($"  E[X3 | do(X2 = 8)] for a new cell is {interventional:F2}: the 25 active X3 molecules stay active, only the others may switch on.");
+        output.WriteLine("  a cell observed at (X1, X2, X3) = (5, 3, 25); had X2 been 8,");
+        output.WriteLine($"  X3 would be {mean:F2} ± {se:F2} on average (closed form {exact:F2}), against");
+        output.WriteLine($"  E[X3 | do(X2 = 8)] = {interventional:F2} for a new cell: the 25 active X3 molecules");
+        output.WriteLine("  stay active, only the others may switch on.");
         output.WriteLine();
         values["counterfactual: mean"] = mean;
         values["counterfactual: se"] = se;
@@ -208,10 +254,16 @@ public sealed class GillespieScmExample : IExample
             GillespiePlots.Trajectory(Path.Combine(outDir, "trajectory-do-x2-4.png"), "Kinetic do(X2 = 4): X2's reactions suppressed", [.. clamped]);
         }
 
-        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+        foreach (var row in rows)
         {
-            string file = $"equilibrium-{i:D2}.png";
-            GillespiePlots.Equilibrium(Path.Combine(outDir, file), row.Case.Label, row.Simulated, row.ScmExact);
+            string file = $"equilibrium-{row.Case.FileStem}.png";
+            string target = Cascade.SpeciesName(row.Case.Target);
+            GillespiePlots.Equilibrium(
+                Path.Combine(outDir, file),
+                $"{row.Case.Label}: law of {target} (TV {row.Simulated.TotalVariation(row.ScmExact):F3}, z {row.Z:F1})",
+                $"active {target} molecules",
+                row.Simulated,
+                row.ScmExact);
         }
 
         output.WriteLine($"Plots written to {Path.GetFullPath(outDir)}.");

@@ -56,8 +56,8 @@ public sealed class CausalQueriesExample : IExample
         double exactCounterfactual = ExactCounterfactual(0.8, 1.1, -1.0);
         output.WriteLine($"Draws: {draws:N0} (seed {options.Seed})");
         output.WriteLine();
-        output.WriteLine("| query                                     | estimate | std. error | exact  |");
-        output.WriteLine("|-------------------------------------------|---------:|-----------:|-------:|");
+        output.WriteLine("| query                                     | estimate | std. error |    exact |");
+        output.WriteLine("|-------------------------------------------|---------:|-----------:|---------:|");
         Row(output, "E[Z | do(X=1)] by simulation", interventional, 1.4);
         Row(output, "E[Z | do(X=1)] by backdoor on {U}", backdoor, 1.4);
         Row(output, "ATE of X=1 vs X=0 on Z (paired worlds)", ate, 1.4);
@@ -94,5 +94,5 @@ public sealed class CausalQueriesExample : IExample
     }
 
     private static void Row(TextWriter output, string name, CausalEstimate estimate, double exact) =>
-        output.WriteLine($"| {name,-41} | {estimate.Value,8:F4} | {estimate.StandardError,10:F4} | {exact,6:F4} |");
+        output.WriteLine($"| {name,-41} | {estimate.Value,8:F4} | {estimate.StandardError,10:F4} | {exact,8:F4} |");
 }

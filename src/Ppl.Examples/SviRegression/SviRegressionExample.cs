@@ -12,7 +12,7 @@ namespace Ppl.Examples.SviRegression;
 
 /// <summary>
 /// Bayesian linear regression fitted by SVI with an AutoNormal guide. The run is the
-/// <see cref="Svi{TArgs}.Run"/> stream: a Spectre.Console progress bar follows it, and
+/// <see cref="Svi{TArgs}.Run"/> stream: a progress bar follows it (plain lines when the output is redirected), and
 /// <c>TakeWhile</c> on an exponentially smoothed loss stops it once the loss has plateaued.
 /// Then the posterior (median and 90% interval per coefficient) is printed next to the truth.
 /// </summary>
@@ -49,26 +49,20 @@ public sealed class SviRegressionExample : IExample
         var plateau = new PlateauDetector(smoothing: 0.02, relativeTolerance: 1e-3, patience: options.Smoke ? 100 : 300);
         SviProgress? last = null;
 
-        console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("SVI", maxValue: maxSteps);
-                // Run is a cold stream that steps on the subscribing thread; TakeWhile unsubscribes
-                // at the plateau, which stops the stepping before the next step
-                svi.Run(data, maxSteps)
-                    .TakeWhile(p => !plateau.Update(p.Loss))
-                    .Do(p =>
-                    {
-                        last = p;
-                        task.Value = p.Step;
-                        task.Description = string.Create(CultureInfo.InvariantCulture, $"SVI  loss {plateau.Smoothed,10:F2}");
-                    })
-                    .Wait();
-                task.StopTask();
-            });
+        ExampleProgress.Run(output, "SVI", maxSteps, progress =>
+        {
+            // Run is a cold stream that steps on the subscribing thread; TakeWhile unsubscribes
+            // at the plateau, which stops the stepping before the next step
+            svi.Run(data, maxSteps)
+                .TakeWhile(p => !plateau.Update(p.Loss))
+                .Do(p =>
+                {
+                    last = p;
+                    progress.Report(p.Step, string.Create(CultureInfo.InvariantCulture, $"loss {plateau.Smoothed:F2}"));
+                })
+                .Wait();
+            return svi.StepCount;
+        });
 
         long steps = svi.StepCount;
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -101,6 +101,32 @@ public sealed class CounterfactualReplayTests
     }
 
     [Fact]
+    public void ProgressRisesStepByStepToOneOverEveryChunkAndLeavesTheResultUnchanged()
+    {
+        var map = FrozenLakeMap.Standard4x4;
+        var mdp = map.ToMdp(slippery: true);
+        var behaviour = FrozenLakePolicies.Heuristic(map, 0.2);
+        var target = TabularPolicy.EpsilonGreedy("target", FrozenLakePolicies.Optimal(mdp), 0.1);
+        var log = Log(map, slippery: true, behaviour, 40, 5);
+        var reports = new List<double>();
+        // 2 draws × 16 categories per episode and 320 elements per chunk: 10 episodes a chunk, 4 chunks
+        var withProgress = CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, 2, 7, maxElements: 320, progress: new SynchronousProgress(reports.Add));
+        var without = CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, 2, 7, maxElements: 320);
+
+        Assert.True(withProgress.Returns.eq(without.Returns).all().item<bool>(), "watching the replay changed it");
+        Assert.Equal(1.0, reports[^1], 12);
+        Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second >= p.First), "progress went backwards");
+        Assert.Equal([0.25, 0.5, 0.75, 1.0], reports.Where(r => r > 0 && Math.Abs((r * 4) - Math.Round(r * 4)) < 1e-12).Distinct());
+        Assert.True(reports.Count > 8, $"only {reports.Count} reports: progress is not step by step");
+    }
+
+    /// <summary>IProgress that calls back on the reporting thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
+    [Fact]
     public void AskingAboutTheActionActuallyTakenReturnsTheFactualOutcome()
     {
         var map = FrozenLakeMap.Standard4x4;
