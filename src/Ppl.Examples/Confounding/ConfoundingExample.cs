@@ -52,7 +52,9 @@ public sealed class ConfoundingExample : IExample
         double ess = 1.0 / weights.square().sum().item<double>();
         double obsSe = Math.Sqrt(weights.mul(yObs.sub(obsMean).square()).sum().item<double>() / ess);
 
-        output.WriteLine($"Draws: {n:N0} (seed {options.Seed}); effective sample size of the weighting: {ess:N0}");
+        output.WriteLine($"Draws: {n:N0} (seed {options.Seed}).");
+        output.WriteLine($"E[Y | X=1] weights each draw by p(X = 1 | U) (likelihood weighting); Kish's effective");
+        output.WriteLine($"sample size of those weights, (Σw)²/Σw², is {ess:N0} of {n:N0}. do(X=1) needs no weights.");
         output.WriteLine();
         output.WriteLine("| query           | estimate | std. error | exact |");
         output.WriteLine("|-----------------|---------:|-----------:|------:|");
