@@ -13,7 +13,7 @@ namespace Ppl.Examples;
 internal static class ExampleProgress
 {
     /// <summary>How often redirected output gets a line while a phase runs.</summary>
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Runs <paramref name="work"/>, which reports how much of <paramref name="total"/> is done.
