@@ -1,0 +1,44 @@
+using System.Globalization;
+using Xunit.Abstractions;
+
+namespace Ppl.Tests.Docs;
+
+/// <summary>Compiles and runs one doc block and says what is wrong with it, if anything.</summary>
+internal static class DocBlockCheck
+{
+    /// <summary>Null when the block compiles, runs and prints values; else a message naming the page and line.</summary>
+    public static string? Failure(DocBlock block, ITestOutputHelper? log = null)
+    {
+        if (block.Problem)
+        {
+            return block.Note;
+        }
+
+        var compiled = DocBlockCompiler.Compile(block);
+        foreach (string warning in compiled.Warnings)
+        {
+            log?.WriteLine("warning: " + warning);
+        }
+
+        if (compiled.Errors.Count > 0)
+        {
+            string chain = block.Continues is null ? "" : $" (with the blocks it continues: {string.Join(", ", block.Chain().SkipLast(1).Select(b => b.Id))})";
+            string hint = block.Kind == DocBlockKind.Complete
+                ? "\nAn unmarked block is compiled as is: give it its usings, or mark it '<!-- fragment -->' (see docs/design/doc-blocks.md)."
+                : "";
+            return $"{block.Id}: the block does not compile{chain}:\n{string.Join('\n', compiled.Errors)}{hint}";
+        }
+
+        var run = DocBlockRunner.Run(block, compiled);
+        log?.WriteLine($"{block.Id} ran in {run.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s; it printed:\n{run.Output}");
+        if (run.Failure is not null)
+        {
+            return run.Failure + (run.Output.Length > 0 ? $"\nOutput before the failure:\n{run.Output}" : "");
+        }
+
+        return DocBlockRunner.MetadataLine(run.Output) is { } metadata
+            ? $"{block.Id}: the block prints TorchSharp's metadata line '{metadata}' instead of values. Print a tensor with "
+              + "t.str() or t.print(), a scalar with t.item<float>() (item<double>() for a float64 tensor); see docs/effect-handlers.md."
+            : null;
+    }
+}
