@@ -7,7 +7,10 @@ namespace Ppl.Tests.Docs;
 internal static class DocBlockCheck
 {
     /// <summary>Null when the block compiles, runs and prints values; else a message naming the page and line.</summary>
-    public static string? Failure(DocBlock block, ITestOutputHelper? log = null)
+    /// <param name="block">The block.</param>
+    /// <param name="log">Where compiler warnings and the block's output go.</param>
+    /// <param name="continuedLater">A later block continues this one: a block that only declares types may then have nothing to run itself.</param>
+    public static string? Failure(DocBlock block, ITestOutputHelper? log = null, bool continuedLater = false)
     {
         if (block.Problem)
         {
@@ -27,6 +30,12 @@ internal static class DocBlockCheck
                 ? "\nAn unmarked block is compiled as is: give it its usings, or mark it '<!-- fragment -->' (see docs/design/doc-blocks.md)."
                 : "";
             return $"{block.Id}: the block does not compile{chain}:\n{string.Join('\n', compiled.Errors)}{hint}";
+        }
+
+        if (continuedLater && !compiled.HasTopLevelStatements && !DocBlockRunner.HasEntryPoint(compiled))
+        {
+            log?.WriteLine($"{block.Id} compiled; it declares types only, and the blocks that continue it run them.");
+            return null;
         }
 
         var run = DocBlockRunner.Run(block, compiled);

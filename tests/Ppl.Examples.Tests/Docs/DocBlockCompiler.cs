@@ -29,7 +29,7 @@ internal static class DocBlockCompiler
 
     /// <summary>The usings the harness adds to a fragment; the top of docs/effect-handlers.md lists the same.</summary>
     public static readonly IReadOnlyList<string> FragmentUsings =
-        ["Ppl", "Ppl.Distributions", "static Ppl.Primitives", "static TorchSharp.torch"];
+        ["Ppl", "Ppl.Distributions", "TorchSharp", "static Ppl.Primitives", "static TorchSharp.torch"];
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
@@ -108,7 +108,9 @@ internal static class DocBlockCompiler
             new CSharpCompilationOptions(
                 topLevel ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
-                optimizationLevel: OptimizationLevel.Debug));
+                optimizationLevel: OptimizationLevel.Debug,
+                // TorchSharp is built against .NET 8's System.Runtime.Numerics: unified, nothing to report.
+                specificDiagnosticOptions: new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
 
         using var image = new MemoryStream();
         using var symbols = new MemoryStream();

@@ -69,6 +69,24 @@ public sealed class DocBlockHarnessTests
     }
 
     [Fact]
+    public void PrintingValuesPasses()
+    {
+        // str() prints the metadata line and then the values; npstr() and item() print values only
+        var block = DocBlockReader.Read("p.md", "<!-- fragment -->\n```csharp\nConsole.WriteLine(tensor(new[] { 1.5f, 2f }).str());\nConsole.WriteLine(tensor(1.5f).str());\nConsole.WriteLine(ones(2, 2).str());\nConsole.WriteLine(ones(2, 2, 2).str());\nConsole.WriteLine(tensor(new[] { 1.5f, 2f }).npstr());\n```\n").Single();
+        string? failure = DocBlockCheck.Failure(block);
+        Assert.True(failure is null, failure);
+    }
+
+    [Fact]
+    public void TypesUsedByAContinuingBlockNeedNoRunOfTheirOwn()
+    {
+        const string page = "```csharp\nnamespace A;\n\npublic static class B\n{\n    public static int C() => 1;\n}\n```\n\n<!-- fragment: continues -->\n```csharp\nif (A.B.C() != 1) throw new InvalidOperationException();\n```\n";
+        var blocks = DocBlockReader.Read("p.md", page);
+        string? failure = DocBlockCheck.Failure(blocks[0], continuedLater: true) ?? DocBlockCheck.Failure(blocks[1]);
+        Assert.True(failure is null, failure);
+    }
+
+    [Fact]
     public void ABlockWithNothingToRunFails()
     {
         var block = DocBlockReader.Read("p.md", "```csharp\nnamespace A;\n\npublic static class B\n{\n    public static int C() => 1;\n}\n```\n").Single();

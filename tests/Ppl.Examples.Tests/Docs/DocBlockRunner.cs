@@ -33,11 +33,25 @@ internal static partial class DocBlockRunner
             if (entries.Count == 0)
             {
                 return new DocBlockRun("", $"{block.Id}: the block has nothing to run. A complete block needs top-level statements or a "
-                    + "public static class with a public static void Run() (or Main()); mark a block that only declares "
-                    + "types for later blocks '<!-- fragment -->' and continue it with '<!-- fragment: continues -->'.", TimeSpan.Zero);
+                    + "public static class with a public static void Run() (or Main()); a block that only declares types "
+                    + "must be continued by a later block ('<!-- fragment: continues -->') that uses them.", TimeSpan.Zero);
             }
 
             return Invoke(block, entries);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    /// <summary>Whether the compiled block has something to run.</summary>
+    public static bool HasEntryPoint(CompiledDocBlock compiled)
+    {
+        var context = new AssemblyLoadContext("entry points", isCollectible: true);
+        try
+        {
+            return EntryPoints(context.LoadFromStream(new MemoryStream(compiled.Image)), compiled).Count > 0;
         }
         finally
         {
@@ -110,6 +124,8 @@ internal static partial class DocBlockRunner
         return frame is null ? block.Id : $"{frame.GetFileName()}:{frame.GetFileLineNumber()} (in the block at {block.Id})";
     }
 
-    [GeneratedRegex(@"\[[0-9x]*\], type = \w+, device = \w+")]
+    // The metadata line alone: not followed by the values TorchSharp's Julia style prints after it
+    // (", value = 1.5" for a scalar, an indented row or a "[0,:,:] =" slice on the next line).
+    [GeneratedRegex(@"\[[0-9x]*\], type = \w+, device = \w+\b(?!, value = |\r?\n +\S|\r?\n\[[0-9]+,)")]
     private static partial Regex TorchSharpMetadata();
 }
