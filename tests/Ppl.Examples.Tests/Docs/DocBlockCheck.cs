@@ -29,6 +29,10 @@ internal static class DocBlockCheck
             string hint = block.Kind == DocBlockKind.Complete
                 ? "\nAn unmarked block is compiled as is: give it its usings, or mark it '<!-- fragment -->' (see docs/design/doc-blocks.md)."
                 : "";
+            if (compiled.Errors.Any(e => e.Contains("CS1061", StringComparison.Ordinal) && (e.Contains("'str'", StringComparison.Ordinal) || e.Contains("'npstr'", StringComparison.Ordinal) || e.Contains("'print'", StringComparison.Ordinal))))
+            {
+                hint += "\nTorchSharp's str(), npstr() and print() are extension methods in namespace TorchSharp: add 'using TorchSharp;'.";
+            }
             return $"{block.Id}: the block does not compile{chain}:\n{string.Join('\n', compiled.Errors)}{hint}";
         }
 

@@ -36,6 +36,13 @@ public sealed class DocBlockHarnessTests
     }
 
     [Fact]
+    public void PrintingWithoutUsingTorchSharpSaysSo()
+    {
+        var block = DocBlockReader.Read("p.md", "```csharp\nusing static TorchSharp.torch;\n\nConsole.WriteLine(ones(2).npstr());\n```\n").Single();
+        Assert.Contains("add 'using TorchSharp;'", DocBlockCheck.Failure(block));
+    }
+
+    [Fact]
     public void AFragmentGetsThePplUsingsAndRuns()
     {
         var block = DocBlockReader.Read("p.md", "<!-- fragment -->\n```csharp\nvar d = new Normal(0.0, 1.0);\nConsole.WriteLine(d.Mean.item<float>());\n```\n").Single();
