@@ -29,7 +29,7 @@ internal static class DocBlockCompiler
 
     /// <summary>The usings the harness adds to a fragment; the top of docs/effect-handlers.md lists the same.</summary>
     public static readonly IReadOnlyList<string> FragmentUsings =
-        ["Ppl", "Ppl.Distributions", "TorchSharp", "static Ppl.Primitives", "static TorchSharp.torch"];
+        ["Ppl", "Ppl.Distributions", "Ppl.Handlers", "TorchSharp", "static Ppl.Primitives", "static TorchSharp.torch"];
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 

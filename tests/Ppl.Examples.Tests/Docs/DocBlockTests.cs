@@ -18,7 +18,8 @@ public sealed class DocBlockCollection
 /// <item>an unmarked block is complete: compiled as is, with a console project's implicit usings,
 /// and run (its top-level statements, or each public static parameterless Run/Main of its types);</item>
 /// <item><c>&lt;!-- fragment --&gt;</c> above a block: the harness adds the usings Ppl,
-/// Ppl.Distributions, static Ppl.Primitives, static TorchSharp.torch; the block is the top-level
+/// Ppl.Distributions, Ppl.Handlers, TorchSharp, static Ppl.Primitives, static TorchSharp.torch
+/// (<see cref="DocBlockCompiler.FragmentUsings"/>); the block is the top-level
 /// statements of a program (local functions, then type declarations, allowed);</item>
 /// <item><c>&lt;!-- fragment: continues --&gt;</c>: the same, after the page's previous runnable
 /// block, whose variables and functions it uses (the whole chain runs);</item>
