@@ -25,5 +25,7 @@ public static class ReadmeExample
         var trace = model.Do(intervention).Seed(0).GetTrace(n);
         return trace["y"].Value!.mean().item<float>();
     }
+
+    public static void Run() => Console.WriteLine($"E[Y | do(X = 1)] ≈ {InterventionalMean():F3}");
 }
 // </readme>
