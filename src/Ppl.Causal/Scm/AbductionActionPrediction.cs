@@ -107,7 +107,7 @@ public static class AbductionActionPrediction
 
         var values = WorldTensors.Gather(trace[OutcomeRecorder.SiteName].Value!, TwinWorldCounterfactual.CounterfactualWorld, twin)
             .to(float64).movedim([dim], [0L]).reshape(draws, -1).mean([1L]);
-        return CausalQueries.WeightedEstimate(values, posterior.Weights.to(float64));
+        return CausalQueries.WeightedEstimate(values, posterior.Weights.to(float64)).Escape();
     }
 
     private static List<string> LatentNames<TArgs>(Func<TArgs, object?> model, TArgs args)

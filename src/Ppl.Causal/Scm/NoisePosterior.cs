@@ -32,7 +32,7 @@ public sealed class NoisePosterior : IDisposable
     public Tensor Weights => _draws.NormalizedWeights;
 
     /// <summary>Kish's effective sample size of <see cref="Weights"/>.</summary>
-    public double EffectiveSampleSize => _draws.EffectiveSampleSize.item<double>();
+    public double EffectiveSampleSize => _draws.EffectiveSampleSize.to(ScalarType.Float64).item<double>();
 
     /// <summary>The draws of a latent site, shape <c>[Draws, ..site shape]</c>.</summary>
     public Tensor this[string site] => _draws[site];
