@@ -1,6 +1,6 @@
 using System.Collections;
-using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference;
