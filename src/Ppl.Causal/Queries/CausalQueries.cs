@@ -8,8 +8,9 @@ namespace Ppl.Causal;
 /// <summary>
 /// The three kinds of causal query, each estimated by one vectorized, seeded run of the model over
 /// a plate of draws (likelihood weighting where there is evidence) with a Monte-Carlo standard
-/// error. The outcome statistic of a draw is the mean of the outcome site's value over its own
-/// batch (e.g. the population mean over a plate of units).
+/// error, and the weighted draws themselves (<see cref="CausalEstimate.Samples"/>: the distribution of
+/// the outcome, with its variance and quantiles). The outcome statistic of a draw is the mean of the
+/// outcome site's value over its own batch (e.g. the population mean over a plate of units).
 /// </summary>
 /// <remarks>
 /// Models must vectorize: every draw runs at once along a plate left of the model's own plates

@@ -37,6 +37,10 @@ public sealed class NoisePosterior : IDisposable
     /// <summary>The draws of a latent site, shape <c>[Draws, ..site shape]</c>.</summary>
     public Tensor this[string site] => _draws[site];
 
+    /// <summary>The weighted draws of a latent site: its posterior given the evidence, with mean, variance and quantiles.</summary>
+    /// <exception cref="KeyNotFoundException">The site was not drawn.</exception>
+    public WeightedSamples Weighted(string site) => _draws.Weighted(site);
+
     /// <inheritdoc />
     public void Dispose() => _draws.Dispose();
 }

@@ -75,6 +75,13 @@ public sealed class CausalDistributionTests
         double essFloor = Scm.LikelihoodWeightingEss([1, 3], [xObs, zObs], Draws) / (StandardErrorCeiling.WeightedHeadroom * StandardErrorCeiling.WeightedHeadroom);
         AssertNormal(estimate, mean[0] + (Scm.Beta * (xCf - xObs)), cov[0, 0], essFloor, "Y_cf | x, z (three steps)");
         Assert.Equal(noise.EffectiveSampleSize, estimate.EffectiveSampleSize, 6);
+
+        // the abducted confounder's posterior is the Gaussian conditional of U given (x, z)
+        var (uMean, uCov) = Scm.Condition([0], [1, 3], [xObs, zObs]);
+        var u = noise.Weighted("u");
+        double uTolerance = 5 * Math.Sqrt(uCov[0, 0] / essFloor);
+        Assert.InRange(u.Mean().item<double>(), uMean[0] - uTolerance, uMean[0] + uTolerance);
+        Assert.InRange(u.Variance().item<double>(), uCov[0, 0] - VarianceTolerance(uCov[0, 0], essFloor), uCov[0, 0] + VarianceTolerance(uCov[0, 0], essFloor));
     }
 
     [Fact]

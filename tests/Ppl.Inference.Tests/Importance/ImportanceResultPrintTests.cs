@@ -50,6 +50,16 @@ public sealed class ImportanceResultPrintTests
         Assert.Contains('.', PrintedTable.Cells(invariant, "mu", 1)[0]);
     }
 
+    [Fact]
+    public void AMetaRunPrintsWithoutReadingValues()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(NormalData, dtype: ScalarType.Float64).to(device("meta"));
+        using var result = new Importance<Tensor>(NormalModel, null, 50, parallel: true).Run(x, seed: 6);
+        Assert.Equal("ImportanceResult: 50 draws (meta: no values)", result.ToString());
+        Assert.StartsWith("50 weighted draws of shape [] (meta)", result.Weighted("mu").ToString(), StringComparison.Ordinal);
+    }
+
     private static Tensor ManyLatents(int size)
     {
         using var plate = Plate("units", size);
