@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ppl.Distributions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -61,14 +62,16 @@ public sealed class ImportanceResult : IDisposable
         : throw new KeyNotFoundException($"No site '{site}' in the importance draws; sites: {string.Join(", ", _values.Keys)}.");
 
     /// <summary>The weighted posterior mean of <paramref name="site"/>, shape of the site.</summary>
-    public Tensor Mean(string site)
-    {
-        var values = this[site];
-        bool floating = values.dtype is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64;
-        var weights = floating ? NormalizedWeights.to(values.dtype) : NormalizedWeights;
-        var shaped = weights.reshape([NumSamples, .. Enumerable.Repeat(1L, (int)values.dim() - 1)]);
-        return values.to(weights.dtype).mul(shaped).sum([0L]); // sum(0) would bind to sum(ScalarType)
-    }
+    /// <exception cref="KeyNotFoundException">The site was not kept.</exception>
+    public Tensor Mean(string site) => Weighted(site).Mean();
+
+    /// <summary>
+    /// The draws of <paramref name="site"/> with the normalized weights: the weighted posterior of the
+    /// site, with its mean, variance, quantiles and effective sample size (see <see cref="WeightedSamples"/>).
+    /// Its tensors are the result's.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The site was not kept.</exception>
+    public WeightedSamples Weighted(string site) => WeightedSamples.FromNormalized(this[site], NormalizedWeights);
 
     /// <summary>
     /// <paramref name="numDraws"/> indices drawn with replacement in proportion to the weights,
@@ -97,6 +100,32 @@ public sealed class ImportanceResult : IDisposable
     {
         var index = TensorIndex.Tensor(ResampleIndices(numDraws, generator));
         return _values.ToDictionary(kv => kv.Key, kv => kv.Value[index], StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The number of draws, the log evidence, the effective sample size (Kish's, of the importance
+    /// weights) and a table of each kept site's weighted posterior mean and sd, at most four elements
+    /// per site; invariant culture. Copies those few numbers to the host.
+    /// </summary>
+    public override string ToString()
+    {
+        if (Distributions.Kernels.IsMeta(LogWeights))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"ImportanceResult: {NumSamples} draws (meta: no values)");
+        }
+
+        using var scope = NewDisposeScope();
+        double ess = EffectiveSampleSize.to(ScalarType.Float64).item<double>();
+        var table = new SummaryTable(["mean", "sd"]);
+        foreach (var (name, values) in _values)
+        {
+            var weighted = Weighted(name);
+            table.AddSite(name, values.shape.AsSpan(1), weighted.Mean(), weighted.StandardDeviation());
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"ImportanceResult: {NumSamples} draws, log evidence {TensorFormat.Number(LogEvidence.to(ScalarType.Float64).item<double>(), 6)}, "
+            + $"ESS {TensorFormat.Number(ess, 6)} ({TensorFormat.Number(100 * ess / NumSamples, 3)}% of the draws; Kish's, of the importance weights)\n")
+            + table;
     }
 
     /// <summary>Releases the result's tensors now instead of with their dispose scope.</summary>

@@ -128,7 +128,7 @@ public sealed class Predictive<TArgs>
     /// <param name="seed">When set, draws are reproducible (a <see cref="SeedMessenger"/> around the whole call).</param>
     /// <exception cref="KeyNotFoundException">A requested return site is not in the model.</exception>
     /// <exception cref="InvalidOperationException">A site changes shape between draws, or does not vectorize in parallel mode, or <see cref="ReturnSite"/> was asked for and the model returned no tensor.</exception>
-    public IReadOnlyDictionary<string, Tensor> Sample(TArgs args, long? seed = null)
+    public PredictiveSamples Sample(TArgs args, long? seed = null)
     {
         Dictionary<string, Tensor> result;
         using (var scope = NewDisposeScope())
@@ -145,7 +145,7 @@ public sealed class Predictive<TArgs>
             }
         }
 
-        return result;
+        return new PredictiveSamples(result, NumSamples);
     }
 
     private Dictionary<string, Tensor> SampleSequential(TArgs args, long? seed)

@@ -21,9 +21,10 @@ internal static class BackdoorEstimator
 {
     /// <summary>
     /// The jackknifed estimate with its standard error, <see cref="CausalEstimate.BiasCorrection"/>
-    /// (plain self-normalized estimate minus the jackknifed one), n·m draws, and Kish's effective sample
-    /// size of the combined weights w_ij / (n Σ_k w_ik): n² / Σ_ij (w_ij / Σ_k w_ik)², between n (one
-    /// inner draw carries each outer draw) and n·m (equal inner weights).
+    /// (plain self-normalized estimate minus the jackknifed one), and the n·m outcome draws with their
+    /// combined weights w_ij / (n Σ_k w_ik) as <see cref="CausalEstimate.Samples"/> (whose weighted mean
+    /// is the plain estimate). Kish's effective sample size of those weights is n² / Σ_ij (w_ij / Σ_k w_ik)²,
+    /// between n (one inner draw carries each outer draw) and n·m (equal inner weights).
     /// </summary>
     /// <param name="logWeights">Log-weights, shape <c>[inner, outer]</c>; every outer draw has a finite one (see <see cref="ZeroLikelihood"/>).</param>
     /// <param name="outcomes">Outcome statistics, shape <c>[inner, outer]</c>.</param>
@@ -52,9 +53,10 @@ internal static class BackdoorEstimator
         double value = jackknifed.mean().item<double>();
         double plain = mean.mean().item<double>();
         double standardError = jackknifed.std().item<double>() / Math.Sqrt(outer);
-        var normalized = weights.div(weights.sum([0L], keepdim: true));
-        double ess = outer * (double)outer / normalized.square().sum().item<double>();
-        return new CausalEstimate(value, standardError, checked((int)(inner * outer)), ess, plain - value);
+        // each inner draw's share of its outer draw, over the outer draws: the combined weights, summing to 1
+        var combined = weights.div(weights.sum([0L], keepdim: true)).div(outer);
+        var samples = Inference.WeightedSamples.FromNormalized(outcomes.to(float64).reshape(-1), combined.reshape(-1));
+        return new CausalEstimate(samples, value, standardError, plain - value).Escape();
     }
 
     /// <summary>Σ_{k≠j} x_k along dim 0 for every j, from prefix and suffix sums (no subtraction, so no cancellation).</summary>

@@ -8,8 +8,9 @@ namespace Ppl.Causal;
 /// <summary>
 /// The three kinds of causal query, each estimated by one vectorized, seeded run of the model over
 /// a plate of draws (likelihood weighting where there is evidence) with a Monte-Carlo standard
-/// error. The outcome statistic of a draw is the mean of the outcome site's value over its own
-/// batch (e.g. the population mean over a plate of units).
+/// error, and the weighted draws themselves (<see cref="CausalEstimate.Samples"/>: the distribution of
+/// the outcome, with its variance and quantiles). The outcome statistic of a draw is the mean of the
+/// outcome site's value over its own batch (e.g. the population mean over a plate of units).
 /// </summary>
 /// <remarks>
 /// Models must vectorize: every draw runs at once along a plate left of the model's own plates
@@ -195,7 +196,7 @@ public static class CausalQueries
         var logWeights = trace.ObservedSites.Select(site => PerDraw(site.LogProb(), nesting)).Aggregate((x, y) => x.add(y));
         RequirePositiveWeight(trace, logWeights, nesting, treatment);
         var outcomes = PerDraw(trace[outcome].Value!.to(float64), nesting, mean: true);
-        return BackdoorEstimator.Combine(logWeights, outcomes);
+        return BackdoorEstimator.Combine(logWeights, outcomes).Escape();
     }
 
     /// <summary>Throws unless every outer draw of Z has an inner draw of positive finite weight (<paramref name="logWeights"/>: <c>[inner, outer]</c>).</summary>
@@ -230,18 +231,17 @@ public static class CausalQueries
         using var result = new Importance<TArgs>(recorded, null, draws, parallel: true).Run(args, seed);
         ZeroLikelihood.Require(query, result.LogWeights, () => ZeroLikelihood.ImpossibleSites(recorded, args, draws, seed));
         var values = select(result[OutcomeRecorder.SiteName]).to(float64).reshape(draws, -1).mean([1L]);
-        return WeightedEstimate(values, result.NormalizedWeights.to(float64));
+        return WeightedEstimate(values, result.NormalizedWeights.to(float64)).Escape();
     }
 
-    /// <summary>The self-normalized weighted mean of per-draw values with its delta-method standard error and Kish's ESS.</summary>
-    internal static CausalEstimate WeightedEstimate(Tensor values, Tensor weights)
-    {
-        int draws = (int)values.Shape()[0];
-        double estimate = weights.mul(values).sum().item<double>();
-        double se = Math.Sqrt(weights.square().mul(values.sub(estimate).square()).sum().item<double>());
-        double ess = 1.0 / weights.square().sum().item<double>();
-        return new CausalEstimate(estimate, se, draws, ess);
-    }
+    /// <summary>
+    /// The self-normalized weighted mean of per-draw values with its delta-method standard error, Kish's
+    /// ESS and the draws themselves (tensors of the current dispose scope: <see cref="CausalEstimate.Escape"/> them).
+    /// </summary>
+    /// <param name="values">One value per draw, <c>[draws]</c>.</param>
+    /// <param name="weights">The normalized weights, <c>[draws]</c>.</param>
+    internal static CausalEstimate WeightedEstimate(Tensor values, Tensor weights) =>
+        new(WeightedSamples.FromNormalized(values, weights));
 
     /// <summary>Reduces a tensor whose batch ends in [inner, outer, ..nesting dims] to [inner, outer].</summary>
     private static Tensor PerDraw(Tensor t, int nesting, bool mean = false)

@@ -31,7 +31,7 @@ internal static class ZeroLikelihood
     /// <summary>Throws when a log-weight is NaN or +∞ (either makes every normalized weight NaN); returns the largest.</summary>
     public static double RequireNoNanOrInfinity(string query, Tensor logWeights)
     {
-        double max = logWeights.max().item<double>(); // max propagates NaN
+        double max = logWeights.max().to(float64).item<double>(); // max propagates NaN; item<double> of a float32 model's weights would throw
         if (double.IsNaN(max))
         {
             throw new InvalidOperationException(

@@ -67,7 +67,8 @@ public static class AbductionActionPrediction
     /// <summary>
     /// Action and prediction: E[<paramref name="outcome"/>] in the world where
     /// <paramref name="actions"/> are applied and every draw's noise is held at its abducted value,
-    /// weighted by the abduction's weights.
+    /// weighted by the abduction's weights, with those weighted counterfactual draws
+    /// (<see cref="CausalEstimate.Samples"/>: the counterfactual distribution's variance and quantiles).
     /// </summary>
     /// <exception cref="ArgumentException">The outcome or an intervened site is not a site of the model, or an intervention value is wider than its site.</exception>
     public static CausalEstimate Predict<TArgs>(
@@ -107,7 +108,7 @@ public static class AbductionActionPrediction
 
         var values = WorldTensors.Gather(trace[OutcomeRecorder.SiteName].Value!, TwinWorldCounterfactual.CounterfactualWorld, twin)
             .to(float64).movedim([dim], [0L]).reshape(draws, -1).mean([1L]);
-        return CausalQueries.WeightedEstimate(values, posterior.Weights.to(float64));
+        return CausalQueries.WeightedEstimate(values, posterior.Weights.to(float64)).Escape();
     }
 
     private static List<string> LatentNames<TArgs>(Func<TArgs, object?> model, TArgs args)

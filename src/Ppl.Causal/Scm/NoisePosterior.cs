@@ -32,10 +32,14 @@ public sealed class NoisePosterior : IDisposable
     public Tensor Weights => _draws.NormalizedWeights;
 
     /// <summary>Kish's effective sample size of <see cref="Weights"/>.</summary>
-    public double EffectiveSampleSize => _draws.EffectiveSampleSize.item<double>();
+    public double EffectiveSampleSize => _draws.EffectiveSampleSize.to(ScalarType.Float64).item<double>();
 
     /// <summary>The draws of a latent site, shape <c>[Draws, ..site shape]</c>.</summary>
     public Tensor this[string site] => _draws[site];
+
+    /// <summary>The weighted draws of a latent site: its posterior given the evidence, with mean, variance and quantiles.</summary>
+    /// <exception cref="KeyNotFoundException">The site was not drawn.</exception>
+    public WeightedSamples Weighted(string site) => _draws.Weighted(site);
 
     /// <inheritdoc />
     public void Dispose() => _draws.Dispose();

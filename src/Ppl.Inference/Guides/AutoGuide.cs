@@ -115,6 +115,28 @@ public abstract class AutoGuide<TArgs> : IDisposable
         return WithParams(args, () => QuantilesCore(args, qs));
     }
 
+    /// <summary>
+    /// Every latent site's posterior median and central <paramref name="interval"/> (by default the
+    /// 5% and 95% quantiles), per element, as a result that prints as a table:
+    /// <c>Console.WriteLine(guide.Summary(data))</c>.
+    /// </summary>
+    /// <param name="args">The model's argument.</param>
+    /// <param name="interval">The probability mass of the central interval, in (0, 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is not in (0, 1).</exception>
+    public GuideSummary Summary(TArgs args, double interval = 0.9)
+    {
+        if (!(interval > 0 && interval < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(interval), interval, "The interval's probability mass must be in (0, 1), e.g. 0.9 for the 5% and 95% quantiles.");
+        }
+
+        double lower = (1 - interval) / 2, upper = 1 - lower;
+        var medians = Median(args);
+        var quantiles = Quantiles(args, lower, upper);
+        var sites = medians.Select(kv => new SiteSummary(kv.Key, kv.Value, quantiles[kv.Key][0], quantiles[kv.Key][1])).ToList();
+        return new GuideSummary(Prefix, sites, lower, upper);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

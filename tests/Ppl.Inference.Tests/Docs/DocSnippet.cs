@@ -12,9 +12,9 @@ internal static class DocSnippet
         return Normalize(section[start..section.IndexOf("```", start, StringComparison.Ordinal)]);
     }
 
-    /// <summary>The test project's file tests/Ppl.Inference.Tests/Docs/<paramref name="name"/>, line endings normalized.</summary>
-    public static string CompiledFile(string name) =>
-        Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "Ppl.Inference.Tests", "Docs", name)));
+    /// <summary>The test project's file tests/<paramref name="project"/>/Docs/<paramref name="name"/>, line endings normalized.</summary>
+    public static string CompiledFile(string name, string project = "Ppl.Inference.Tests") =>
+        Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", project, "Docs", name)));
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
 
