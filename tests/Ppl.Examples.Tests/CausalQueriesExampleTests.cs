@@ -36,6 +36,17 @@ public sealed class CausalQueriesExampleTests
         Assert.InRange(r["counterfactual"], exact - (5 * r["counterfactualSe"]), exact + (5 * r["counterfactualSe"]));
         Assert.InRange(r["threeSteps"], exact - (5 * r["threeStepsSe"]), exact + (5 * r["threeStepsSe"]));
         Assert.Contains("twin world", output.ToString(), StringComparison.Ordinal);
+
+        // the counterfactual's spread: Y_{X=-1} | x, z is Normal with the conditional variance of Y
+        double exactSd = Math.Sqrt(Scm.Condition([2], [1, 3], [0.8, 1.1]).Cov[0, 0]);
+        Assert.Equal(exactSd, r["exactCounterfactualSd"], 10);
+        // the weighted sd's error is about sd/√(2·ESS); quantiles' about 2.1·sd/√ESS (Normal 5% level)
+        double ess = r["counterfactualEss"];
+        Assert.InRange(ess, 100, SmokeDraws);
+        Assert.InRange(r["counterfactualSd"], exactSd * (1 - (5 / Math.Sqrt(2 * ess))), exactSd * (1 + (5 / Math.Sqrt(2 * ess))));
+        double quantileError = 5 * 2.11 * exactSd / Math.Sqrt(ess);
+        Assert.InRange(r["counterfactualQ05"], exact - (1.6449 * exactSd) - quantileError, exact - (1.6449 * exactSd) + quantileError);
+        Assert.InRange(r["counterfactualQ95"], exact + (1.6449 * exactSd) - quantileError, exact + (1.6449 * exactSd) + quantileError);
     }
 
     [Fact]

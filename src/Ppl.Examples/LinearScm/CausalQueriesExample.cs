@@ -63,6 +63,14 @@ public sealed class CausalQueriesExample : IExample
         Row(output, "ATE of X=1 vs X=0 on Z (paired worlds)", ate, 1.4);
         Row(output, "E[Y_{X=-1} | X=0.8, Z=1.1] (twin world)", counterfactual, exactCounterfactual);
         Row(output, "  the same by abduction-action-prediction", threeSteps, exactCounterfactual);
+
+        // a counterfactual is a distribution: its spread comes with the estimate (weighted draws)
+        double exactSd = Math.Sqrt(ExactCounterfactualVariance());
+        double[] q = counterfactual.Quantiles(0.05, 0.95);
+        output.WriteLine();
+        output.WriteLine($"Y_{{X=-1}} given X=0.8, Z=1.1 is a distribution: sd {counterfactual.StandardDeviation:F4} (exact {exactSd:F4}),");
+        output.WriteLine($"90% interval [{q[0]:F3}, {q[1]:F3}] (exact [{exactCounterfactual - (1.6449 * exactSd):F3}, {exactCounterfactual + (1.6449 * exactSd):F3}]),");
+        output.WriteLine($"from {counterfactual.Draws:N0} draws weighted by the evidence (Kish's effective sample size {counterfactual.EffectiveSampleSize:N0}).");
         return new ExampleResult(new Dictionary<string, double>
         {
             ["interventional"] = interventional.Value,
@@ -75,6 +83,11 @@ public sealed class CausalQueriesExample : IExample
             ["threeSteps"] = threeSteps.Value,
             ["threeStepsSe"] = threeSteps.StandardError,
             ["exactCounterfactual"] = exactCounterfactual,
+            ["counterfactualSd"] = counterfactual.StandardDeviation,
+            ["counterfactualQ05"] = q[0],
+            ["counterfactualQ95"] = q[1],
+            ["counterfactualEss"] = counterfactual.EffectiveSampleSize,
+            ["exactCounterfactualSd"] = exactSd,
         });
     }
 
@@ -91,6 +104,19 @@ public sealed class CausalQueriesExample : IExample
         double gainX = ((covXY * varZ) - (covYZ * covXZ)) / det;
         double gainZ = ((covYZ * varX) - (covXY * covXZ)) / det;
         return (gainX * x) + (gainZ * z) + (2 * (xPrime - x));
+    }
+
+    /// <summary>
+    /// Var[Y_{X=x'} | X=x, Z=z] = Var[Y | x, z] (the intervention shifts Y by a constant):
+    /// Var Y − c Σ⁻¹ cᵀ with c = (Cov(X, Y), Cov(Z, Y)) and Σ the covariance of (X, Z).
+    /// </summary>
+    public static double ExactCounterfactualVariance()
+    {
+        const double varX = 2.0, covXY = 2.5, varY = 4.5;
+        double covXZ = 0.7 * covXY, covYZ = 0.7 * varY, varZ = (0.49 * varY) + 0.09;
+        double det = (varX * varZ) - (covXZ * covXZ);
+        double explained = ((covXY * covXY * varZ) - (2 * covXY * covYZ * covXZ) + (covYZ * covYZ * varX)) / det;
+        return varY - explained;
     }
 
     private static void Row(TextWriter output, string name, CausalEstimate estimate, double exact) =>
