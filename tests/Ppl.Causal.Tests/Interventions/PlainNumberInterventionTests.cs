@@ -75,6 +75,16 @@ public sealed class PlainNumberInterventionTests
     }
 
     [Fact]
+    public void A_float_tensor_that_is_not_whole_on_a_categorical_site_is_an_error_too()
+    {
+        using var scope = NewDisposeScope();
+        var e = Assert.IsType<ArgumentException>(Assert.Throws<ModelExecutionException>(() => Run(new() { ["x"] = tensor(1.5) })).InnerException);
+        Assert.Contains("'x'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1.5", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, Run(new() { ["x"] = tensor(1.0) })["x"].Value!.item<long>());
+    }
+
+    [Fact]
     public void In_a_twin_world_a_plain_number_gives_the_counterfactual_category()
     {
         using var scope = NewDisposeScope();
