@@ -116,7 +116,19 @@ public abstract record Intervention
                 $"Intervention on '{name}': its value of shape {ShapeUtil.Format(value.Shape())} does not broadcast with the site's value of shape {ShapeUtil.Format(factual.Shape())}.", e);
         }
 
-        value = value.dtype == factual.dtype ? value : value.to(factual.dtype);
+        if (value.dtype != factual.dtype)
+        {
+            if (!factual.is_floating_point() && !factual.is_complex())
+            {
+                // to(int64) would turn 1.5 into category 1 without a word
+                Ppl.Handlers.WholeNumbers.Require(value, first => string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"Intervention on '{name}': its value holds {first}, not a whole number, but the site's values are {factual.dtype}. Intervene with one of its values: a category index, a count, or 0/1."));
+            }
+
+            value = value.to(factual.dtype);
+        }
+
         return value.Shape().SequenceEqual(shape) ? value : value.expand(shape);
     }
 

@@ -79,26 +79,14 @@ public sealed class DoMessenger : Messenger
 
         var distribution = message.Distribution;
         bool discrete = !drawn.is_floating_point() || distribution?.Support.IsDiscrete == true;
-        if (discrete && intervention.is_floating_point() && intervention.device_type != TorchSharp.DeviceType.META)
+        if (discrete)
         {
-            RequireWholeNumbers(intervention, message.Name, distribution is null ? $"its values are {drawn.dtype}" : $"{distribution.GetType().Name}, support {distribution.Support}");
+            string why = distribution is null ? $"its values are {drawn.dtype}" : $"{distribution.GetType().Name}, support {distribution.Support}";
+            WholeNumbers.Require(intervention, first => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Do: the intervention on '{message.Name}' holds {first}, not a whole number, but the site takes whole-number values ({why}). Intervene with one of its values: a category index, a count, or 0/1."));
         }
 
         return intervention.to(drawn.dtype, drawn.device);
-    }
-
-    private static void RequireWholeNumbers(Tensor value, string name, string why)
-    {
-        using var scope = NewDisposeScope();
-        var notWhole = value.frac().ne(0).logical_or(value.isfinite().logical_not());
-        if (!notWhole.any().item<bool>())
-        {
-            return;
-        }
-
-        double first = value.masked_select(notWhole)[0].item<double>();
-        throw new ArgumentException(string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"Do: the intervention on '{name}' holds {first}, not a whole number, but the site takes whole-number values ({why}). Intervene with one of its values: a category index, a count, or 0/1."));
     }
 }
