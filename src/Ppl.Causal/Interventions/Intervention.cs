@@ -7,7 +7,9 @@ namespace Ppl.Causal;
 /// <summary>
 /// What an intervention sets a variable to: a constant, a function of the value the variable
 /// would have taken (its factual value), or a fresh draw from a distribution. Tensors and
-/// doubles convert implicitly, so <c>["x"] = 1.0</c> reads as do(x = 1).
+/// numbers convert implicitly, so <c>["x"] = 1</c> reads as do(x = 1). A plain number takes the
+/// site's value dtype and device at the site (an int64 category, a float count, float64 under a
+/// float64 default dtype); on a discrete site it must be a whole number.
 /// </summary>
 public abstract record Intervention
 {
@@ -18,7 +20,11 @@ public abstract record Intervention
     /// <summary>do(x = <paramref name="value"/>), broadcast against the factual value.</summary>
     public static Intervention FromTensor(Tensor value) => new ConstantIntervention(value ?? throw new ArgumentNullException(nameof(value)));
 
-    /// <summary>do(x = <paramref name="value"/>) in the factual value's dtype and device.</summary>
+    /// <summary>
+    /// do(x = <paramref name="value"/>) in the factual value's dtype and device. On a discrete site
+    /// (integer or bool values, or a distribution with discrete support) applying it throws
+    /// <see cref="ArgumentException"/> unless the value is a whole number.
+    /// </summary>
     public static Intervention FromDouble(double value) => new ScalarIntervention(value);
 
     /// <summary>do(x = f(x)): a soft or shift intervention, e.g. <c>x =&gt; x + 1</c>.</summary>
@@ -54,6 +60,22 @@ public abstract record Intervention
 
     /// <summary>The alternative actions: the tuple's actions for <see cref="Tuple"/>, otherwise this intervention alone.</summary>
     public virtual IReadOnlyList<Intervention> Alternatives => [this];
+
+    /// <summary>
+    /// Throws when a plain-number action (this one, or one of a tuple's) is not a whole number:
+    /// for a site whose values are whole numbers (<paramref name="why"/> says which).
+    /// </summary>
+    /// <exception cref="ArgumentException">Some plain-number action is not a whole number.</exception>
+    internal void RequireWholeNumbers(string name, string why)
+    {
+        foreach (var action in Alternatives)
+        {
+            if (action is ScalarIntervention number)
+            {
+                number.RequireWholeNumber(name, why);
+            }
+        }
+    }
 
     /// <summary>Same as <see cref="FromTensor"/>.</summary>
     public static implicit operator Intervention(Tensor value) => FromTensor(value);
@@ -94,7 +116,19 @@ public abstract record Intervention
                 $"Intervention on '{name}': its value of shape {ShapeUtil.Format(value.Shape())} does not broadcast with the site's value of shape {ShapeUtil.Format(factual.Shape())}.", e);
         }
 
-        value = value.dtype == factual.dtype ? value : value.to(factual.dtype);
+        if (value.dtype != factual.dtype)
+        {
+            if (!factual.is_floating_point() && !factual.is_complex())
+            {
+                // to(int64) would turn 1.5 into category 1 without a word
+                Ppl.Handlers.WholeNumbers.Require(value, first => string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"Intervention on '{name}': its value holds {first}, not a whole number, but the site's values are {factual.dtype}. Intervene with one of its values: a category index, a count, or 0/1."));
+            }
+
+            value = value.to(factual.dtype);
+        }
+
         return value.Shape().SequenceEqual(shape) ? value : value.expand(shape);
     }
 
@@ -109,8 +143,28 @@ public abstract record Intervention
 
     private sealed record ScalarIntervention(double Value) : Intervention
     {
-        private protected override Tensor Compute(Tensor factual, string name) =>
-            torch.full([], Value, dtype: factual.dtype, device: factual.device);
+        private protected override Tensor Compute(Tensor factual, string name)
+        {
+            // full() would truncate 1.5 to category 1 (and 0.5 to true) without a word
+            if (!factual.is_floating_point() && !factual.is_complex())
+            {
+                RequireWholeNumber(name, $"its values are {factual.dtype}");
+            }
+
+            return torch.full([], Value, dtype: factual.dtype, device: factual.device);
+        }
+
+        internal void RequireWholeNumber(string name, string why)
+        {
+            if (double.IsFinite(Value) && Math.Floor(Value) == Value)
+            {
+                return;
+            }
+
+            throw new ArgumentException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Intervention on '{name}': {Value} is not a whole number, but the site takes whole-number values ({why}). Intervene with one of its values: a category index, a count, or 0/1."));
+        }
 
         public override string ToString() => $"do(= {Value})";
     }

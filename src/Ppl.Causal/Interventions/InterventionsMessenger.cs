@@ -57,7 +57,14 @@ public sealed class InterventionsMessenger : Messenger
     protected override void OnSample(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Register(message, message.Distribution?.EventShape.Length ?? 0);
+        var distribution = message.Distribution;
+        if (distribution != null && distribution.Support.IsDiscrete && _actions.TryGetValue(message.Name, out var action))
+        {
+            // a Bernoulli or Poisson site holds floats, so the dtype alone cannot catch do(b = 0.5)
+            action.RequireWholeNumbers(message.Name, $"{distribution.GetType().Name}, support {distribution.Support}");
+        }
+
+        Register(message, distribution?.EventShape.Length ?? 0);
     }
 
     /// <inheritdoc />

@@ -26,7 +26,7 @@ public sealed class Bernoulli : Distribution
     /// <summary>Bernoulli with log-odds <paramref name="logits"/>.</summary>
     /// <exception cref="ArgumentException">
     /// Validation is on and some logit is not finite (±∞, a probability of exactly 0 or 1, gives NaN
-    /// log-masses; <see cref="FromProbs"/> accepts 0 and 1).
+    /// log-masses; <see cref="FromProbs(Tensor)"/> accepts 0 and 1).
     /// </exception>
     public static Bernoulli FromLogits(Tensor logits)
     {
@@ -35,6 +35,14 @@ public sealed class Bernoulli : Distribution
         d.RequireFinite(logits, nameof(logits));
         return d;
     }
+
+    /// <summary>Bernoulli with success probability <paramref name="probs"/> in [0, 1], in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the probability is outside [0, 1].</exception>
+    public static Bernoulli FromProbs(double probs) => FromProbs(TensorUtil.Scalar(probs));
+
+    /// <summary>Bernoulli with log-odds <paramref name="logits"/>, in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the logit is not finite.</exception>
+    public static Bernoulli FromLogits(double logits) => FromLogits(TensorUtil.Scalar(logits));
 
     /// <summary>Log-odds of success.</summary>
     public Tensor Logits { get; }

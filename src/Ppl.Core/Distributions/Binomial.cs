@@ -56,6 +56,14 @@ public sealed class Binomial : Distribution
         return FromLogits(TensorUtil.ScalarLike(totalCount, logits), logits);
     }
 
+    /// <summary>Binomial from numbers only, in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the count is not a non-negative integer or the probability is outside [0, 1].</exception>
+    public static Binomial FromProbs(double totalCount, double probs) => FromProbs(totalCount, TensorUtil.Scalar(probs));
+
+    /// <summary>Binomial from numbers only (log-odds <paramref name="logits"/>), in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the count is invalid or the logit is not finite.</exception>
+    public static Binomial FromLogits(double totalCount, double logits) => FromLogits(totalCount, TensorUtil.Scalar(logits));
+
     /// <summary>The number of trials (in the floating dtype), shape <see cref="Distribution.BatchShape"/>.</summary>
     public Tensor TotalCount { get; }
 

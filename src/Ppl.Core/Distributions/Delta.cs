@@ -20,6 +20,13 @@ public sealed class Delta : Distribution
     {
     }
 
+    /// <summary>A point mass at the number <paramref name="v"/>, in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and <paramref name="v"/> is NaN.</exception>
+    public Delta(double v)
+        : this(TensorUtil.Scalar(v))
+    {
+    }
+
     private Delta(Tensor v, Tensor? logDensity, int eventDim, bool parametersChecked)
         : base(SplitBatch(v, eventDim), v.Shape()[(v.Shape().Length - eventDim)..])
     {

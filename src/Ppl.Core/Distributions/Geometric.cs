@@ -27,7 +27,7 @@ public sealed class Geometric : Distribution
     }
 
     /// <summary>Geometric with success log-odds <paramref name="logits"/>.</summary>
-    /// <exception cref="ArgumentException">Validation is on and some logit is not finite (use <see cref="FromProbs"/> for a probability of 1).</exception>
+    /// <exception cref="ArgumentException">Validation is on and some logit is not finite (use <see cref="FromProbs(Tensor)"/> for a probability of 1).</exception>
     public static Geometric FromLogits(Tensor logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -35,6 +35,14 @@ public sealed class Geometric : Distribution
         d.RequireFinite(logits, nameof(logits));
         return d;
     }
+
+    /// <summary>Geometric with success probability <paramref name="probs"/> in (0, 1], in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the probability is outside (0, 1].</exception>
+    public static Geometric FromProbs(double probs) => FromProbs(TensorUtil.Scalar(probs));
+
+    /// <summary>Geometric with success log-odds <paramref name="logits"/>, in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the logit is not finite.</exception>
+    public static Geometric FromLogits(double logits) => FromLogits(TensorUtil.Scalar(logits));
 
     /// <summary>Log-odds of success.</summary>
     public Tensor Logits { get; }

@@ -57,6 +57,14 @@ public sealed class NegativeBinomial : Distribution
         return FromLogits(TensorUtil.ScalarLike(totalCount, logits), logits);
     }
 
+    /// <summary>NegativeBinomial from numbers only, in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the count is negative or infinite, or the probability is outside [0, 1).</exception>
+    public static NegativeBinomial FromProbs(double totalCount, double probs) => FromProbs(totalCount, TensorUtil.Scalar(probs));
+
+    /// <summary>NegativeBinomial from numbers only (log-odds <paramref name="logits"/>), in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the count is invalid or the logit is not finite.</exception>
+    public static NegativeBinomial FromLogits(double totalCount, double logits) => FromLogits(totalCount, TensorUtil.Scalar(logits));
+
     /// <summary>The number of failures that ends the experiment (non-negative, not necessarily integer).</summary>
     public Tensor TotalCount { get; }
 

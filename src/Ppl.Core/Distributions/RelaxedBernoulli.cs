@@ -51,6 +51,14 @@ public sealed class RelaxedBernoulli : Distribution
     public static RelaxedBernoulli FromLogits(double temperature, Tensor logits) =>
         FromLogits(TensorUtil.ScalarLike(temperature, logits ?? throw new ArgumentNullException(nameof(logits))), logits);
 
+    /// <summary>Binary Concrete from numbers only (success probability <paramref name="probs"/>), in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the temperature is not positive and finite or the probability is outside [0, 1].</exception>
+    public static RelaxedBernoulli FromProbs(double temperature, double probs) => FromProbs(temperature, TensorUtil.Scalar(probs));
+
+    /// <summary>Binary Concrete from numbers only (log-odds <paramref name="logits"/>), in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and the temperature is not positive and finite or the logit is not finite.</exception>
+    public static RelaxedBernoulli FromLogits(double temperature, double logits) => FromLogits(temperature, TensorUtil.Scalar(logits));
+
     /// <summary>The temperature τ.</summary>
     public Tensor Temperature { get; }
 

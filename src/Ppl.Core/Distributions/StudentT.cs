@@ -33,6 +33,13 @@ public sealed class StudentT : Distribution
     {
     }
 
+    /// <summary>The standard StudentT(<paramref name="df"/>, 0, 1), in torch's default floating dtype (<c>torch.get_default_dtype()</c>) on the default device.</summary>
+    /// <exception cref="ArgumentException">Validation is on and df is not positive.</exception>
+    public StudentT(double df)
+        : this(df, 0.0, 1.0)
+    {
+    }
+
     /// <summary>A scalar StudentT(<paramref name="df"/>, <paramref name="loc"/>, <paramref name="scale"/>) on the default device.</summary>
     /// <exception cref="ArgumentException">Validation is on and df or the scale is not positive.</exception>
     public StudentT(double df, double loc, double scale)

@@ -10,6 +10,11 @@ namespace Ppl.Handlers;
 /// continues with the intervened value, which is recorded as an observed site
 /// <c>name__CF</c> hidden from handlers outside this one. Downstream sites therefore see
 /// do(X = x), not X = x: under confounding, E[Y | do(X = x)] differs from E[Y | X = x].
+/// The intervened value takes the dtype and device of the value the site draws, so a plain number
+/// (<c>["x"] = 1</c>, which TorchSharp makes an int32 tensor, or <c>1.0</c>, a float64 one) goes
+/// on as an int64 category, a float32 outcome, or float64 under a float64 default dtype. When that
+/// conversion turns floats into the values of a discrete site (a category, a count, 0/1), each
+/// must be a whole number.
 /// </summary>
 /// <example><code>
 /// using (new DoMessenger(new Dictionary&lt;string, Tensor&gt; { ["x"] = torch.tensor(1.0) }).Install()) { model(); }
@@ -55,9 +60,33 @@ public sealed class DoMessenger : Messenger
         Runtime.ApplyStack(factual);
 
         // …and the model continues with the intervention, under a mangled name that outer handlers never see
+        var value = InSiteDtype(intervention, factual.Value, message);
         message.Name += CounterfactualSuffix;
-        message.Value = intervention.alias();
+        message.Value = value;
         message.IsObserved = true;
         message.Stop = true;
+    }
+
+    /// <summary><paramref name="intervention"/> in the dtype and device of <paramref name="drawn"/>, the value the site drew.</summary>
+    /// <exception cref="ArgumentException">Floats become values of a discrete site and some is not a whole number.</exception>
+    private static Tensor InSiteDtype(Tensor intervention, Tensor? drawn, Message message)
+    {
+        if (drawn is null
+            || (intervention.dtype == drawn.dtype && intervention.device_type == drawn.device_type && intervention.device_index == drawn.device_index))
+        {
+            return intervention.alias();
+        }
+
+        var distribution = message.Distribution;
+        bool discrete = !drawn.is_floating_point() || distribution?.Support.IsDiscrete == true;
+        if (discrete)
+        {
+            string why = distribution is null ? $"its values are {drawn.dtype}" : $"{distribution.GetType().Name}, support {distribution.Support}";
+            WholeNumbers.Require(intervention, first => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Do: the intervention on '{message.Name}' holds {first}, not a whole number, but the site takes whole-number values ({why}). Intervene with one of its values: a category index, a count, or 0/1."));
+        }
+
+        return intervention.to(drawn.dtype, drawn.device);
     }
 }

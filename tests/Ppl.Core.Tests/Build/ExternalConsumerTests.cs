@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Ppl.Build;
 using Xunit.Abstractions;
 
@@ -16,10 +14,10 @@ public sealed class ExternalConsumerTests : IDisposable
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
-    private readonly ITestOutputHelper _output;
+    private readonly DotnetCli _dotnet;
     private readonly string _root = Directory.CreateTempSubdirectory("ppl-consumer-").FullName;
 
-    public ExternalConsumerTests(ITestOutputHelper output) => _output = output;
+    public ExternalConsumerTests(ITestOutputHelper output) => _dotnet = new DotnetCli(output);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -70,78 +68,5 @@ public sealed class ExternalConsumerTests : IDisposable
         Assert.Contains("ones=3 finite=True", printed, StringComparison.Ordinal);
     }
 
-    private string Dotnet(string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = _root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host inherits MSBuild's variables from `dotnet test`; a nested build must not.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-
-        var log = new StringBuilder();
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        bool timedOut = !process.WaitForExit(timeout);
-        if (timedOut)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        process.WaitForExit(); // drains the redirected streams
-        string text;
-        lock (log)
-        {
-            text = log.ToString();
-        }
-
-        _output.WriteLine($"$ dotnet {string.Join(' ', arguments)}  ({clock.Elapsed.TotalSeconds:F1} s, exit {process.ExitCode})");
-        _output.WriteLine(text);
-        Assert.True(!timedOut && process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} {(timedOut ? "timed out" : $"exited {process.ExitCode}")} after {clock.Elapsed.TotalSeconds:F0} s:\n{text}");
-        return text;
-    }
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line != null)
-        {
-            lock (log)
-            {
-                log.AppendLine(line);
-            }
-        }
-    }
-
-    private static string DotnetHost()
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        string? current = Environment.ProcessPath;
-        return current != null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-    }
+    private string Dotnet(string[] arguments, TimeSpan timeout) => _dotnet.Run(_root, arguments, timeout);
 }
