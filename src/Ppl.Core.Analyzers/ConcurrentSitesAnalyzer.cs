@@ -177,10 +177,52 @@ public sealed class ConcurrentSitesAnalyzer : DiagnosticAnalyzer
             .Any(n => n is AwaitExpressionSyntax);
 
     /// <summary>
-    /// True when the task is awaited (or waited for) right where it starts, or returned to the
-    /// caller: then nothing of this model runs while it does.
+    /// True when the task is awaited (or waited for) right where it starts, returned to the caller,
+    /// or kept in a local that the very next statement awaits: then nothing of this model runs
+    /// while it does.
     /// </summary>
-    private static bool IsAwaitedWhereStarted(IOperation task)
+    private static bool IsAwaitedWhereStarted(IOperation task) =>
+        IsAwaitedInPlace(task) || IsAwaitedByNextStatement(task);
+
+    private static bool IsAwaitedByNextStatement(IOperation task)
+    {
+        var parent = task.Parent;
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        ILocalSymbol? local = parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+            _ => null,
+        };
+        var statement = task.Syntax.FirstAncestorOrSelf<StatementSyntax>();
+        if (local is null || statement?.Parent is not BlockSyntax block || task.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        int index = block.Statements.IndexOf(statement);
+        if (index < 0 || index + 1 >= block.Statements.Count)
+        {
+            return false;
+        }
+
+        foreach (var name in block.Statements[index + 1].DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (name.Identifier.ValueText == local.Name && model.GetOperation(name) is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsAwaitedInPlace(reference))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAwaitedInPlace(IOperation task)
     {
         var current = task;
         while (true)

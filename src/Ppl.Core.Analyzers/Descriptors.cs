@@ -5,8 +5,6 @@ namespace Ppl.Analyzers;
 /// <summary>The rules of Ppl's analyzer; docs/analyzer.md shows each with a wrong and a right snippet.</summary>
 internal static class Descriptors
 {
-    private const string HelpBase = "docs/analyzer.md";
-
     public static readonly DiagnosticDescriptor IntegerAsScalarType = new(
         id: "PPL0001",
         title: "Integer argument binds to a ScalarType parameter",
@@ -16,8 +14,7 @@ internal static class Descriptors
         isEnabledByDefault: true,
         description: "C# converts the integer constant 0 to any enum, so TorchSharp's t.sum(0) and t.prod(0) call sum(ScalarType?) "
             + "and reduce every element into a byte instead of reducing dim 0. For a dim write t.sum(0, keepdim: false) or t.sum([0L]); "
-            + "for a dtype name it, e.g. ScalarType.Float32.",
-        helpLinkUri: HelpBase + "#ppl0001");
+            + "for a dtype name it, e.g. ScalarType.Float32.");
 
     public static readonly DiagnosticDescriptor UncheckedMatMul = new(
         id: "PPL0002",
@@ -28,8 +25,7 @@ internal static class Descriptors
         isEnabledByDefault: true,
         description: "TorchSharp 0.107's matmul does not catch libtorch's errors: mismatched shapes abort the process instead of throwing. "
             + "A model written for one draw hits this as soon as its draws are vectorized (particles, predictive draws, counterfactual worlds). "
-            + "Ppl.TensorOps.CheckedMatMul checks shapes, dtype and device first and throws an ArgumentException naming both shapes.",
-        helpLinkUri: HelpBase + "#ppl0002");
+            + "Ppl.TensorOps.CheckedMatMul checks shapes, dtype and device first and throws an ArgumentException naming both shapes.");
 
     public static readonly DiagnosticDescriptor UndisposedScope = new(
         id: "PPL0003",
@@ -41,8 +37,7 @@ internal static class Descriptors
         description: "Plate(...), UnsizedPlate(...), PlateDefinition.Enter(), BlockPlate(...), Messenger.Install() and ParamStore.Activate() "
             + "install a handler until their scope is disposed. A discarded or never-disposed scope leaves it installed: later sites land in "
             + "the plate (wrong shapes, wrong scaling) and the next handler to leave throws 'disposed out of order'. Write 'using var p = Plate(...);' "
-            + "or 'using (Plate(...)) { ... }'.",
-        helpLinkUri: HelpBase + "#ppl0003");
+            + "or 'using (Plate(...)) { ... }'.");
 
     public static readonly DiagnosticDescriptor ConcurrentSites = new(
         id: "PPL0004",
@@ -54,6 +49,5 @@ internal static class Descriptors
         description: "Handlers follow a model across await, so a plain sequential await is fine. Branches that run at the same time are not: "
             + "Parallel.For/ForEach/Invoke, threads, Task.Run or async sub-models whose tasks are started before the previous one is awaited "
             + "(Task.WhenAll). Their sites reach one trace from several threads; Trace is not synchronized, and sites go missing or arrive "
-            + "in a different order each run. Await each sub-model where it is called, or vectorize with a plate.",
-        helpLinkUri: HelpBase + "#ppl0004");
+            + "in a different order each run. Await each sub-model where it is called, or vectorize with a plate.");
 }

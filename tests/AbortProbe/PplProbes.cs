@@ -62,7 +62,9 @@ internal static class PplProbes
     {
         var w = Sample("w", new Normal(zeros(x.shape[1], dtype: x.dtype), 1.0).ToEvent(1));
         using var rows = Plate("data", x.shape[0]);
+#pragma warning disable PPL0002 // the point of the probe: Ppl must never vectorize this model unasked
         return Sample("y", new Normal(x.matmul(w), 1.0), obs: zeros(x.shape[0], dtype: x.dtype));
+#pragma warning restore PPL0002
     }
 
     private static object? PriorGuide(Tensor x) =>

@@ -30,6 +30,10 @@ public class ConcurrentSitesTests
             {
                 var both = await Task.WhenAll({|PPL0004:Sub("x")|}, {|PPL0004:Sub("y")|});
                 var pending = Task.Run({|PPL0004:() => Sample("late", new Normal(0.0, 1.0))|});
+                var first = {|PPL0004:Sub("first")|};
+                var second = {|PPL0004:Sub("second")|};
+                await first;
+                await second;
                 var fanned = await Task.WhenAll(Enumerable.Range(0, 3).Select({|PPL0004:async i =>
                 {
                     await Task.Yield();
@@ -59,11 +63,13 @@ public class ConcurrentSitesTests
                 var y = await Sub("y").ConfigureAwait(false);
                 var z = await Task.Run(() => Sample("z", new Normal(0.0, 1.0)));
                 var w = Sub("w").GetAwaiter().GetResult();
+                var next = Task.Factory.StartNew(() => Sample("n", new Normal(0.0, 1.0)), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var n = next.GetAwaiter().GetResult();
                 // Parallel work that records nothing is fine.
                 var norms = new double[batches.Length];
                 Parallel.For(0, batches.Length, i => norms[i] = batches[i].norm().item<float>());
                 var sums = await Task.WhenAll(batches.Select(async b => { await Task.Yield(); return b.sum(); }));
-                return x + y + z + w + sums[0] + await Forward("v");
+                return x + y + z + w + n + sums[0] + await Forward("v");
             }
         }
         """);

@@ -192,7 +192,9 @@ public class RegressionBenchmarks
         var b = Sample("b", new Normal(zeros(1, dtype: x.dtype, device: x.device).squeeze(), 1.0));
         var sigma = Sample("sigma", new LogNormal(zeros(1, dtype: x.dtype, device: x.device).squeeze(), 1.0));
         using var plate = Plate("data", x.shape[0]);
+#pragma warning disable PPL0002 // the same product as the hand-written baseline above; the shapes are fixed and never vectorized
         return Sample("y", new Normal(x.matmul(w).add(b), sigma), obs: y);
+#pragma warning restore PPL0002
     }
 
     /// <summary>Mean-field normal guide: loc and positive scale per latent, σ as a LogNormal (a normal on log σ).</summary>

@@ -16,7 +16,7 @@ public sealed class GumbelMaxWorldTests
         using var units = Plate("units", n);
         var table = tensor(Probabilities, dtype: float64).log();
         var t = Sample("t", Categorical.FromLogits(zeros(n, 2, dtype: float64)));
-        return Sample("y", Categorical.FromLogits(nn.functional.one_hot(t, 2).to(float64).matmul(table))); // row t of the table, for world-indexed t too
+        return Sample("y", Categorical.FromLogits(nn.functional.one_hot(t, 2).to(float64).CheckedMatMul(table))); // row t of the table, for world-indexed t too
     }
 
     private static Tensor CounterfactualY(long n, long tObserved, long yObserved, Intervention action, long seed)

@@ -33,7 +33,7 @@ public sealed class MetaDeviceTests
             {
                 var u = Sample("u", new Normal(zeros(1, device: Meta), s));
                 var x = rows.Subsample(data, eventDim: 1);
-                var logits = x.matmul(w.add(prior)).add(u);
+                var logits = x.CheckedMatMul(w.add(prior)).add(u);
                 Sample("y", Bernoulli.FromLogits(logits), obs: rows.Subsample(labels));
                 Sample("k", Categorical.FromLogits(zeros(4, device: Meta)));
                 Factor("f", logits);

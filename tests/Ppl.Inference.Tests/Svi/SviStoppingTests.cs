@@ -158,9 +158,9 @@ public sealed class SviStoppingTests
         static Tensor Leaky(Tensor y)
         {
             var mu = Sample("mu", new Normal(tensor(0.0, dtype: float64), 1.0));
-#pragma warning disable CA2000 // the point of the test: a plate entered without using
+#pragma warning disable CA2000, PPL0003 // the point of the test: a plate entered without using
             var data = Plate("data", y.shape[0]);
-#pragma warning restore CA2000
+#pragma warning restore CA2000, PPL0003
             Sample("y", new Normal(mu, 1.0), obs: y);
             throw new InvalidOperationException("the model's own error");
         }
