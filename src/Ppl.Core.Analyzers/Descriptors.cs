@@ -50,4 +50,15 @@ internal static class Descriptors
             + "Parallel.For/ForEach/Invoke, threads, Task.Run or async sub-models whose tasks are started before the previous one is awaited "
             + "(Task.WhenAll). Their sites reach one trace from several threads; Trace is not synchronized, and sites go missing or arrive "
             + "in a different order each run. Await each sub-model where it is called, or vectorize with a plate.");
+
+    public static readonly DiagnosticDescriptor ThreadBoundScopeAcrossAwait = new(
+        id: "PPL0005",
+        title: "TorchSharp dispose scope or grad mode held across an await",
+        messageFormat: "This await is inside '{0}', which belongs to the thread that entered it, and the code after the await may run on another thread: {1}; close the scope before the await and open a new one after it",
+        category: "Reliability",
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Ppl's handlers follow a model across await, but TorchSharp's dispose scopes and libtorch's grad mode are per thread. "
+            + "After an await the code may resume on a thread-pool thread: tensors it creates escape the dispose scope (freed only by the "
+            + "finalizer), and no_grad or inference_mode no longer applies. Keep such scopes between awaits.");
 }
