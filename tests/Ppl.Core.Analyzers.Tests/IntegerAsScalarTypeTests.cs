@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis.Testing;
+
 namespace Ppl.Analyzers.Tests;
 
 public class IntegerAsScalarTypeTests
@@ -36,4 +38,16 @@ public class IntegerAsScalarTypeTests
                 + x.sum(ScalarType.Float64) + x.sum(type: dtype) + x.mean([0L]) + x.cumsum(0) + x.to((ScalarType)code);
         }
         """);
+
+    [Fact]
+    public Task The_message_names_the_dtype_and_the_fix() => Verify<IntegerAsScalarTypeAnalyzer>.AnalyzeAsync(
+        """
+        static class C
+        {
+            static Tensor F(Tensor x) => x.sum(0);
+        }
+        """,
+        new DiagnosticResult(Descriptors.IntegerAsScalarType)
+            .WithLocation(Verify<IntegerAsScalarTypeAnalyzer>.FirstLine + 2, 40)
+            .WithArguments("Tensor.sum", "0", "Byte", "for dim 0 write sum(0, keepdim: false) or sum([0L])"));
 }

@@ -28,10 +28,16 @@ internal static class Verify<TAnalyzer>
 
         """;
 
+    /// <summary>The line of the test file that holds the first line of a test's source.</summary>
+    public static readonly int FirstLine = Usings.Count(c => c == '\n') + 1;
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    /// <summary>Checks that <paramref name="source"/> (markup: {|PPL0001:span|}) gets exactly the marked diagnostics.</summary>
-    public static Task AnalyzeAsync(string source)
+    /// <summary>
+    /// Checks that <paramref name="source"/> (markup: {|PPL0001:span|}) gets exactly the marked
+    /// diagnostics, and <paramref name="expected"/> (lines count from <see cref="FirstLine"/>).
+    /// </summary>
+    public static Task AnalyzeAsync(string source, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
@@ -40,6 +46,7 @@ internal static class Verify<TAnalyzer>
         };
         test.TestState.AdditionalReferences.AddRange(References.Value);
         test.TestState.OutputKind = OutputKind.DynamicallyLinkedLibrary;
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
