@@ -144,6 +144,9 @@ public sealed partial class PackageConsumerTests : IDisposable
                     Assert.Contains($"build/{file}", entries);
                     Assert.Contains($"buildTransitive/{file}", entries);
                 }
+
+                // Ppl's analyzer (docs/analyzer.md) runs in every consumer's compiler
+                Assert.Contains("analyzers/dotnet/cs/Ppl.Core.Analyzers.dll", entries);
             }
         }
     }
