@@ -61,4 +61,16 @@ internal static class Descriptors
         description: "Ppl's handlers follow a model across await, but TorchSharp's dispose scopes and libtorch's grad mode are per thread. "
             + "After an await the code may resume on a thread-pool thread: tensors it creates escape the dispose scope (freed only by the "
             + "finalizer), and no_grad or inference_mode no longer applies. Keep such scopes between awaits.");
+
+    public static readonly DiagnosticDescriptor TensorAsText = new(
+        id: "PPL0006",
+        title: "Tensor turned into text shows only its metadata",
+        messageFormat: "{0} turns a Tensor into text with Tensor.ToString(), which gives only its metadata ('[3], type = Float32, device = cpu'), no values; write TensorFormat.Values(t), t.npstr() or t.item<T>()",
+        category: "Usage",
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "TorchSharp's Tensor.ToString() returns the shape, dtype and device, not the values, so $\"{t}\", \"x = \" + t and "
+            + "Console.WriteLine(t) print no numbers. Use Ppl's TensorFormat.Values(t) (a short, culture-invariant line), TorchSharp's "
+            + "t.npstr() or t.str(), or t.item<T>() for a scalar (T the tensor's own element type). To print the metadata on purpose, "
+            + "say so: ShapeUtil-style text from t.shape and t.dtype.");
 }

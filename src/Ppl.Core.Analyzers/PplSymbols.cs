@@ -81,4 +81,18 @@ internal static class PplSymbols
 
         return false;
     }
+
+    /// <summary>True when <paramref name="type"/> is TorchSharp's <c>torch.Tensor</c> or derives from it (e.g. <c>Parameter</c>).</summary>
+    public static bool IsTensor(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+        {
+            if (t is { Name: "Tensor", ContainingType: { Name: "torch", ContainingNamespace.Name: "TorchSharp" } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

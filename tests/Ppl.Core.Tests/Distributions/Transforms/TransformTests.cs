@@ -43,7 +43,7 @@ public sealed class TransformTests
             // elementwise: the Jacobian is diagonal and ∂(Σy)/∂x is that diagonal
             var diagonal = autograd.grad([y.sum()], [x])[0];
             var expected = diagonal.abs().log();
-            Assert.True(ladj.allclose(expected, rtol: 1e-8, atol: 1e-8), $"{t}: log|det J| {ladj} vs autograd {expected}");
+            Assert.True(ladj.allclose(expected, rtol: 1e-8, atol: 1e-8), $"{t}: log|det J| {TensorFormat.Values(ladj)} vs autograd {TensorFormat.Values(expected)}");
             return;
         }
 
