@@ -47,7 +47,7 @@ public static class GumbelMax
     {
         ArgumentNullException.ThrowIfNull(logits);
         RequireCategories(logits, nameof(logits));
-        return MechanismNoise.StandardGumbel([.. sampleShape ?? [], .. logits.Shape()], logits.dtype, logits.device, generator);
+        return Kernels.StandardGumbel([.. sampleShape ?? [], .. logits.Shape()], logits.dtype, logits.device, generator);
     }
 
     /// <summary>
@@ -74,12 +74,12 @@ public static class GumbelMax
         var (logProbs, isObserved, notObserved, _, batch) = Prepare(logits, observed, nameof(SamplePosterior));
         long k = logits.Shape()[^1];
         long[] sample = sampleShape ?? [];
-        var max = MechanismNoise.StandardGumbel([.. sample, .. batch, 1], logits.dtype, logits.device, generator);
+        var max = Kernels.StandardGumbel([.. sample, .. batch, 1], logits.dtype, logits.device, generator);
 
         // in noise coordinates the truncation point of category k is M − logits_k = G − log softmax_k
         // (+∞ for impossible categories, which leaves their prior draw untouched)
         var bound = max.sub(logProbs);
-        var prior = MechanismNoise.StandardGumbel([.. sample, .. batch, k], logits.dtype, logits.device, generator);
+        var prior = Kernels.StandardGumbel([.. sample, .. batch, k], logits.dtype, logits.device, generator);
         var others = MechanismNoise.TruncateGumbelAbove(prior, bound);
         var noise = others.masked_fill(isObserved, 0).add(bound.masked_fill(notObserved, 0));
         return KeepObservedOnTop(logits, isObserved, notObserved, noise).MoveToOuterDisposeScope();

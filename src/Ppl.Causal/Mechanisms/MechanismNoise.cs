@@ -10,10 +10,6 @@ namespace Ppl.Causal;
 /// </summary>
 internal static class MechanismNoise
 {
-    /// <summary>Standard Gumbel(0, 1) draws by inverse CDF −log(−log u), u from the open unit interval.</summary>
-    public static Tensor StandardGumbel(long[] shape, ScalarType dtype, Device device, Generator? generator) =>
-        Kernels.OpenUniform(shape, dtype, device, generator).log().neg().log().neg();
-
     /// <summary>
     /// A standard Gumbel draw <paramref name="prior"/> turned into a Gumbel(0, 1) draw truncated to
     /// (−∞, <paramref name="bound"/>]: x = −log(e^{−b} + e^{−z}). Then P(x ≤ t) = exp(−(e^{−t} − e^{−b}))

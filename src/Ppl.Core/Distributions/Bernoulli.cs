@@ -17,8 +17,7 @@ public sealed class Bernoulli : Distribution
     public static Bernoulli FromProbs(Tensor probs)
     {
         ArgumentNullException.ThrowIfNull(probs);
-        var p = probs.clamp(Eps(probs), 1 - Eps(probs));
-        var d = new Bernoulli(p.log().sub(p.neg().log1p())); // logit, written with ops that also run on meta
+        var d = new Bernoulli(Kernels.ProbsToLogits(probs));
         d.Require(probs, nameof(probs), "in [0, 1]", p => p.ge(0).logical_and(p.le(1)));
         return d;
     }
@@ -98,7 +97,4 @@ public sealed class Bernoulli : Distribution
 
     /// <inheritdoc />
     public override string ToString() => $"Bernoulli(logits: {ShapeUtil.Format(Logits.Shape())})";
-
-    // float32 cannot hold 1 - 1e-12; the clamp keeps logit finite in each dtype.
-    private static double Eps(Tensor t) => t.dtype == ScalarType.Float64 ? 1e-15 : 1e-7;
 }

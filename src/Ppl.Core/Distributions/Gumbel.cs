@@ -44,9 +44,9 @@ public sealed class Gumbel : LocationScaleDistribution
     /// <inheritdoc />
     protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Gumbel(loc, scale, parametersChecked: true);
 
-    /// <summary>Inverse CDF −log(−log u); u = 0 would give −∞, so u comes from the open interval.</summary>
+    /// <summary>Inverse CDF −log(−log u) (<see cref="Kernels.StandardGumbel"/>).</summary>
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>
-        Kernels.OpenUniform(shape, DType, Device, generator).log().neg().log().neg();
+        Kernels.StandardGumbel(shape, DType, Device, generator);
 
     /// <inheritdoc />
     protected override Tensor StandardLogDensity(Tensor z) => z.add(z.neg().exp()).neg();

@@ -23,9 +23,7 @@ public sealed class RelaxedBernoulli : Distribution
     {
         ArgumentNullException.ThrowIfNull(temperature);
         ArgumentNullException.ThrowIfNull(probs);
-        double eps = probs.dtype == ScalarType.Float64 ? 1e-15 : 1e-7;
-        var p = probs.clamp(eps, 1 - eps);
-        var d = new RelaxedBernoulli(temperature, p.log().sub(p.neg().log1p())); // logit with ops that run on meta
+        var d = new RelaxedBernoulli(temperature, Kernels.ProbsToLogits(probs));
         d.RequirePositive(temperature, nameof(temperature));
         d.Require(probs, nameof(probs), "in [0, 1]", q => q.ge(0).logical_and(q.le(1)));
         return d;

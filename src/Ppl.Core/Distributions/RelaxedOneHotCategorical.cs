@@ -84,9 +84,8 @@ public sealed class RelaxedOneHotCategorical : Distribution
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
     {
-        var (tiny, eps) = RelaxedBernoulli.Limits(DType);
-        var u = torch.rand(ExtendedShape(sampleShape), dtype: DType, device: Device, generator: generator).clamp(tiny, 1 - eps);
-        var gumbel = u.log().neg().log().neg();
+        var (tiny, _) = RelaxedBernoulli.Limits(DType);
+        var gumbel = Kernels.StandardGumbel(ExtendedShape(sampleShape), DType, Device, generator);
         var logX = Logits.add(gumbel).div(Temperature.unsqueeze(-1)).log_softmax(-1);
         // a coordinate far below the others underflows to 0, where the density is not finite
         return logX.exp().clamp_min(tiny);

@@ -16,4 +16,12 @@ internal static partial class Kernels
         var u = torch.rand(shape, dtype: dtype, device: device, generator: generator);
         return u.clamp_min(torch.finfo(dtype).tiny);
     }
+
+    /// <summary>
+    /// Standard Gumbel(0, 1) draws by the inverse CDF −log(−log u), u from the open interval (0, 1):
+    /// the one Gumbel draw the Gumbel family, the Concrete distribution and the Gumbel-max
+    /// mechanisms share. torch.rand never returns 1, so the largest u still gives a finite draw.
+    /// </summary>
+    public static Tensor StandardGumbel(long[] shape, ScalarType dtype, Device device, Generator? generator) =>
+        OpenUniform(shape, dtype, device, generator).log().neg().log().neg();
 }

@@ -16,7 +16,11 @@ internal static partial class Kernels
         return negAbs.exp().log1p().add(positive);
     }
 
-    /// <summary>log(p) − log(1 − p) for probabilities clamped away from 0 and 1 so the result stays finite in the dtype.</summary>
+    /// <summary>
+    /// log(p) − log(1 − p) for probabilities clamped away from 0 and 1 so the result stays finite in
+    /// the dtype: the one probs-to-logits conversion of every family built from probabilities
+    /// (written with ops that also run on meta, where <c>logit</c> has no kernel).
+    /// </summary>
     public static Tensor ProbsToLogits(Tensor probs)
     {
         double eps = probs.dtype == ScalarType.Float64 ? 1e-15 : 1e-7;
