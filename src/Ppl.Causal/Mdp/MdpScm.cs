@@ -65,7 +65,7 @@ public static class MdpScm
 
         // A trace keeps references to every site's value, so per-step scopes may only free
         // intermediate tensors when nothing is recording them.
-        bool freeSteps = !HandlerStack.Current.OfType<TraceMessenger>().Any();
+        bool freeSteps = !HandlerStack.RetainsValues;
 
         var state = full(batch, mdp.Start, dtype: ScalarType.Int64, device: device);
         var done = zeros(batch, dtype: ScalarType.Bool, device: device);

@@ -20,6 +20,12 @@ public static class HandlerStack
     /// <summary>True when any handler is installed on this thread (Pyro's <c>am_i_wrapped</c>).</summary>
     public static bool IsActive => Installed.Value is { Length: > 0 };
 
+    /// <summary>True when an installed handler keeps site values (<see cref="Messenger.RetainsValues"/>).</summary>
+    public static bool RetainsValues => Array.Exists(Snapshot(), h => h.RetainsValues);
+
+    /// <summary>True when an installed handler changes how sites draw (<see cref="Messenger.AltersDraws"/>).</summary>
+    public static bool AltersDraws => Array.Exists(Snapshot(), h => h.AltersDraws);
+
     internal static Messenger[] Snapshot() => Installed.Value ?? [];
 
     /// <summary>Installs <paramref name="handler"/> innermost.</summary>

@@ -35,6 +35,20 @@ public abstract class Messenger
         }
     }
 
+    /// <summary>
+    /// True for a handler that keeps site values after the site returns (a trace). While one is
+    /// installed a program must not free the tensors it passes to sites; ask
+    /// <see cref="HandlerStack.RetainsValues"/> rather than looking for handler types.
+    /// </summary>
+    public virtual bool RetainsValues => false;
+
+    /// <summary>
+    /// True for a handler that changes how a sample site draws before it draws (the generator it
+    /// draws with, the batch shape of its distribution). Code that draws several sites at once on
+    /// their behalf must not while one is installed; ask <see cref="HandlerStack.AltersDraws"/>.
+    /// </summary>
+    public virtual bool AltersDraws => false;
+
     /// <summary>Called when installed; handlers that hold per-installation state reset it here.</summary>
     protected virtual void OnInstalled()
     {

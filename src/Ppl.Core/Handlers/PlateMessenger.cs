@@ -14,6 +14,9 @@ namespace Ppl.Handlers;
 /// </summary>
 public sealed class PlateMessenger : Messenger
 {
+    /// <summary>True: a plate broadcasts the distributions of the sites inside it.</summary>
+    public override bool AltersDraws => true;
+
     internal PlateMessenger(PlateFrame frame, bool reserveOnly = false, Tensor? indices = null)
     {
         Frame = frame;

@@ -14,6 +14,9 @@ namespace Ppl.Handlers;
 /// <param name="seed">The seed.</param>
 public sealed class SeedMessenger(long seed) : Messenger
 {
+    /// <summary>True: each site draws with its own generator.</summary>
+    public override bool AltersDraws => true;
+
     private readonly Dictionary<(string Name, DeviceType Type, int Index), Generator> _generators = [];
 
     /// <summary>The seed.</summary>

@@ -15,6 +15,9 @@ namespace Ppl.Handlers;
 /// </code></example>
 public sealed class TraceMessenger : Messenger
 {
+    /// <inheritdoc />
+    public override bool RetainsValues => true;
+
     /// <summary>The trace of the current (or last) installation.</summary>
     public Trace Trace { get; private set; } = new();
 

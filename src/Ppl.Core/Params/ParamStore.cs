@@ -32,6 +32,9 @@ public sealed class ParamStore : IDisposable
     /// <summary>Installs a handler that serves param sites from this store until the scope is disposed.</summary>
     public HandlerScope Activate() => new ParamStoreMessenger(this).Install();
 
+    /// <summary>The store of the innermost <see cref="Activate"/> scope in this flow of control, or null when none is active.</summary>
+    public static ParamStore? Active => HandlerStack.Current.OfType<ParamStoreMessenger>().LastOrDefault()?.Store;
+
     /// <summary>True when a parameter of that name exists.</summary>
     public bool Contains(string name) => _entries.ContainsKey(name);
 

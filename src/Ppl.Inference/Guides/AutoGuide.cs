@@ -74,9 +74,9 @@ public abstract class AutoGuide<TArgs> : IDisposable
     public IReadOnlyDictionary<string, Tensor> Guide(TArgs args)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (HandlerStack.Current.OfType<ParamStoreMessenger>().LastOrDefault() is { } active)
+        if (ParamStore.Active is { } active)
         {
-            ParamStore = active.Store;
+            ParamStore = active;
         }
 
         Initialize(args);
@@ -280,7 +280,7 @@ public abstract class AutoGuide<TArgs> : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using (no_grad())
         {
-            if (HandlerStack.Current.OfType<ParamStoreMessenger>().Any())
+            if (ParamStore.Active is not null)
             {
                 Initialize(args);
                 return body();

@@ -78,13 +78,13 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
     /// stack of locations and scales, one standard draw, one affine map, one unbind, instead of
     /// a draw per site (each TorchSharp op costs microseconds however small its tensors, so
     /// this dominates guides of many scalar sites). The values are then recorded site by site
-    /// as usual. Not while a seed (per-site generators) or a plate (e.g. the particle plate) is
-    /// active: those change how each site draws.
+    /// as usual. Not while a handler changes how each site draws (<see cref="HandlerStack.AltersDraws"/>:
+    /// a seed's per-site generators, a plate such as the particle plate).
     /// </summary>
     private Dictionary<string, Tensor> DrawTogether((Tensor Loc, Tensor Scale)[] parameters)
     {
         var drawn = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        if (HandlerStack.Current.Any(h => h is SeedMessenger or PlateMessenger))
+        if (HandlerStack.AltersDraws)
         {
             return drawn;
         }
