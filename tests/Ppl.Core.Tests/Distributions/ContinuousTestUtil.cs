@@ -1,5 +1,6 @@
 using MathNet.Numerics;
 using Ppl.Distributions;
+using GoodnessOfFit = Ppl.Testing.GoodnessOfFit;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Distributions;

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace Ppl.Tests.Distributions;
+namespace Ppl.Testing;
 
 /// <summary>
 /// Goodness-of-fit tests for sampler checks. Each returns a p-value; callers assert it exceeds a
