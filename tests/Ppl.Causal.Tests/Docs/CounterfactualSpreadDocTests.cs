@@ -1,5 +1,4 @@
 using MyModels;
-using Ppl.Tests.Inference.Docs;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 using MathNormal = MathNet.Numerics.Distributions.Normal;

@@ -1,6 +1,5 @@
 using Ppl.Causal;
 using Ppl.Distributions;
-using Ppl.Tests.Distributions;
 using static Ppl.Tests.Mechanisms.MechanismCases;
 using static TorchSharp.torch;
 

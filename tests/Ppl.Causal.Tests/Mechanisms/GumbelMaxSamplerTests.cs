@@ -1,5 +1,4 @@
 using Ppl.Causal;
-using Ppl.Tests.Distributions;
 using static Ppl.Tests.Mechanisms.MechanismCases;
 using static TorchSharp.torch;
 

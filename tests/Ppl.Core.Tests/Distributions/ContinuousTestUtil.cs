@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using Ppl.Distributions;
 using static TorchSharp.torch;
+using GoodnessOfFit = Ppl.Testing.GoodnessOfFit;
 
 namespace Ppl.Tests.Distributions;
 

@@ -62,7 +62,7 @@ internal sealed class PathwiseGradientLaw
     public double StandardErrorCeiling(Func<double, double> fPrime, int n)
     {
         var (_, variance, kurtosis) = Moments(fPrime);
-        return Ppl.Tests.StandardErrorCeiling.OfMean(1.02 * variance, n, 1.1 * kurtosis);
+        return Ppl.Testing.StandardErrorCeiling.OfMean(1.02 * variance, n, 1.1 * kurtosis);
     }
 
     /// <summary>Mean, variance and kurtosis of f′(x)·∂x/∂θ.</summary>

@@ -2,7 +2,6 @@ using Ppl.Diagnostics;
 using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Handlers;
-using Ppl.Tests.Semantics;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 

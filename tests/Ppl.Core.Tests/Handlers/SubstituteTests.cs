@@ -1,6 +1,5 @@
 using Ppl.Distributions;
 using Ppl.Handlers;
-using Ppl.Tests.Semantics;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 using MathNormal = MathNet.Numerics.Distributions.Normal;

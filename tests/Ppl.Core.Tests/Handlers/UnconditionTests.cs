@@ -1,4 +1,3 @@
-using Ppl.Tests.Semantics;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 using MathNormal = MathNet.Numerics.Distributions.Normal;

@@ -1,5 +1,4 @@
 using Ppl.Handlers;
-using Ppl.Tests.Semantics;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 

@@ -3,7 +3,6 @@ using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Handlers;
 using Ppl.Params;
-using Ppl.Tests.Semantics;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 using MathNormal = MathNet.Numerics.Distributions.Normal;

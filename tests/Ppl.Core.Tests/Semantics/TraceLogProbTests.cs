@@ -1,7 +1,7 @@
 using Ppl.Distributions;
 using Ppl.Handlers;
 using static Ppl.Primitives;
-using static Ppl.Tests.Semantics.F64;
+using static Ppl.Testing.F64;
 using static TorchSharp.torch;
 using NormalDist = MathNet.Numerics.Distributions.Normal;
 

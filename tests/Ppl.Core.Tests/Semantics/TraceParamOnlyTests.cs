@@ -2,7 +2,7 @@ using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Handlers;
 using static Ppl.Primitives;
-using static Ppl.Tests.Semantics.F64;
+using static Ppl.Testing.F64;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Semantics;

@@ -35,9 +35,9 @@ public sealed class ConjugatePosteriorTests
         using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         manual_seed(0); // the low-rank guide draws its initial factor from the global generator
-        using var x = tensor(ConjugateModels.NormalData.Select(v => (float)v).ToArray());
-        using var guide = ConjugateModels.Make<Tensor>(kind, ConjugateModels.NormalNormal);
-        var svi = NewSvi<Tensor>(ConjugateModels.NormalNormal, guide, Steps);
+        using var x = tensor(ConjugateModels.StandardNormalPriors.NormalData.Select(v => (float)v).ToArray());
+        using var guide = GuideKinds.Make<Tensor>(kind, ConjugateModels.StandardNormalPriors.NormalNormal);
+        var svi = NewSvi<Tensor>(ConjugateModels.StandardNormalPriors.NormalNormal, guide, Steps);
         var tail = GuideFit.Run(svi, x, Steps, () =>
         {
             double median = guide.Median(x)["mu"].item<float>();
@@ -45,8 +45,8 @@ public sealed class ConjugatePosteriorTests
             return [median, upper - median];
         });
 
-        double n = ConjugateModels.NormalData.Length;
-        double mean = ConjugateModels.NormalData.Sum() / (n + 1), sd = Math.Sqrt(1 / (n + 1));
+        double n = ConjugateModels.StandardNormalPriors.NormalData.Length;
+        double mean = ConjugateModels.StandardNormalPriors.NormalData.Sum() / (n + 1), sd = Math.Sqrt(1 / (n + 1));
 
         // the noise the optimizer leaves at the tail's largest learning rate, in the guide's location and log-scale
         double lr = AdamNoise.ExponentialLr(Lr, FinalLr, Steps, Steps - TailSteps);
@@ -66,20 +66,20 @@ public sealed class ConjugatePosteriorTests
         using var testScope = NewDisposeScope(); // frees every tensor the test makes, so none is left to the finalizer
         using var threads = new SingleThread();
         manual_seed(0); // the low-rank guide draws its initial factor from the global generator
-        var (xt, yt) = ConjugateModels.RegressionTensors();
+        var (xt, yt) = ConjugateModels.StandardNormalPriors.RegressionTensors();
         using var xs = xt;
         using var ys = yt;
-        var (x, y) = ConjugateModels.RegressionData();
-        var (mean, cov) = ConjugateModels.RegressionPosterior(x, y);
+        var (x, y) = ConjugateModels.StandardNormalPriors.RegressionData();
+        var (mean, cov) = ConjugateModels.StandardNormalPriors.RegressionPosterior(x, y);
         // rank 2 in 2-D: a rank-1 factor reaches a correlation of −0.79 only along a slowly mixing, badly
         // conditioned path whose wander a 200-step tail does not measure (errors ~0.01 in correlation)
-        using var guide = ConjugateModels.Make<(Tensor, Tensor)>(kind == "AutoLowRankMultivariateNormal" ? "AutoLowRankMultivariateNormal2" : kind, ConjugateModels.Regression);
+        using var guide = GuideKinds.Make<(Tensor, Tensor)>(kind == "AutoLowRankMultivariateNormal" ? "AutoLowRankMultivariateNormal2" : kind, ConjugateModels.StandardNormalPriors.Regression);
         // the low-rank factorization's correlation converges slowest and wanders slowly: more steps,
         // and a longer tail so its standard deviation sees that wander
         bool lowRank = kind == "AutoLowRankMultivariateNormal";
         int steps = lowRank ? 2000 : Steps;
         int tailSteps = lowRank ? 800 : TailSteps;
-        var svi = NewSvi<(Tensor, Tensor)>(ConjugateModels.Regression, guide, steps);
+        var svi = NewSvi<(Tensor, Tensor)>(ConjugateModels.StandardNormalPriors.Regression, guide, steps);
         bool joint = guide is AutoMultivariateNormal<(Tensor, Tensor)> or AutoLowRankMultivariateNormal<(Tensor, Tensor)>;
         var tail = GuideFit.Run(svi, (xs, ys), steps, () =>
         {
@@ -114,7 +114,7 @@ public sealed class ConjugatePosteriorTests
         }
 
         Assert.True(rho < -0.3, "the test needs a visibly correlated posterior");
-        AssertKlGap(svi, guide, (xs, ys), ConjugateModels.RegressionLogEvidence(x, y), joint ? 0 : MeanFieldKl(precision), joint ? 0 : rho, noise, kind);
+        AssertKlGap(svi, guide, (xs, ys), ConjugateModels.StandardNormalPriors.RegressionLogEvidence(x, y), joint ? 0 : MeanFieldKl(precision), joint ? 0 : rho, noise, kind);
         GuideFit.Release(svi);
     }
 

@@ -66,7 +66,7 @@ public sealed class EngineTests
         using var scope = NewDisposeScope();
         var x = zeros(10, device: device("meta"));
         using var store = new ParamStore();
-        using var guide = ConjugateModels.Make<Tensor>(kind, Globals);
+        using var guide = GuideKinds.Make<Tensor>(kind, Globals);
         using var opt = new Adam(0.01);
         var elbo = new TraceElbo { NumParticles = 2, VectorizeParticles = true };
         using (store.Activate())

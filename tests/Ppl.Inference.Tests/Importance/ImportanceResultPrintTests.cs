@@ -1,7 +1,7 @@
 using Ppl.Distributions;
 using Ppl.Inference;
 using static Ppl.Primitives;
-using static Ppl.Tests.Inference.Importance.ConjugateModels;
+using static Ppl.Testing.ConjugateModels.WithPosteriorGuides;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Importance;

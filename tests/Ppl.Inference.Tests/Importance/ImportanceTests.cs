@@ -1,6 +1,6 @@
 using Ppl.Inference;
 using Xunit.Abstractions;
-using static Ppl.Tests.Inference.Importance.ConjugateModels;
+using static Ppl.Testing.ConjugateModels.WithPosteriorGuides;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Importance;

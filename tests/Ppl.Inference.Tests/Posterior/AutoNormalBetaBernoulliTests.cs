@@ -2,7 +2,7 @@ using Ppl.Inference;
 using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using Xunit.Abstractions;
-using static Ppl.Tests.Inference.Posterior.ConjugateModels;
+using static Ppl.Testing.ConjugateModels.FourFamilies;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Posterior;

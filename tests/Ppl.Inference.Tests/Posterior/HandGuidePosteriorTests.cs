@@ -4,7 +4,7 @@ using Ppl.Inference;
 using Ppl.Inference.Optim;
 using Xunit.Abstractions;
 using static Ppl.Primitives;
-using static Ppl.Tests.Inference.Posterior.ConjugateModels;
+using static Ppl.Testing.ConjugateModels.FourFamilies;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Posterior;

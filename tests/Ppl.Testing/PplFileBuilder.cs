@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>
 /// Builds Ppl's binary files byte by byte from the layout in docs/design/file-formats.md,
@@ -10,7 +10,7 @@ namespace Ppl.Tests;
 /// (duplicate names, absurd sizes) with a valid checksum, and check the writers against the
 /// documented layout.
 /// </summary>
-internal static class PplFileBuilder
+public static class PplFileBuilder
 {
     /// <summary>
     /// magic (8 ASCII bytes) · version (int32) · payload · payload length (int64) · CRC-64 of

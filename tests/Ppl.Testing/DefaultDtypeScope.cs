@@ -1,12 +1,12 @@
 using TorchSharp;
 
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>
 /// Sets torch's default floating dtype until disposed, then restores the previous one. The
 /// default dtype is process-wide state: tests that use this belong to the "Sequential" collection.
 /// </summary>
-internal sealed class DefaultDtypeScope : IDisposable
+public sealed class DefaultDtypeScope : IDisposable
 {
     private readonly torch.ScalarType _previous = torch.get_default_dtype();
 

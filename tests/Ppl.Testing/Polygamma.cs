@@ -1,11 +1,11 @@
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>
 /// ψ′ and ψ‴ (the variance and fourth cumulant of log X for X ~ Gamma(α)), written out because
 /// MathNet has only the digamma: the recurrence ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁾(x + 1) + (−1)ⁿ⁺¹ n!/xⁿ⁺¹ up to
 /// x ≥ 10, then the asymptotic series, accurate to about 1e-12 there.
 /// </summary>
-internal static class Polygamma
+public static class Polygamma
 {
     /// <summary>ψ′(x) for x &gt; 0.</summary>
     public static double Trigamma(double x)

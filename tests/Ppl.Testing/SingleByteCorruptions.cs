@@ -1,7 +1,7 @@
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>Every single-byte corruption of a saved file, to check that loading rejects each one.</summary>
-internal static class SingleByteCorruptions
+public static class SingleByteCorruptions
 {
     private static readonly byte[] Flips = [0x01, 0x80, 0xFF];
 

@@ -1,4 +1,4 @@
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>
 /// Ceilings from theory for standard errors that an estimator reports about itself. A test that
@@ -6,7 +6,7 @@ namespace Ppl.Tests;
 /// reported error is huge, so each such test also asserts the reported error is at most what
 /// theory gives for the estimator, with headroom only for the reported error's own sampling noise.
 /// </summary>
-internal static class StandardErrorCeiling
+public static class StandardErrorCeiling
 {
     /// <summary>
     /// Headroom for a self-normalized importance-sampling error: the reported error is itself a

@@ -1,10 +1,10 @@
 using Ppl.Distributions;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Semantics;
+namespace Ppl.Testing;
 
 /// <summary>Float64 tensors and distributions, so numeric comparisons are not limited by float32 rounding.</summary>
-internal static class F64
+public static class F64
 {
     public static Tensor T(double value) => tensor(value, dtype: ScalarType.Float64);
 

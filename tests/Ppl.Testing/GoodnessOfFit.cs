@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace Ppl.Tests.Distributions;
+namespace Ppl.Testing;
 
 /// <summary>
 /// Goodness-of-fit tests for sampler checks. Each returns a p-value; callers assert it exceeds a
@@ -15,17 +15,9 @@ public static class GoodnessOfFit
     /// <summary>One-sample Kolmogorov–Smirnov test of <paramref name="samples"/> against a continuous <paramref name="cdf"/>.</summary>
     public static (double Statistic, double PValue) KolmogorovSmirnov(IEnumerable<double> samples, Func<double, double> cdf)
     {
-        ArgumentNullException.ThrowIfNull(cdf);
-        double[] x = [.. samples.Order()];
-        int n = x.Length;
-        double d = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double f = cdf(x[i]);
-            d = Math.Max(d, Math.Max(f - ((double)i / n), ((double)(i + 1) / n) - f));
-        }
-
-        return (d, KolmogorovSurvival(d * (Math.Sqrt(n) + 0.12 + (0.11 / Math.Sqrt(n)))));
+        double[] x = [.. samples];
+        double d = Testing.KolmogorovSmirnov.OneSample(x, cdf);
+        return (d, Testing.KolmogorovSmirnov.PValue(d, x.Length));
     }
 
     /// <summary>
@@ -92,21 +84,4 @@ public static class GoodnessOfFit
     /// <summary>Asserts a goodness-of-fit p-value is not below <see cref="Alpha"/>.</summary>
     public static void AssertFits((double Statistic, double PValue) result, string what) =>
         Assert.True(result.PValue >= Alpha, $"{what}: statistic {result.Statistic:G5}, p = {result.PValue:G3} < {Alpha}");
-
-    /// <summary>P(K &gt; x) for the Kolmogorov distribution.</summary>
-    private static double KolmogorovSurvival(double x)
-    {
-        if (x < 0.2)
-        {
-            return 1;
-        }
-
-        double sum = 0;
-        for (int k = 1; k <= 100; k++)
-        {
-            sum += (k % 2 == 1 ? 2 : -2) * Math.Exp(-2.0 * k * k * x * x);
-        }
-
-        return Math.Clamp(sum, 0, 1);
-    }
 }

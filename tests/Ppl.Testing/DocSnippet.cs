@@ -1,7 +1,7 @@
-namespace Ppl.Tests.Inference.Docs;
+namespace Ppl.Testing;
 
 /// <summary>Reads the first ```csharp block of a docs page section and the compiled file it must equal.</summary>
-internal static class DocSnippet
+public static class DocSnippet
 {
     /// <summary>The first csharp block after <paramref name="heading"/> in docs/<paramref name="page"/>, line endings normalized.</summary>
     public static string FirstBlockAfter(string page, string heading)

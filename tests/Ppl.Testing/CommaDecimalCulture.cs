@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>
 /// Runs code with German as the current culture (a comma for the decimal point, a dot between
 /// thousands), where anything formatted with the current culture instead of the invariant one prints
 /// <c>1,5</c> for 1.5. Restores the culture after.
 /// </summary>
-internal static class CommaDecimalCulture
+public static class CommaDecimalCulture
 {
     public static T Run<T>(Func<T> body)
     {

@@ -1,7 +1,7 @@
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>Reads the rows of a printed summary table back: the last cells of the row whose first cell is a given label.</summary>
-internal static class PrintedTable
+public static class PrintedTable
 {
     public static string[] Cells(string printed, string label, int count) =>
         [.. Row(printed, label).Split(' ', StringSplitOptions.RemoveEmptyEntries).TakeLast(count)];

@@ -1,10 +1,10 @@
-namespace Ppl.Tests;
+namespace Ppl.Testing;
 
 /// <summary>
 /// A write-only stream that passes the first <c>capacity</c> bytes on and then fails the way a
 /// full disk does, for the fault seam of <c>Ppl.IO.AtomicFile</c>.
 /// </summary>
-internal sealed class FullDiskStream(Stream inner, long capacity) : Stream
+public sealed class FullDiskStream(Stream inner, long capacity) : Stream
 {
     private long _written;
 
