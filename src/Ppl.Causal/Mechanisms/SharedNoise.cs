@@ -5,16 +5,9 @@ using static TorchSharp.torch;
 namespace Ppl.Causal;
 
 /// <summary>
-/// How a sample site's value in every world follows from its factual value when all worlds share
-/// the site's exogenous noise: the noise is recovered from the factual value under the factual
-/// parameters (abduction) and pushed through each world's parameters (prediction).
-/// <list type="bullet">
-/// <item>location-scale families (Normal, Laplace, Cauchy, Gumbel): ε = (x − loc)/scale, x_w = loc_w + scale_w·ε — additive noise;</item>
-/// <item><see cref="TransformedDistribution"/>: the base value u = T⁻¹(x) is shared through the base's own mechanism, x_w = T_w(u_w);</item>
-/// <item><see cref="Categorical"/> and <see cref="Bernoulli"/>: Gumbel-max mechanisms, the noise drawn from its exact posterior given x;</item>
-/// <item><see cref="Independent"/>, <see cref="ExpandedDistribution"/>, <see cref="MaskedDistribution"/>: through to their base.</item>
-/// </list>
-/// Other families have no registered mechanism: <see cref="Counterfactuals"/> returns null.
+/// The world-indexed value of a site whose worlds share its exogenous noise: the family's
+/// mechanism from <see cref="NoiseMechanisms"/>, then the factual entry set to the factual value
+/// exactly.
 /// </summary>
 internal static class SharedNoise
 {
@@ -30,50 +23,8 @@ internal static class SharedNoise
     /// <param name="generator">For mechanisms whose abduction draws (Gumbel-max).</param>
     public static Tensor? Counterfactuals(Distribution distribution, Tensor factual, IReadOnlyList<WorldDim> worlds, int eventDim, Generator? generator)
     {
-        var value = Push(distribution, factual, worlds, eventDim, generator);
+        var value = NoiseMechanisms.Push(distribution, factual, new NoiseMechanismContext(worlds, eventDim, generator));
         return value is null ? null : KeepFactualExactly(value, factual, worlds, eventDim);
-    }
-
-    private static Tensor? Push(Distribution distribution, Tensor factual, IReadOnlyList<WorldDim> worlds, int eventDim, Generator? generator)
-    {
-        switch (distribution)
-        {
-            case LocationScaleDistribution d:
-                {
-                    var loc = WorldTensors.Factual(d.Loc, worlds, eventDim);
-                    var scale = WorldTensors.Factual(d.Scale, worlds, eventDim);
-                    var noise = factual.sub(loc).div(scale);
-                    return d.Loc.add(d.Scale.mul(noise));
-                }
-
-            case TransformedDistribution d:
-                {
-                    var baseValue = WorldTensors.Factual(d.Transform.Inverse(factual), worlds, eventDim);
-                    var shared = Push(d.Base, baseValue, worlds, eventDim, generator);
-                    return shared is null ? null : d.Transform.Forward(shared);
-                }
-
-            case Categorical d:
-                {
-                    var noise = GumbelMax.SamplePosterior(WorldTensors.Factual(d.Logits, worlds, eventDim + 1), factual, generator: generator);
-                    return GumbelMax.Apply(d.Logits, noise);
-                }
-
-            case Bernoulli d:
-                {
-                    var noise = GumbelMaxBernoulli.SamplePosterior(WorldTensors.Factual(d.Logits, worlds, eventDim), factual, generator: generator);
-                    return GumbelMaxBernoulli.Apply(d.Logits, noise);
-                }
-
-            case Delta d:
-                return d.V;
-
-            case WrappedDistribution d when d is Independent or ExpandedDistribution or MaskedDistribution:
-                return Push(d.Base, factual, worlds, eventDim, generator);
-
-            default:
-                return null;
-        }
     }
 
     private static Tensor KeepFactualExactly(Tensor value, Tensor factual, IReadOnlyList<WorldDim> worlds, int eventDim)
