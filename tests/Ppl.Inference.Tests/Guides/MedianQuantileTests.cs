@@ -21,14 +21,6 @@ public sealed class MedianQuantileTests
         return Sample("z", new Normal(0.0, 1.0));
     }
 
-    private static void Set(ParamStore store, string name, Tensor unconstrained)
-    {
-        using (no_grad())
-        {
-            store.GetUnconstrained(name).copy_(unconstrained);
-        }
-    }
-
     [Fact]
     public void AutoNormalMedianQuantilesAndPosterior()
     {
@@ -37,10 +29,10 @@ public sealed class MedianQuantileTests
         using var store = new ParamStore();
         using var guide = new AutoNormal<int>(Model) { ParamStore = store };
         guide.Median(0); // creates the parameters
-        Set(store, "AutoNormal.locs.rate", tensor(0.3f));
-        Set(store, "AutoNormal.scales.rate", tensor((float)Math.Log(0.5))); // positive: stored as log
-        Set(store, "AutoNormal.locs.v", tensor(new[] { 1f, -2f, 0.5f }));
-        Set(store, "AutoNormal.scales.v", tensor(new[] { 0.2f, 1f, 3f }).log());
+        store.SetUnconstrained("AutoNormal.locs.rate", tensor(0.3f));
+        store.SetUnconstrained("AutoNormal.scales.rate", tensor((float)Math.Log(0.5))); // positive: stored as log
+        store.SetUnconstrained("AutoNormal.locs.v", tensor(new[] { 1f, -2f, 0.5f }));
+        store.SetUnconstrained("AutoNormal.scales.v", tensor(new[] { 0.2f, 1f, 3f }).log());
 
         var median = guide.Median(0);
         Assert.Equal(Math.Exp(0.3), median["rate"].item<float>(), 5);
@@ -101,8 +93,8 @@ public sealed class MedianQuantileTests
         l[1, 1] = tensor(0.4f);
         var loc = zeros(8);
         loc[0] = tensor(0.2f);
-        Set(store, "AutoMultivariateNormal.loc", loc);
-        Set(store, "AutoMultivariateNormal.scale_tril", Distributions.Transforms.Bijectors.BijectTo(Constraints.LowerCholesky).Inverse(l));
+        store.SetUnconstrained("AutoMultivariateNormal.loc", loc);
+        store.SetUnconstrained("AutoMultivariateNormal.scale_tril", Distributions.Transforms.Bijectors.BijectTo(Constraints.LowerCholesky).Inverse(l));
 
         var posterior = Assert.IsType<MultivariateNormal>(guide.GetPosterior(0));
         Assert.Equal([8], posterior.EventShape);
