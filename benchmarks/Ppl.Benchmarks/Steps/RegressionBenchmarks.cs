@@ -46,8 +46,8 @@ public class RegressionBenchmarks
         (_x, _y) = Simulate(N, D);
         _adam = new Adam(0.01);
         _meanField = new Svi<(Tensor X, Tensor Y)>(Model, MeanFieldGuide, _adam, new TraceElbo());
-        _rawAdam = new Adam(0.01);
-        _flatAdam = new Adam(0.01);
+        _rawAdam = new Adam(0.01) { GroupedUpdates = true }; // as Svi steps
+        _flatAdam = new Adam(0.01) { GroupedUpdates = true }; // as Svi steps
         _autoAdam = new Adam(0.01);
         _autoNormal = new AutoNormal<(Tensor X, Tensor Y)>(Model);
         _auto = new Svi<(Tensor X, Tensor Y)>(Model, _autoNormal.Guide, _autoAdam, new TraceElbo());

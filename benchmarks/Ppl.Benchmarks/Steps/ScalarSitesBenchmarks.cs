@@ -51,7 +51,7 @@ public class ScalarSitesBenchmarks
         _data = [.. Enumerable.Range(0, Sites).Select(_ => randn(1).squeeze().mul(1.4f).DetachFromDisposeScope())];
         _adam = new Adam(0.01);
         _meanField = new Svi<Tensor[]>(Model, MeanFieldGuide, _adam, new TraceElbo());
-        _rawAdam = new Adam(0.01);
+        _rawAdam = new Adam(0.01) { GroupedUpdates = true }; // as Svi steps
         _autoAdam = new Adam(0.01);
         _plateAdam = new Adam(0.01);
         _seededAdam = new Adam(0.01);

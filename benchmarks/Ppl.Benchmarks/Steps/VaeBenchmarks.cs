@@ -53,7 +53,7 @@ public class VaeBenchmarks
             .. _rawDecoder.named_parameters().Select(p => ("decoder$" + p.name, p.parameter)),
         ];
         _pplAdam = new Adam(1e-3);
-        _rawAdam = new Adam(1e-3);
+        _rawAdam = new Adam(1e-3) { GroupedUpdates = true }; // as Svi steps
         _svi = new Svi<Tensor>(Model, Guide, _pplAdam, new TraceElbo());
     }
 

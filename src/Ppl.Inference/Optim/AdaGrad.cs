@@ -1,5 +1,5 @@
+using TorchSharp;
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Ppl.Inference.Optim;
 
@@ -31,18 +31,21 @@ public sealed class AdaGrad : Optimizer
     /// <summary>Starting value of every parameter's squared-gradient sum.</summary>
     public double InitialAccumulatorValue { get; }
 
-    private protected override void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr)
+    private protected override double DecayedLearningRate(double lr, OptimizerOptions options, long update) =>
+        lr / (1 + ((update - 1) * options.LearningRateDecay!.Value));
+
+    private protected override void Update(Tensor values, Tensor grad, IUpdateState state, OptimizerOptions options, double lr)
     {
-        double lrDecay = options.LearningRateDecay!.Value, eps = options.Eps!.Value, weightDecay = options.WeightDecay!.Value;
-        var sum = state.GetOrCreate("sum", () => full_like(parameter, InitialAccumulatorValue));
+        double eps = options.Eps!.Value, weightDecay = options.WeightDecay!.Value;
+        var sum = state.GetOrCreate("sum", v => full_like(v, InitialAccumulatorValue));
         if (weightDecay != 0)
         {
-            grad = grad.add(parameter, alpha: weightDecay);
+            grad = grad.add(values, alpha: Constants[weightDecay]);
         }
 
-        double clr = lr / (1 + ((state.Step - 1) * lrDecay));
-        sum.addcmul_(grad, grad, value: 1);
-        var std = sum.sqrt().add_(eps);
-        parameter.addcdiv_(grad, std, value: -clr);
+        sum.addcmul_(grad, grad, value: Constants[1]);
+        var std = sum.sqrt().add_(Constants[eps]);
+        using Scalar stepSize = -lr;
+        values.addcdiv_(grad, std, value: stepSize);
     }
 }

@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Ppl.Inference.Optim;
 
@@ -26,25 +25,13 @@ public sealed class ClippedAdam : Optimizer
     {
     }
 
-    private protected override void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr)
-    {
-        double beta1 = options.Beta1!.Value, beta2 = options.Beta2!.Value, eps = options.Eps!.Value;
-        double clipNorm = options.ClipNorm!.Value, lrd = options.Lrd!.Value, weightDecay = options.WeightDecay!.Value;
-        var expAvg = state.GetOrCreate("exp_avg", () => zeros_like(parameter));
-        var expAvgSq = state.GetOrCreate("exp_avg_sq", () => zeros_like(parameter));
-        grad = grad.clamp(-clipNorm, clipNorm);
-        if (weightDecay != 0)
-        {
-            grad = grad.add(parameter, alpha: weightDecay);
-        }
+    private protected override double DecayedLearningRate(double lr, OptimizerOptions options, long update) =>
+        lr * Math.Pow(options.Lrd!.Value, update - 1);
 
-        expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-        // Pyro's form: eps is added before the bias correction, which is folded into the step size.
-        var denom = expAvgSq.sqrt().add_(eps);
-        double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
-        double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
-        double stepSize = lr * Math.Pow(lrd, state.Step - 1) * Math.Sqrt(biasCorrection2) / biasCorrection1;
-        parameter.addcdiv_(expAvg, denom, value: -stepSize);
+    private protected override void Update(Tensor values, Tensor grad, IUpdateState state, OptimizerOptions options, double lr)
+    {
+        double clipNorm = options.ClipNorm!.Value;
+        // Pyro's form of Adam: eps is added before the bias correction, which is folded into the step size
+        AdamArithmetic.Update(values, grad.clamp(Constants[-clipNorm], Constants[clipNorm]), state, options, lr, AdamEps.BeforeBiasCorrection, Constants);
     }
 }

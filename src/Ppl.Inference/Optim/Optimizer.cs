@@ -1,5 +1,4 @@
 using Ppl.Params;
-using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -13,12 +12,14 @@ namespace Ppl.Inference.Optim;
 /// (following PyTorch's single-tensor implementations op for op) rather than TorchSharp's
 /// optimizer classes, which key state by native handle and have no ClippedAdam.
 /// </summary>
-public abstract class Optimizer : IDisposable
+/// <remarks>
+/// A step updates each parameter in place, in its own storage, so views of a parameter follow
+/// training. <see cref="GroupedUpdates"/> computes the same numbers with fewer native calls.
+/// </remarks>
+public abstract partial class Optimizer : IDisposable
 {
     private readonly Dictionary<string, ParameterState> _states = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Group, string Key), FusedState> _fused = [];
-    private readonly Dictionary<string, FusedValues> _fusedValues = new(StringComparer.Ordinal);
-    private readonly Dictionary<double, Scalar> _constants = [];
+    private readonly GroupedUpdate _grouped = new();
     private OptimizerOptions _defaults;
     private bool _disposed;
 
@@ -66,6 +67,19 @@ public abstract class Optimizer : IDisposable
     /// </summary>
     public Func<string, OptimizerOptions?>? PerParameter { get; set; }
 
+    /// <summary>
+    /// Whether <see cref="Step(IEnumerable{ValueTuple{string, Parameter}})"/> updates parameters
+    /// without overrides a group at a time (PyTorch's multi-tensor path): parameters of the same
+    /// dtype, device, shape and update count are stacked, updated by the same arithmetic, and each
+    /// row is copied back into its parameter's own storage. The numbers are identical to the
+    /// per-parameter loop (bit for bit) and parameters are not re-pointed, so views of them keep
+    /// following training; the optimizer keeps a buffer per group. Worth it for many small
+    /// parameters (a per-parameter update costs about nine native calls, a group about as many in
+    /// all plus one copy per member). Off by default; <see cref="Svi{TArgs}"/> always groups.
+    /// Ignored while <see cref="FastPaths.Enabled"/> is false.
+    /// </summary>
+    public bool GroupedUpdates { get; set; }
+
     /// <summary>Names of the parameters the optimizer holds state for.</summary>
     public IReadOnlyCollection<string> StateNames => _states.Keys;
 
@@ -76,179 +90,7 @@ public abstract class Optimizer : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">A name occurs twice, or a per-parameter override is out of range.</exception>
     /// <exception cref="InvalidOperationException">Loaded or earlier state does not fit a parameter of the same name.</exception>
-    public void Step(IEnumerable<(string Name, Parameter Parameter)> parameters) => Step(parameters, beforeUpdate: null);
-
-    /// <summary>
-    /// <see cref="Step(IEnumerable{ValueTuple{string, Parameter}})"/> with a check that sees every
-    /// gradient before any parameter or state changes; when it throws, nothing is updated.
-    /// </summary>
-    internal void Step(IEnumerable<(string Name, Parameter Parameter)> parameters, Action<IReadOnlyList<(string Name, Tensor Grad)>>? beforeUpdate)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var withGrad = new List<(string Name, Parameter Parameter, Tensor Grad)>();
-        List<FusedItem>? pending = null;
-        // The scope frees every temporary of the update at once; state tensors are detached from it.
-        using (NewDisposeScope())
-        using (no_grad())
-        {
-            foreach (var (name, parameter) in parameters)
-            {
-                ArgumentNullException.ThrowIfNull(name);
-                ArgumentNullException.ThrowIfNull(parameter);
-                if (!seen.Add(name))
-                {
-                    throw new ArgumentException($"{Name}.Step: parameter name '{name}' occurs twice; state is kept by name.", nameof(parameters));
-                }
-
-                // parameters without a gradient did not take part in this loss
-                if (parameter.grad is { } grad)
-                {
-                    withGrad.Add((name, parameter, grad));
-                }
-            }
-
-            beforeUpdate?.Invoke(withGrad.ConvertAll(g => (g.Name, g.Grad)));
-            foreach (var (name, parameter, grad) in withGrad)
-            {
-                var options = OptionsFor(name);
-                if (!_states.TryGetValue(name, out var state))
-                {
-                    state = new ParameterState();
-                    _states.Add(name, state);
-                }
-
-                state.EnsureFits(parameter, name, Name);
-                double lr = options.LearningRate!.Value;
-                if (Schedule is not null)
-                {
-                    lr = Schedule.Evaluate(StepCount, lr);
-                }
-
-                state.Step++;
-                if (SupportsFusedUpdate && ReferenceEquals(options, _defaults))
-                {
-                    (pending ??= []).Add(new FusedItem(name, parameter, grad, state));
-                    continue;
-                }
-
-                Update(parameter, grad, state, options, lr);
-            }
-
-            if (pending is not null)
-            {
-                UpdateGroups(pending);
-            }
-        }
-
-        StepCount++;
-    }
-
-    /// <summary>
-    /// Updates parameters with default options a group at a time: same dtype, device, shape and
-    /// update count. Per-parameter updates cost about nine native calls each, which dominates
-    /// steps of models with many small parameters; a group costs about as many in all.
-    /// </summary>
-    private void UpdateGroups(List<FusedItem> pending)
-    {
-        double lr = _defaults.LearningRate!.Value;
-        if (Schedule is not null)
-        {
-            lr = Schedule.Evaluate(StepCount, lr);
-        }
-
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var group in pending.GroupBy(GroupKey))
-        {
-            var items = group.ToList();
-            if (items.Count == 1)
-            {
-                Update(items[0].Parameter, items[0].Grad, items[0].State, _defaults, lr);
-                continue;
-            }
-
-            // a parameter is in one group per step, so its first member names a group's stacks
-            used.Add(items[0].Name);
-            UpdateFused(items[0].Name, items, _defaults, lr);
-        }
-
-        // stacks of groups that did not take part are stale: their rows live on in the states
-        foreach (var stale in _fused.Keys.Where(k => !used.Contains(k.Group)).ToList())
-        {
-            _fused[stale].Dispose();
-            _fused.Remove(stale);
-        }
-
-        foreach (var stale in _fusedValues.Keys.Where(k => !used.Contains(k)).ToList())
-        {
-            _fusedValues[stale].Dispose();
-            _fusedValues.Remove(stale);
-        }
-    }
-
-    private static string GroupKey(FusedItem item) => $"{item.State.GroupKey(item.Parameter)}|{item.State.Step}";
-
-    /// <summary>
-    /// The stacked state <paramref name="key"/> of a group (see <see cref="FusedState"/>), rebuilt
-    /// when the group or its states changed since the last step.
-    /// </summary>
-    private protected Tensor GroupState(string groupKey, IReadOnlyList<FusedItem> items, string key)
-    {
-        var cacheKey = (groupKey, key);
-        if (_fused.TryGetValue(cacheKey, out var fused) && fused.Matches(items, key))
-        {
-            return fused.Stacked;
-        }
-
-        fused?.Dispose();
-        fused = FusedState.Build(items, key);
-        _fused[cacheKey] = fused;
-        return fused.Stacked;
-    }
-
-    /// <summary>
-    /// The stacked values of a group (see <see cref="FusedValues"/>): the parameters' own storage,
-    /// so an in-place update of it is the update of every member. Rebuilt when the group changed.
-    /// </summary>
-    private protected Tensor GroupValues(string groupKey, IReadOnlyList<FusedItem> items)
-    {
-        if (_fusedValues.TryGetValue(groupKey, out var values) && values.Matches(items))
-        {
-            return values.Stacked;
-        }
-
-        values?.Dispose();
-        values = FusedValues.Build(items);
-        _fusedValues[groupKey] = values;
-        return values.Stacked;
-    }
-
-    /// <summary>
-    /// A native scalar for a hyperparameter value, made once and kept until the optimizer is
-    /// disposed (a handful of values per optimizer: creating and freeing them on every update is
-    /// two native calls each).
-    /// </summary>
-    private protected Scalar Constant(double value)
-    {
-        if (!_constants.TryGetValue(value, out var scalar))
-        {
-            scalar = value.ToScalar();
-            _constants.Add(value, scalar);
-        }
-
-        return scalar;
-    }
-
-    /// <summary>Whether <see cref="UpdateFused"/> is implemented (parameters with default options then go through it).</summary>
-    private protected virtual bool SupportsFusedUpdate => false;
-
-    /// <summary>
-    /// One in-place update of several same-shaped parameters with the same options and update
-    /// count, giving exactly what <see cref="Update"/> gives each of them.
-    /// </summary>
-    private protected virtual void UpdateFused(string groupKey, IReadOnlyList<FusedItem> items, OptimizerOptions options, double lr) =>
-        throw new NotSupportedException($"{Name} has no fused update.");
+    public void Step(IEnumerable<(string Name, Parameter Parameter)> parameters) => Step(parameters, beforeUpdate: null, GroupedUpdates);
 
     /// <summary>Steps every parameter of <paramref name="store"/> (their unconstrained values), by name.</summary>
     public void Step(ParamStore store)
@@ -259,14 +101,11 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>
     /// The learning rate the next update of <paramref name="parameterName"/> would use (schedule
-    /// and overrides applied; ClippedAdam's per-update decay is not), or of a parameter without
-    /// overrides when null.
+    /// and overrides applied; a per-update decay such as ClippedAdam's is not), or of a parameter
+    /// without overrides when null.
     /// </summary>
-    public double CurrentLearningRate(string? parameterName = null)
-    {
-        double lr = (parameterName is null ? _defaults : OptionsFor(parameterName)).LearningRate!.Value;
-        return Schedule is null ? lr : Schedule.Evaluate(StepCount, lr);
-    }
+    public double CurrentLearningRate(string? parameterName = null) =>
+        ScheduledLearningRate(parameterName is null ? _defaults : OptionsFor(parameterName));
 
     /// <summary>
     /// Clears the gradients by setting them to null (PyTorch's default), so a parameter that
@@ -284,99 +123,6 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes the step count and every parameter's update count and state tensors, by name, to
-    /// <paramref name="path"/> in Ppl's optimizer state format (raw tensor bytes, so a resumed run
-    /// is bit-identical, and a checksum). Hyperparameters, <see cref="Schedule"/> and
-    /// <see cref="PerParameter"/> are code and are not saved. The file is replaced atomically:
-    /// the new content goes to a temporary file in the same folder and is renamed over
-    /// <paramref name="path"/> only once it is complete on disk, so a save that fails part way
-    /// leaves the previous file as it was.
-    /// </summary>
-    public void Save(string path) => SaveWithChecksum(path);
-
-    /// <summary>
-    /// Replaces all state with what <see cref="Save"/> wrote to <paramref name="path"/>. Tensors are
-    /// placed on <paramref name="device"/> (CPU when null) and moved to their parameter's device on
-    /// its next update. The whole file is read and checked (checksum, structure, optimizer kind)
-    /// before anything changes: when this throws, the optimizer is as it was.
-    /// </summary>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="InvalidDataException">The file is not an optimizer state file of this version, or is damaged (checksum mismatch, a name or state key twice, sizes beyond the file); the message starts with the path.</exception>
-    /// <exception cref="InvalidOperationException">The file was written by another kind of optimizer.</exception>
-    public void Load(string path, Device? device = null)
-    {
-        using var pending = PrepareLoad(path, device);
-        Commit(pending);
-    }
-
-    /// <summary><see cref="Save"/>, returning the checksum stored in the file.</summary>
-    internal ulong SaveWithChecksum(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return OptimizerStateFile.Write(path, Name, StepCount, _states.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
-    }
-
-    /// <summary>
-    /// The first half of <see cref="Load"/>: reads and checks the whole file and makes the state
-    /// tensors, changing nothing; <see cref="Commit"/> applies the result.
-    /// </summary>
-    internal PendingOptimizerLoad PrepareLoad(string path, Device? device)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var (contents, checksum) = OptimizerStateFile.Read(path);
-        if (contents.Kind != Name)
-        {
-            throw new InvalidOperationException($"{Name}.Load: {path} holds the state of a {contents.Kind} optimizer.");
-        }
-
-        var states = new Dictionary<string, ParameterState>(StringComparer.Ordinal);
-        var pending = new PendingOptimizerLoad(this, path, checksum, contents.StepCount, states);
-        try
-        {
-            foreach (var p in contents.Parameters)
-            {
-                var state = new ParameterState { Step = p.Step };
-                states.Add(p.Name, state);
-                foreach (var (key, value) in p.Tensors)
-                {
-                    using var scope = NewDisposeScope();
-                    state.Set(key, value.ToCpuTensor().to(device ?? CPU).detach().clone());
-                }
-            }
-        }
-        catch
-        {
-            pending.Dispose();
-            throw;
-        }
-
-        return pending;
-    }
-
-    /// <summary>The second half of <see cref="Load"/>: replaces all state with what <see cref="PrepareLoad"/> checked.</summary>
-    /// <exception cref="InvalidOperationException"><paramref name="pending"/> was prepared for another optimizer.</exception>
-    internal void Commit(PendingOptimizerLoad pending)
-    {
-        ArgumentNullException.ThrowIfNull(pending);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!ReferenceEquals(pending.Target, this))
-        {
-            throw new InvalidOperationException($"{Name}.Load: {pending.Path} was checked for another optimizer.");
-        }
-
-        ClearState();
-        foreach (var (name, state) in pending.States)
-        {
-            _states.Add(name, state);
-        }
-
-        pending.MarkApplied();
-        StepCount = pending.StepCount;
-    }
-
     /// <summary>Disposes the state tensors.</summary>
     public void Dispose()
     {
@@ -384,29 +130,85 @@ public abstract class Optimizer : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// <see cref="Step(IEnumerable{ValueTuple{string, Parameter}})"/> with a check that sees every
+    /// gradient before any parameter or state changes (when it throws, nothing is updated), and
+    /// grouped updates when <paramref name="grouped"/> and fast paths are on.
+    /// </summary>
+    internal void Step(IEnumerable<(string Name, Parameter Parameter)> parameters, Action<IReadOnlyList<(string Name, Tensor Grad)>>? beforeUpdate, bool grouped)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // the one seam of the grouped fast path
+        grouped = grouped && FastPaths.Enabled;
+        // The scope frees every temporary of the update at once; state tensors are detached from it.
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var withGrad = WithGradients(parameters);
+            beforeUpdate?.Invoke(withGrad.ConvertAll(g => (g.Name, g.Grad)));
+            List<GroupMember>? pending = null;
+            foreach (var (name, parameter, grad) in withGrad)
+            {
+                var options = OptionsFor(name);
+                var state = StateFor(name, parameter);
+                state.Step++;
+                if (grouped && ReferenceEquals(options, _defaults))
+                {
+                    (pending ??= []).Add(new GroupMember(name, parameter, grad, state));
+                    continue;
+                }
+
+                Update(parameter, grad, state, options, LearningRateFor(options, state.Step));
+            }
+
+            LastGroupedCount = pending is null ? 0 : _grouped.Run(pending, (values, grad, state) => Update(values, grad, state, _defaults, LearningRateFor(_defaults, state.Step)));
+        }
+
+        StepCount++;
+    }
+
+    /// <summary>How many parameters the last step updated in groups (for tests of the grouped path).</summary>
+    internal int LastGroupedCount { get; private set; }
+
+    /// <summary>
+    /// One in-place update of <paramref name="values"/>: a parameter, or the stacked values of a
+    /// group of parameters with the same options and update count (the arithmetic must be
+    /// elementwise, so each row gets exactly its parameter's update). Runs under no_grad and inside
+    /// a dispose scope; <paramref name="state"/>'s step already counts this update, and
+    /// <paramref name="lr"/> is final (see <see cref="LearningRateFor"/>).
+    /// </summary>
+    private protected abstract void Update(Tensor values, Tensor grad, IUpdateState state, OptimizerOptions options, double lr);
+
+    /// <summary>The learning rate of update number <paramref name="update"/> of a parameter, given its scheduled rate (ClippedAdam's and AdaGrad's decays); unchanged by default.</summary>
+    private protected virtual double DecayedLearningRate(double lr, OptimizerOptions options, long update) => lr;
+
+    /// <summary>Native scalars for hyperparameter values, kept until the optimizer is disposed.</summary>
+    private protected ScalarConstants Constants { get; } = new();
+
     /// <summary>Disposes the state tensors when <paramref name="disposing"/>.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (!_disposed && disposing)
         {
             ClearState();
-            foreach (var scalar in _constants.Values)
-            {
-                scalar.Dispose();
-            }
-
-            _constants.Clear();
+            Constants.Dispose();
         }
 
         _disposed = true;
     }
 
     /// <summary>
-    /// One in-place update of <paramref name="parameter"/>, under no_grad and inside a dispose
-    /// scope. <paramref name="state"/>'s step already counts this update; <paramref name="lr"/> has
-    /// the schedule applied.
+    /// The one place a learning rate is computed: the parameter's base rate (defaults or
+    /// overrides), the schedule at <see cref="StepCount"/>, then the optimizer's per-update decay.
     /// </summary>
-    private protected abstract void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr);
+    private double LearningRateFor(OptimizerOptions options, long update) => DecayedLearningRate(ScheduledLearningRate(options), options, update);
+
+    private double ScheduledLearningRate(OptimizerOptions options)
+    {
+        double lr = options.LearningRate!.Value;
+        return Schedule is null ? lr : Schedule.Evaluate(StepCount, lr);
+    }
 
     private OptimizerOptions OptionsFor(string name)
     {
@@ -420,20 +222,45 @@ public abstract class Optimizer : IDisposable
         return _defaults.OverriddenBy(overrides);
     }
 
+    /// <summary>The parameters that have a gradient (the others did not take part in this loss), checking names are unique.</summary>
+    private List<(string Name, Parameter Parameter, Tensor Grad)> WithGradients(IEnumerable<(string Name, Parameter Parameter)> parameters)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var withGrad = new List<(string Name, Parameter Parameter, Tensor Grad)>();
+        foreach (var (name, parameter) in parameters)
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            ArgumentNullException.ThrowIfNull(parameter);
+            if (!seen.Add(name))
+            {
+                throw new ArgumentException($"{Name}.Step: parameter name '{name}' occurs twice; state is kept by name.", nameof(parameters));
+            }
+
+            if (parameter.grad is { } grad)
+            {
+                withGrad.Add((name, parameter, grad));
+            }
+        }
+
+        return withGrad;
+    }
+
+    /// <summary>The state of <paramref name="name"/> (new when the parameter first takes part), checked against <paramref name="parameter"/>.</summary>
+    private ParameterState StateFor(string name, Parameter parameter)
+    {
+        if (!_states.TryGetValue(name, out var state))
+        {
+            state = new ParameterState();
+            _states.Add(name, state);
+        }
+
+        state.EnsureFits(parameter, name, Name);
+        return state;
+    }
+
     private void ClearState()
     {
-        foreach (var f in _fused.Values)
-        {
-            f.Dispose();
-        }
-
-        _fused.Clear();
-        foreach (var v in _fusedValues.Values)
-        {
-            v.Dispose();
-        }
-
-        _fusedValues.Clear();
+        _grouped.Dispose();
         foreach (var s in _states.Values)
         {
             s.Dispose();

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Ppl.Inference.Optim;
 
@@ -10,15 +11,19 @@ namespace Ppl.Inference.Optim;
 /// every dispose scope: they must survive the caller's per-step scopes, and are disposed with
 /// the optimizer.
 /// </summary>
-internal sealed class ParameterState : IDisposable
+internal sealed class ParameterState : IUpdateState, IDisposable
 {
     private readonly SortedDictionary<string, Tensor> _tensors = new(StringComparer.Ordinal);
+
+    // the parameter being updated (new state tensors are made like it)
+    private Parameter? _parameter;
 
     // the parameter the state tensors were last checked against, and its group key: the check
     // queries shapes, dtypes and devices natively (a dozen calls per state tensor), which showed
     // as a tenth of the step for models with hundreds of small parameters
-    private TorchSharp.Modules.Parameter? _checkedAgainst;
+    private Parameter? _checkedAgainst;
     private string? _groupKey;
+    private string? _keys;
 
     /// <summary>Updates this parameter has received, including the one in progress.</summary>
     public long Step { get; set; }
@@ -26,14 +31,16 @@ internal sealed class ParameterState : IDisposable
     /// <summary>State tensors by key, in ordinal key order (so files are deterministic).</summary>
     public IEnumerable<KeyValuePair<string, Tensor>> Tensors => _tensors;
 
-    /// <summary>The state tensor <paramref name="key"/>, made by <paramref name="create"/> the first time.</summary>
-    public Tensor GetOrCreate(string key, Func<Tensor> create)
+    /// <summary>The state keys present, joined: parameters are grouped only with others holding the same ones.</summary>
+    public string Keys => _keys ??= string.Join("|", _tensors.Keys);
+
+    /// <summary>The state tensor <paramref name="key"/>, made by <paramref name="create"/> from the parameter the first time.</summary>
+    public Tensor GetOrCreate(string key, Func<Tensor, Tensor> create)
     {
         if (!_tensors.TryGetValue(key, out var t))
         {
-            t = create().detach().DetachFromDisposeScope();
-            _tensors.Add(key, t);
-            _checkedAgainst = null;
+            var parameter = _parameter ?? throw new InvalidOperationException($"State '{key}' is made before the parameter was checked.");
+            t = Set(key, create(parameter).detach());
         }
 
         return t;
@@ -46,9 +53,16 @@ internal sealed class ParameterState : IDisposable
     public Tensor Set(string key, Tensor value)
     {
         var owned = value.DetachFromDisposeScope();
-        if (_tensors.TryGetValue(key, out var old) && !ReferenceEquals(old, owned))
+        if (_tensors.TryGetValue(key, out var old))
         {
-            old.Dispose();
+            if (!ReferenceEquals(old, owned))
+            {
+                old.Dispose();
+            }
+        }
+        else
+        {
+            _keys = null;
         }
 
         _tensors[key] = owned;
@@ -61,8 +75,9 @@ internal sealed class ParameterState : IDisposable
     /// parameter's device: a file is read onto one device before the parameters are known.
     /// </summary>
     /// <exception cref="InvalidOperationException">A state tensor's shape or dtype differs from the parameter's.</exception>
-    public void EnsureFits(TorchSharp.Modules.Parameter parameter, string name, string optimizer)
+    public void EnsureFits(Parameter parameter, string name, string optimizer)
     {
+        _parameter = parameter;
         if (ReferenceEquals(parameter, _checkedAgainst))
         {
             return; // same parameter object, same state tensors: nothing can have changed
@@ -89,17 +104,16 @@ internal sealed class ParameterState : IDisposable
         _groupKey = null;
     }
 
-    /// <summary>Disposes the state tensors.</summary>
     /// <summary>
-    /// The key of the fused-update group this parameter belongs to (dtype, device, shape), kept
-    /// while <see cref="EnsureFits"/> has nothing new to check; the update count is added by the caller.
+    /// The dtype, device and shape of <paramref name="parameter"/> as a key for grouped updates,
+    /// kept while <see cref="EnsureFits"/> has nothing new to check.
     /// </summary>
-    public string GroupKey(TorchSharp.Modules.Parameter parameter) =>
+    public string GroupKey(Parameter parameter) =>
         _groupKey is not null && ReferenceEquals(parameter, _checkedAgainst)
             ? _groupKey
             : _groupKey = $"{parameter.dtype}|{parameter.device_type}:{parameter.device_index}|{string.Join(",", parameter.Shape())}";
 
-    /// <inheritdoc />
+    /// <summary>Disposes the state tensors.</summary>
     public void Dispose()
     {
         foreach (var t in _tensors.Values)
@@ -108,5 +122,8 @@ internal sealed class ParameterState : IDisposable
         }
 
         _tensors.Clear();
+        _keys = null;
+        _parameter = null;
+        _checkedAgainst = null;
     }
 }

@@ -1,5 +1,5 @@
+using TorchSharp;
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Ppl.Inference.Optim;
 
@@ -26,37 +26,41 @@ public sealed class RmsProp : Optimizer
     /// <summary>Whether the centred variant is used.</summary>
     public bool Centered { get; }
 
-    private protected override void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr)
+    private protected override void Update(Tensor values, Tensor grad, IUpdateState state, OptimizerOptions options, double lr)
     {
         double alpha = options.Alpha!.Value, eps = options.Eps!.Value, momentum = options.Momentum!.Value, weightDecay = options.WeightDecay!.Value;
         if (weightDecay != 0)
         {
-            grad = grad.add(parameter, alpha: weightDecay);
+            grad = grad.add(values, alpha: Constants[weightDecay]);
         }
 
-        var squareAvg = state.GetOrCreate("square_avg", () => zeros_like(parameter));
-        squareAvg.mul_(alpha).addcmul_(grad, grad, value: 1 - alpha);
+        var squareAvg = state.GetOrCreate("square_avg", ZerosLike);
+        squareAvg.mul_(Constants[alpha]).addcmul_(grad, grad, value: Constants[1 - alpha]);
         Tensor avg;
         if (Centered)
         {
-            var gradAvg = state.GetOrCreate("grad_avg", () => zeros_like(parameter));
-            gradAvg.mul_(alpha).add_(grad, alpha: 1 - alpha);
-            avg = squareAvg.addcmul(gradAvg, gradAvg, value: -1).sqrt_().add_(eps);
+            var gradAvg = state.GetOrCreate("grad_avg", ZerosLike);
+            gradAvg.mul_(Constants[alpha]).add_(grad, alpha: Constants[1 - alpha]);
+            avg = squareAvg.addcmul(gradAvg, gradAvg, value: Constants[-1]).sqrt_().add_(Constants[eps]);
         }
         else
         {
-            avg = squareAvg.sqrt().add_(eps);
+            avg = squareAvg.sqrt().add_(Constants[eps]);
         }
 
         if (momentum > 0)
         {
-            var buffer = state.GetOrCreate("momentum_buffer", () => zeros_like(parameter));
-            buffer.mul_(momentum).addcdiv_(grad, avg);
-            parameter.add_(buffer, alpha: -lr);
+            var buffer = state.GetOrCreate("momentum_buffer", ZerosLike);
+            buffer.mul_(Constants[momentum]).addcdiv_(grad, avg);
+            using Scalar step = -lr;
+            values.add_(buffer, alpha: step);
         }
         else
         {
-            parameter.addcdiv_(grad, avg, value: -lr);
+            using Scalar step = -lr;
+            values.addcdiv_(grad, avg, value: step);
         }
     }
+
+    private static Tensor ZerosLike(Tensor values) => zeros_like(values);
 }

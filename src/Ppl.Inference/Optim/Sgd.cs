@@ -1,5 +1,5 @@
+using TorchSharp;
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Ppl.Inference.Optim;
 
@@ -26,7 +26,7 @@ public sealed class Sgd : Optimizer
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    private protected override void Update(Parameter parameter, Tensor grad, ParameterState state, OptimizerOptions options, double lr)
+    private protected override void Update(Tensor values, Tensor grad, IUpdateState state, OptimizerOptions options, double lr)
     {
         double momentum = options.Momentum!.Value, dampening = options.Dampening!.Value, weightDecay = options.WeightDecay!.Value;
         if (!ReferenceEquals(options, Defaults))
@@ -36,7 +36,7 @@ public sealed class Sgd : Optimizer
 
         if (weightDecay != 0)
         {
-            grad = grad.add(parameter, alpha: weightDecay);
+            grad = grad.add(values, alpha: Constants[weightDecay]);
         }
 
         if (momentum != 0)
@@ -48,13 +48,14 @@ public sealed class Sgd : Optimizer
             }
             else
             {
-                buffer.mul_(momentum).add_(grad, alpha: 1 - dampening);
+                buffer.mul_(Constants[momentum]).add_(grad, alpha: Constants[1 - dampening]);
             }
 
-            grad = Nesterov ? grad.add(buffer, alpha: momentum) : buffer;
+            grad = Nesterov ? grad.add(buffer, alpha: Constants[momentum]) : buffer;
         }
 
-        parameter.add_(grad, alpha: -lr);
+        using Scalar step = -lr;
+        values.add_(grad, alpha: step);
     }
 
     private static void CheckNesterov(string optimizer, bool nesterov, double momentum, double dampening, string? parameterName)
