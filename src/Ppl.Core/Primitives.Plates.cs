@@ -132,7 +132,8 @@ public static partial class Primitives
     /// <summary>Enters a vectorized plate; <paramref name="definition"/> keeps the record between entries of one definition.</summary>
     internal static PlateScope EnterPlate(PlateRequest request, PlateDefinition? definition)
     {
-        var (enclosing, traces) = ScanStack();
+        var plates = HandlerStack.EnclosingPlates();
+        var (enclosing, traces) = (plates.Frames, plates.Recorders);
         string name = request.Name;
         if (enclosing.Any(f => f.Name == name))
         {
@@ -170,7 +171,8 @@ public static partial class Primitives
     /// <summary>Iterates a sequential plate; <paramref name="definition"/> keeps the record between iterations of one definition.</summary>
     internal static IEnumerable<long> IterateSequential(PlateRequest request, PlateDefinition? definition)
     {
-        var (enclosing, traces) = ScanStack();
+        var plates = HandlerStack.EnclosingPlates();
+        var (enclosing, traces) = (plates.Frames, plates.Recorders);
         var record = definition?.Record ?? FindRecord(traces, request.Name);
         if (record is not null)
         {
@@ -212,27 +214,8 @@ public static partial class Primitives
         }
     }
 
-    private static (List<PlateFrame> Enclosing, List<Trace> Traces) ScanStack()
-    {
-        var enclosing = new List<PlateFrame>();
-        var traces = new List<Trace>(1);
-        foreach (var handler in HandlerStack.Snapshot())
-        {
-            if (handler is PlateMessenger plate)
-            {
-                enclosing.Add(plate.Frame);
-            }
-            else if (handler is TraceMessenger tracer)
-            {
-                traces.Add(tracer.Trace);
-            }
-        }
-
-        return (enclosing, traces);
-    }
-
     // innermost trace first: it records the run the plate is entered in
-    private static PlateRecord? FindRecord(List<Trace> traces, string name)
+    private static PlateRecord? FindRecord(IReadOnlyList<Trace> traces, string name)
     {
         for (int i = traces.Count - 1; i >= 0; i--)
         {
@@ -245,7 +228,7 @@ public static partial class Primitives
         return null;
     }
 
-    private static void Register(List<Trace> traces, PlateRecord record)
+    private static void Register(IReadOnlyList<Trace> traces, PlateRecord record)
     {
         foreach (var trace in traces)
         {
@@ -286,7 +269,7 @@ public static partial class Primitives
 
     private static BlockedPlateScope BlockPlates(Func<PlateMessenger, bool> matches, string what, bool strict)
     {
-        var found = HandlerStack.Snapshot().OfType<PlateMessenger>().Where(p => !p.ReserveOnly && matches(p)).ToArray();
+        var found = HandlerStack.EnclosingPlates().Plates.Where(p => !p.ReserveOnly && matches(p)).ToArray();
         if (strict && found.Length != 1)
         {
             throw new ArgumentException(
@@ -336,7 +319,7 @@ public static partial class Primitives
         }
     }
 
-    private static int AllocateDim(string name, int? dim, List<PlateFrame> enclosing)
+    private static int AllocateDim(string name, int? dim, IReadOnlyList<PlateFrame> enclosing)
     {
         var used = enclosing.Where(f => f.Dim is not null).ToDictionary(f => f.Dim!.Value, f => f.Name);
         if (dim is int requested)
@@ -371,7 +354,7 @@ public static partial class Primitives
         return d;
     }
 
-    private static Tensor SubsampleIndices(string name, long size, long subsample, int? dim, Device device, Tensor? preset, List<PlateFrame> enclosing)
+    private static Tensor SubsampleIndices(string name, long size, long subsample, int? dim, Device device, Tensor? preset, IReadOnlyList<PlateFrame> enclosing)
     {
         var message = new Message(SiteKind.Plate, name)
         {

@@ -113,10 +113,11 @@ public abstract class WorldMessenger : CounterfactualMessenger
     /// <exception cref="InvalidOperationException">An enclosing plate (or another world handler) already uses the dim (ChiRho: "unable to allocate an index plate").</exception>
     protected WorldDim AddWorld(string name, int dim, int size)
     {
-        var taken = HandlerStack.Current.OfType<PlateMessenger>().FirstOrDefault(p => p.Frame.Dim == dim);
+        var enclosing = HandlerStack.EnclosingPlates().Plates;
+        var taken = enclosing.FirstOrDefault(p => p.Frame.Dim == dim);
         if (taken is not null)
         {
-            int leftmost = HandlerStack.Current.OfType<PlateMessenger>().Where(p => !_reserved.Contains(p)).Select(p => p.Frame.Dim ?? 0).Append(dim).Min();
+            int leftmost = enclosing.Where(p => !_reserved.Contains(p)).Select(p => p.Frame.Dim ?? 0).Append(dim).Min();
             throw new InvalidOperationException(
                 $"{GetType().Name} was unable to allocate an index plate dimension for world index '{name}' at dim {dim}: "
                 + $"{(taken.ReserveOnly ? "another world handler's index" : "the enclosing plate")} {taken.Frame} already uses it. "

@@ -28,6 +28,22 @@ public static class HandlerStack
 
     internal static Messenger[] Snapshot() => Installed.Value ?? [];
 
+    /// <summary>
+    /// The plates enclosing the current point and the traces recording the run, as the installed
+    /// handlers report them (<see cref="Messenger.AnswerPlateQuery"/>), outermost first. Every
+    /// handler is asked, whatever messages it hides: blocking sites never hides a plate's dim.
+    /// </summary>
+    internal static PlateQuery EnclosingPlates()
+    {
+        var query = new PlateQuery();
+        foreach (var handler in Snapshot())
+        {
+            handler.AnswerPlateQuery(query);
+        }
+
+        return query;
+    }
+
     /// <summary>Installs <paramref name="handler"/> innermost.</summary>
     /// <exception cref="InvalidOperationException">The same handler instance is already installed.</exception>
     internal static void Push(Messenger handler)

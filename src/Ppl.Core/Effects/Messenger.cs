@@ -49,6 +49,14 @@ public abstract class Messenger
     /// </summary>
     public virtual bool AltersDraws => false;
 
+    /// <summary>
+    /// Adds what this handler knows to a <see cref="HandlerStack.EnclosingPlates"/> query: a plate
+    /// reports itself, a trace itself as the record of the run's plates; other handlers nothing.
+    /// </summary>
+    internal virtual void AnswerPlateQuery(PlateQuery query)
+    {
+    }
+
     /// <summary>Called when installed; handlers that hold per-installation state reset it here.</summary>
     protected virtual void OnInstalled()
     {

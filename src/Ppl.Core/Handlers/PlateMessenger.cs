@@ -36,6 +36,9 @@ public sealed class PlateMessenger : Messenger
     /// <summary>The conditional-independence frame this plate adds.</summary>
     public PlateFrame Frame { get; }
 
+    /// <summary>Reports this plate (also when it only reserves its dim).</summary>
+    internal override void AnswerPlateQuery(PlateQuery query) => query.AddPlate(this);
+
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The site's batch shape already has another size at the plate's dim.</exception>
     protected override void OnSample(Message message)

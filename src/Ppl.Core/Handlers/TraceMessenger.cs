@@ -24,6 +24,9 @@ public sealed class TraceMessenger : Messenger
     /// <summary>True to record param sites only, for example to collect the params a program uses.</summary>
     public bool ParamOnly { get; init; }
 
+    /// <summary>Reports the trace as a record of the run's plates (a plate entered again in the run reuses its dim and indices).</summary>
+    internal override void AnswerPlateQuery(PlateQuery query) => query.AddRecorder(Trace);
+
     /// <inheritdoc />
     protected override void OnInstalled() => Trace = new Trace();
 
