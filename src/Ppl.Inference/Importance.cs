@@ -153,12 +153,12 @@ public sealed class Importance<TArgs>
     /// <summary>One proposal run and the model replayed on it: the log-weights (<c>[Count]</c> or <c>[]</c>) and the model trace.</summary>
     private (Tensor LogWeight, Trace Model) RunOnce(TArgs args, ParticleLayout layout)
     {
-        var proposal = Vectorization.InPlate(_proposal, SamplePlate, layout).GetTrace(args);
-        var model = Vectorization.InPlate(_model, SamplePlate, layout).Replay(proposal).GetTrace(args);
-        if (!UsesPrior)
+        var (proposal, model, _) = GuideThenModel.Run(_model, _proposal, args, new GuideThenModelOptions
         {
-            GuideDraws.RejectObservedInModel(model, proposal);
-        }
+            PlateName = SamplePlate,
+            Layout = layout,
+            RejectModelObservationsOfGuideSites = !UsesPrior,
+        });
 
         var run = new ElboTraces(model, proposal, layout);
         return (ElboTerms.LogWeight(run, proposalIsPrior: UsesPrior), model);

@@ -210,25 +210,31 @@ public sealed class Predictive<TArgs>
     /// </summary>
     private PredictiveRun Run(TArgs args, int? draw, ParticleLayout layout, bool recordLayout)
     {
-        var model = Vectorization.InPlate(_model, SamplePlate, layout);
         var eventDims = recordLayout ? new DeterministicEventDims() : null;
-        if (eventDims is not null)
-        {
-            model = model.With(() => eventDims);
-        }
-
         Trace? guideTrace = null;
+        Trace trace;
+        object? value;
         if (_guide is not null)
         {
-            guideTrace = Vectorization.InPlate(_guide, SamplePlate, layout).GetTrace(args);
-            model = model.Replay(guideTrace);
+            (guideTrace, trace, value) = GuideThenModel.Run(_model, _guide, args, new GuideThenModelOptions
+            {
+                PlateName = SamplePlate,
+                Layout = layout,
+                ModelHandler = eventDims is null ? null : () => eventDims,
+            });
         }
         else
         {
+            var model = Vectorization.InPlate(_model, SamplePlate, layout);
+            if (eventDims is not null)
+            {
+                model = model.With(() => eventDims);
+            }
+
             model = draw is int i ? PosteriorConditioning.AtDraw(model, _posterior, i) : PosteriorConditioning.AllDraws(model, _posterior);
+            (trace, value) = model.TraceRun(args);
         }
 
-        var (trace, value) = model.TraceRun(args);
         var run = new PredictiveRun(trace, ReturnsValue ? ReturnTensor(value) : null, null);
         if (eventDims is not null)
         {

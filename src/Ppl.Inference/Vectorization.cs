@@ -23,8 +23,8 @@ internal static class Vectorization
             }
             else
             {
-                var guideTrace = guide.GetTrace(args);
-                sites = guideTrace.SampleSites.Concat(model.Replay(guideTrace).GetTrace(args).SampleSites);
+                var (guideTrace, modelTrace, _) = GuideThenModel.Run(model, guide, args, new GuideThenModelOptions());
+                sites = guideTrace.SampleSites.Concat(modelTrace.SampleSites);
             }
 
             return sites

@@ -156,46 +156,16 @@ public abstract class Elbo
     /// </summary>
     private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting)
     {
-        var guideTrace = Vectorization.InPlate(guide, ParticlePlate, layout).GetTrace(args);
-        CheckGuide(guideTrace);
-        // the ELBO owns both traces, so the model may take the guide's draws themselves (no alias per site)
-        var modelTrace = Vectorization.InPlate(model, ParticlePlate, layout).With(() => new ReplayMessenger(guideTrace) { ShareValues = true }).GetTrace(args);
-        ModelGuideMatch.Check(modelTrace, guideTrace, checkedNesting);
-        if (layout.Dim is int particleDim)
+        var (guideTrace, modelTrace, _) = GuideThenModel.Run(model, guide, args, new GuideThenModelOptions
         {
-            CheckParticleDim(guideTrace, particleDim);
-            CheckParticleDim(modelTrace, particleDim);
-        }
-
-        PlateShapeCheck.Check(modelTrace, "model", checkedNesting);
-        PlateShapeCheck.Check(guideTrace, "guide", checkedNesting);
+            PlateName = ParticlePlate,
+            Layout = layout,
+            // the ELBO owns both traces, so the model may take the guide's draws themselves (no alias per site)
+            ShareGuideValues = true,
+            RejectGuideObservations = true,
+            CheckModelMatchesGuide = true,
+            CheckedNesting = checkedNesting,
+        });
         return new ElboTraces(modelTrace, guideTrace, layout);
-    }
-
-    /// <summary>Observations belong in the model: an observed site in the guide is an error (checked before the model is replayed on it).</summary>
-    private static void CheckGuide(Trace guide)
-    {
-        foreach (var site in guide.ObservedSites.Where(s => !s.Infer.IsAuxiliary))
-        {
-            throw new InvalidOperationException($"The guide observes site '{site.Name}'; observations belong in the model.\n{guide.FormatShapes()}");
-        }
-    }
-
-    /// <summary>
-    /// A site whose batch reaches left of the particle dim mixed particles (e.g. a matmul that
-    /// treated the particle dim as a matrix dim): the vectorized run is wrong, not just slow.
-    /// </summary>
-    private static void CheckParticleDim(Trace trace, int particleDim)
-    {
-        foreach (var site in trace.SampleSites)
-        {
-            if (site.Distribution is { } d && d.BatchShape.Length > -particleDim)
-            {
-                throw new ModelExecutionException(
-                    $"Site '{site.Name}' has batch shape {Ppl.Distributions.ShapeUtil.Format(d.BatchShape)}, with dims left of the particle dim {particleDim}.",
-                    trace.FormatShapes(),
-                    new InvalidOperationException("particle dims mixed"));
-            }
-        }
     }
 }
