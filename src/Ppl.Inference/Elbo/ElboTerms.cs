@@ -124,8 +124,10 @@ internal static class ElboTerms
     {
         var terms = new List<Tensor>();
         Dictionary<StackedLogDensity.Key, List<(Site, Ppl.Distributions.LocationScaleDistribution)>>? groups = null;
-        // the fast path's one seam: log q of a guide draw from the noise recorded with it
-        bool fromNoise = ownDraws && FastPaths.Enabled;
+        // the seam of two fast paths: log q of a guide draw from the noise recorded with it, and
+        // same-family sites evaluated a group at a time
+        bool fast = FastPaths.Enabled;
+        bool fromNoise = ownDraws && fast;
         foreach (var site in sites)
         {
             if (fromNoise && site is { DrawNoise: { } noise, Value: { } value } && site.Distribution?.LogProbFromNoise(value, noise) is { } own)
@@ -134,7 +136,7 @@ internal static class ElboTerms
                 continue;
             }
 
-            if (layout.Dim is null && StackedLogDensity.Classify(site) is var (key, distribution))
+            if (fast && layout.Dim is null && StackedLogDensity.Classify(site) is var (key, distribution))
             {
                 groups ??= [];
                 if (!groups.TryGetValue(key, out var members))
