@@ -66,6 +66,7 @@ public sealed class ExpPreimageElboTests
     public void TheGuidesRecordsAreReadOnlyWhileTheElboEvaluates()
     {
         using var scope = NewDisposeScope();
+        using var paths = FastPaths.Enable();
         using var store = new ParamStore();
         using var guide = new AutoNormal<int>(Model, initScale: 0.4);
         ElboEstimate estimate;

@@ -169,6 +169,7 @@ public sealed class AutoNormalGroupDrawTests
     public void TheGroupIsOneStandardDrawAndItsSitesRecordNoNoise()
     {
         using var scope = NewDisposeScope();
+        using var paths = FastPaths.Enable();
         var data = zeros(Sites, float64);
         var (guide, store) = MakeGuide(data);
         using var _ = guide;
@@ -202,7 +203,12 @@ public sealed class AutoNormalGroupDrawTests
             }
         }
 
-        var fast = GuideTrace(guide, store, data, Seeded);
+        Trace fast;
+        using (FastPaths.Enable())
+        {
+            fast = GuideTrace(guide, store, data, Seeded);
+        }
+
         Trace plain;
         using (FastPaths.Disable())
         {
@@ -235,7 +241,12 @@ public sealed class AutoNormalGroupDrawTests
         }
 
         manual_seed(13);
-        var fast = GuideTrace(guide, store, data, InPlate);
+        Trace fast;
+        using (FastPaths.Enable())
+        {
+            fast = GuideTrace(guide, store, data, InPlate);
+        }
+
         manual_seed(13);
         Trace plain;
         using (FastPaths.Disable())

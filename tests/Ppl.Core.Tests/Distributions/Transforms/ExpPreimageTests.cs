@@ -23,8 +23,13 @@ public sealed class ExpPreimageTests
     private static Tensor Forward(Tensor x) => ExpTransform.Instance.Forward(x);
 
     /// <summary>Makes y = exp(x) known, as a run's site would record it.</summary>
-    private static ExpPreimages Known(Tensor y, Tensor x) =>
-        ExpPreimages.Install([(y, x)]) ?? throw new InvalidOperationException("fast paths are off");
+    private static ExpPreimages Known(Tensor y, Tensor x)
+    {
+        using (FastPaths.Enable()) // the switch decides at installation (these tests pin the fast path itself)
+        {
+            return ExpPreimages.Install([(y, x)]) ?? throw new InvalidOperationException("nothing installed");
+        }
+    }
 
     [Fact]
     public void LogOfAForwardResultIsItsPreimageEvenWhereExpUnderflows()
@@ -217,6 +222,7 @@ public sealed class ExpPreimageTests
         var site = trace["sigma"];
         var u = store.GetUnconstrained("sigma");
         Assert.Same(u, site.ExpPreimage);
+        using var paths = FastPaths.Enable();
         using var table = ExpPreimages.Install(trace);
         Assert.NotNull(table);
         Assert.Same(u, ExpTransform.LogOf(site.Value!, leafPreimages: true));
