@@ -3,6 +3,7 @@ using Ppl.Examples.LinearScm;
 
 namespace Ppl.Tests;
 
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class CausalQueriesExampleTests
 {

@@ -3,6 +3,7 @@ using Ppl.Examples.Readme;
 namespace Ppl.Tests;
 
 /// <summary>The README's model example is the compiled file src/Ppl.Examples/Readme/ReadmeExample.cs, word for word, and it runs.</summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class ReadmeExampleTests
 {

@@ -14,6 +14,7 @@ namespace Ppl.Tests;
 /// the process); the model's row-wise product broadcasts instead. At a point-mass guide every
 /// draw is the same, so the results have closed forms.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class SviRegressionVectorizedTests
 {

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Ppl.Tests.FrozenLake;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class CounterfactualReplayTests
 {

@@ -3,6 +3,7 @@ using Ppl.Examples.FrozenLake;
 
 namespace Ppl.Tests.FrozenLake;
 
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class FrozenLakeCfopeExampleTests
 {

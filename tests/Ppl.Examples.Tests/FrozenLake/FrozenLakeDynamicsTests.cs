@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Ppl.Tests.FrozenLake;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class FrozenLakeDynamicsTests
 {
