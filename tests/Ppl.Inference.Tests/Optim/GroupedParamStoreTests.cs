@@ -4,7 +4,7 @@ using Ppl.Inference.Optim;
 using Ppl.Params;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 /// <summary>
 /// With <see cref="Optimizer.GroupedUpdates"/>, Adam updates a group of same-shaped parameters as

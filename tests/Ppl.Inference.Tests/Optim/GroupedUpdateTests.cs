@@ -2,7 +2,7 @@ using Ppl.Inference.Optim;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 /// <summary>
 /// With <see cref="Optimizer.GroupedUpdates"/>, same-shaped parameters with default options are

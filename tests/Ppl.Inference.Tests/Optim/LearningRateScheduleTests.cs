@@ -1,8 +1,8 @@
 using Ppl.Inference.Optim;
-using static Ppl.Tests.Optim.OptimTestUtil;
+using static Ppl.Tests.Inference.Optim.OptimTestUtil;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 [Collection("Sequential")]
 public sealed class LearningRateScheduleTests

@@ -2,7 +2,7 @@ using Ppl.Inference.Optim;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 /// <summary>A small coupled quadratic with a known minimum, and helpers to run optimizers on it.</summary>
 internal static class OptimTestUtil

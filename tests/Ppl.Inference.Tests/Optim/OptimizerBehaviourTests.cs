@@ -1,10 +1,10 @@
 using Ppl.Inference.Optim;
 using Ppl.Params;
 using static Ppl.Primitives;
-using static Ppl.Tests.Optim.OptimTestUtil;
+using static Ppl.Tests.Inference.Optim.OptimTestUtil;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 [Collection("Sequential")]
 public sealed class OptimizerBehaviourTests : IDisposable

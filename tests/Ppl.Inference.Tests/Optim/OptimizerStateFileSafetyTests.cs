@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Ppl.Inference.Optim;
-using static Ppl.Tests.Optim.OptimTestUtil;
+using static Ppl.Tests.Inference.Optim.OptimTestUtil;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 /// <summary>
 /// A damaged or crafted optimizer state file never loads: every single-byte corruption, duplicate

@@ -5,7 +5,7 @@ using Ppl.Params;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 /// <summary>
 /// An optimizer updates each parameter in its own storage: a view or alias of a parameter taken

@@ -1,9 +1,9 @@
 using Ppl.Inference.Optim;
-using static Ppl.Tests.Optim.OptimTestUtil;
+using static Ppl.Tests.Inference.Optim.OptimTestUtil;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
-namespace Ppl.Tests.Optim;
+namespace Ppl.Tests.Inference.Optim;
 
 /// <summary>
 /// Our update math against independent implementations: TorchSharp's own optimizers (PyTorch
