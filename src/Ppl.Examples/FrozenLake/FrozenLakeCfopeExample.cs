@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ppl.Causal.Mdp;
+using Ppl.Examples.FrozenLake.Mdp;
 using TorchSharp;
 using static TorchSharp.torch;
 

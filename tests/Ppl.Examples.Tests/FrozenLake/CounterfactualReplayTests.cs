@@ -1,5 +1,5 @@
 using Ppl.Causal;
-using Ppl.Causal.Mdp;
+using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Examples.FrozenLake;
 using Ppl.Handlers;
 using static TorchSharp.torch;

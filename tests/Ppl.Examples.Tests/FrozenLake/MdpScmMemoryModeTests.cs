@@ -1,4 +1,4 @@
-using Ppl.Causal.Mdp;
+using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Effects;
 using Ppl.Examples.FrozenLake;
 using static TorchSharp.torch;
