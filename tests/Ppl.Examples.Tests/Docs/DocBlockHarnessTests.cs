@@ -99,4 +99,18 @@ public sealed class DocBlockHarnessTests
         var block = DocBlockReader.Read("p.md", "```csharp\nnamespace A;\n\npublic static class B\n{\n    public static int C() => 1;\n}\n```\n").Single();
         Assert.Contains("p.md:1: the block has nothing to run", DocBlockCheck.Failure(block));
     }
+
+    /// <summary>
+    /// A page about an example (docs/examples/) may use the example's own code, which lives in
+    /// src/Ppl.Examples since #17 moved course code out of the library; every other page compiles
+    /// against the libraries only, as a user's project does.
+    /// </summary>
+    [Fact]
+    public void OnlyExamplePagesSeeTheExamplesProject()
+    {
+        const string page = "<!-- fragment -->\n```csharp\nusing Ppl.Examples.GillespieScm.Kinetics;\n\nConsole.WriteLine(Cascade.SpeciesName(0));\n```\n";
+        string? onExamplePage = DocBlockCheck.Failure(DocBlockReader.Read("docs/examples/p.md", page).Single());
+        Assert.True(onExamplePage is null, onExamplePage);
+        Assert.Contains("error CS0234", DocBlockCheck.Failure(DocBlockReader.Read("docs/p.md", page).Single()));
+    }
 }
