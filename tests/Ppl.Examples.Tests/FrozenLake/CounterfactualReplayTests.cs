@@ -25,7 +25,7 @@ public sealed class CounterfactualReplayTests
         var log = Log(map, slippery: true, behaviour, 300, 8);
         const long draws = 6;
         ScmEpisodes replay;
-        using (new LoggedEpisodeAbduction(mdp, log, behaviour, draws, new Generator(9, CPU)).Install())
+        using (LoggedEpisodeAbduction.Create(mdp, log, behaviour, draws, new Generator(9, CPU)).Install())
         {
             replay = MdpScm.Run(ScmArguments.ForPolicy(mdp, behaviour, [draws, log.Count], recordPath: true));
         }

@@ -49,7 +49,7 @@ public static class CounterfactualEvaluation
             var args = ScmArguments.ForPolicy(mdp, target, [draws, count]);
             ScmEpisodes ReplayChunk()
             {
-                using (new LoggedEpisodeAbduction(mdp, part, behaviour, draws, generator).Install())
+                using (LoggedEpisodeAbduction.Create(mdp, part, behaviour, draws, generator).Install())
                 {
                     return MdpScm.Run(args);
                 }

@@ -41,7 +41,7 @@ public static class CounterfactualQuery
             [draws, 1],
             RecordPath: true);
         using var generator = new Generator((ulong)seed, mdp.Transition.device);
-        using (new LoggedEpisodeAbduction(mdp, one, behaviour, draws, generator, counterfactual ? null : step).Install())
+        using (LoggedEpisodeAbduction.Create(mdp, one, behaviour, draws, generator, counterfactual ? null : step).Install())
         {
             return MdpScm.Run(args);
         }
