@@ -66,8 +66,13 @@ public static class MdpScm
         var dtype = mdp.Transition.dtype;
 
         // A trace keeps references to every site's value, so per-step scopes may only free
-        // intermediate tensors when nothing is recording them.
-        bool freeSteps = !HandlerStack.RetainsValues;
+        // intermediate tensors when nothing is recording them (or the caller says so).
+        bool freeSteps = args.Memory switch
+        {
+            StepMemory.FreeEachStep => true,
+            StepMemory.KeepAll => false,
+            _ => !HandlerStack.RetainsValues,
+        };
 
         var state = full(batch, mdp.Start, dtype: ScalarType.Int64, device: device);
         var done = zeros(batch, dtype: ScalarType.Bool, device: device);

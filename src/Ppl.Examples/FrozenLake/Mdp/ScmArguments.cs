@@ -10,7 +10,8 @@ namespace Ppl.Examples.FrozenLake.Mdp;
 /// </param>
 /// <param name="BatchShape">Episodes run side by side, e.g. [draws, episodes].</param>
 /// <param name="RecordPath">Also return the visited states and actions (memory H·|B|).</param>
-public sealed record ScmArguments(TabularMdp Mdp, Func<int, Tensor, Tensor> ActionLogits, long[] BatchShape, bool RecordPath = false)
+/// <param name="Memory">Whether the run frees each step's tensors; by default it asks the installed handlers.</param>
+public sealed record ScmArguments(TabularMdp Mdp, Func<int, Tensor, Tensor> ActionLogits, long[] BatchShape, bool RecordPath = false, StepMemory Memory = StepMemory.AskHandlers)
 {
     /// <summary>Episodes run by <paramref name="policy"/>.</summary>
     public static ScmArguments ForPolicy(TabularMdp mdp, TabularPolicy policy, long[] batchShape, bool recordPath = false)
