@@ -1,3 +1,4 @@
+using Ppl.Causal;
 using static TorchSharp.torch;
 
 namespace Ppl.Examples.FrozenLake.Mdp;
@@ -14,5 +15,5 @@ public sealed record CounterfactualResult(Tensor Returns, Tensor FinalStates)
     /// The off-policy estimate: the mean over episodes of <see cref="PerEpisode"/>, with the standard
     /// error across episodes (episodes are independent; draws within one are not separate data).
     /// </summary>
-    public Estimate Value => Estimate.OfMean(PerEpisode);
+    public CausalEstimate Value => CausalEstimate.OfMean(PerEpisode);
 }

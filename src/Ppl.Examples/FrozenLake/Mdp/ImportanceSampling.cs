@@ -1,3 +1,5 @@
+using Ppl.Causal;
+using Ppl.Inference;
 using static TorchSharp.torch;
 
 namespace Ppl.Examples.FrozenLake.Mdp;
@@ -13,46 +15,37 @@ public static class ImportanceSampling
     /// Ordinary (trajectory-wise) importance sampling: mean over episodes of (Π_t ρ_t) · G.
     /// Unbiased when the behaviour policy covers the target's actions.
     /// </summary>
-    public static Estimate Ordinary(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
+    public static CausalEstimate Ordinary(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
     {
         using var scope = NewDisposeScope();
         var weights = CumulativeRatios(mdp, log, behaviour, target).select(1, -1);
-        return Estimate.OfMean(weights.mul(log.Returns));
+        return CausalEstimate.OfMean(weights.mul(log.Returns));
     }
 
     /// <summary>
     /// Per-decision importance sampling: mean over episodes of Σ_t r_t Π_{k≤t} ρ_k, where r_t is
     /// the reward of step t; each reward is weighted only by the decisions made before it.
     /// </summary>
-    public static Estimate PerDecision(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
+    public static CausalEstimate PerDecision(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
     {
         ArgumentNullException.ThrowIfNull(mdp);
         ArgumentNullException.ThrowIfNull(log);
         using var scope = NewDisposeScope();
         var weights = CumulativeRatios(mdp, log, behaviour, target);
         var rewards = mdp.Reward[log.States.narrow(1, 1, log.Horizon)].mul(log.Alive);
-        return Estimate.OfMean(weights.mul(rewards).sum(1));
+        return CausalEstimate.OfMean(weights.mul(rewards).sum(1));
     }
 
     /// <summary>
     /// Weighted (self-normalized) importance sampling: Σ_e W_e G_e / Σ_e W_e with W_e = Π_t ρ_t;
     /// biased but bounded by the returns. Its standard error is the delta-method one,
-    /// √(Σ W²(G − est)²) / Σ W. With no weight at all it returns NaN.
+    /// √(Σ W²(G − est)²) / Σ W (<see cref="WeightedSamples.MeanStandardError"/>). With no weight at all it is NaN.
     /// </summary>
-    public static Estimate Weighted(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
+    public static CausalEstimate Weighted(TabularMdp mdp, EpisodeLog log, TabularPolicy behaviour, TabularPolicy target)
     {
         ArgumentNullException.ThrowIfNull(log);
-        using var scope = NewDisposeScope();
         var weights = CumulativeRatios(mdp, log, behaviour, target).select(1, -1);
-        double total = weights.sum().item<double>();
-        if (total == 0)
-        {
-            return new Estimate(double.NaN, double.NaN);
-        }
-
-        double estimate = weights.mul(log.Returns).sum().item<double>() / total;
-        double se = Math.Sqrt(weights.square().mul(log.Returns.sub(estimate).square()).sum().item<double>()) / total;
-        return new Estimate(estimate, se);
+        return new CausalEstimate(new WeightedSamples(log.Returns, weights));
     }
 
     /// <summary>
