@@ -1,6 +1,6 @@
-using Ppl.Causal;
 using System.Diagnostics;
 using System.Globalization;
+using Ppl.Causal;
 using Ppl.Examples.FrozenLake.Mdp;
 using TorchSharp;
 using static TorchSharp.torch;

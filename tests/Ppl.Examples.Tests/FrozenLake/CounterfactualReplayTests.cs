@@ -1,6 +1,6 @@
 using Ppl.Causal;
-using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Handlers;
 using static TorchSharp.torch;
 

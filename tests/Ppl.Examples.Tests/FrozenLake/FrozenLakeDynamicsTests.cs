@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
-using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.FrozenLake;

@@ -1,6 +1,6 @@
-using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Effects;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.FrozenLake;

@@ -1,4 +1,3 @@
-using Ppl;
 using TorchSharp;
 using static TorchSharp.torch;
 

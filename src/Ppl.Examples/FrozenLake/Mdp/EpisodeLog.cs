@@ -1,4 +1,3 @@
-using Ppl;
 using static TorchSharp.torch;
 
 namespace Ppl.Examples.FrozenLake.Mdp;

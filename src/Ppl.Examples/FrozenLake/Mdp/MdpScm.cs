@@ -1,4 +1,3 @@
-using Ppl;
 using Ppl.Causal;
 using Ppl.Distributions;
 using Ppl.Effects;

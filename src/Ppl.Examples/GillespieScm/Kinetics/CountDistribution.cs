@@ -1,4 +1,3 @@
-using Ppl;
 using System.Collections.Immutable;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using Ppl.Causal;
-using Ppl;
 using Ppl.Distributions;
 using TorchSharp;
 using static Ppl.Primitives;

@@ -1,6 +1,6 @@
 using System.Reactive.Linq;
-using Ppl.Examples.GillespieScm.Kinetics;
 using Ppl.Distributions;
+using Ppl.Examples.GillespieScm.Kinetics;
 using Ppl.Handlers;
 using static TorchSharp.torch;
 
