@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+if (args.Length > 2 && args[0] == "compare")
+{
+    BuildComparison.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10, args.Length > 4 ? args[4] : "", args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "interleaved")
 {
     InterleavedRunner.Run(args.Length > 1 ? args[1] : "VaeBenchmarks", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);

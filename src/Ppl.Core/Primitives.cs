@@ -57,8 +57,35 @@ public static partial class Primitives
             Value = obs,
             IsObserved = obs is not null,
             Infer = infer ?? InferConfig.Default,
-            DefaultBehavior = static m => Draw(m.Distribution!, m.ResolveGenerator()),
+            DefaultBehavior = DrawSite,
             Original = (distribution, obs, obs is not null, infer ?? InferConfig.Default),
+        };
+        return Runtime.ApplyStack(message).Value!;
+    }
+
+    /// <summary>
+    /// A latent sample site whose default draw is <paramref name="sharedDraw"/>'s value (a row of
+    /// one draw made for several sites, which must follow <paramref name="distribution"/>'s law)
+    /// as long as no handler changed how the site draws: with a generator assigned (a seed) or
+    /// the distribution replaced (a plate expanding it), the site draws from its message's
+    /// distribution as any other. The message itself tells, so no caller asks which handlers are
+    /// installed; a handler that supplies the value (replay, condition) overrides either draw.
+    /// </summary>
+    internal static Tensor Sample(string name, Distribution distribution, Func<Tensor> sharedDraw)
+    {
+        CheckName(name);
+        ArgumentNullException.ThrowIfNull(distribution);
+        ArgumentNullException.ThrowIfNull(sharedDraw);
+        if (!HandlerStack.IsActive)
+        {
+            return sharedDraw();
+        }
+
+        var message = new Message(SiteKind.Sample, name)
+        {
+            Distribution = distribution,
+            DefaultBehavior = m => m.Generator is null && m.GeneratorSource is null && ReferenceEquals(m.Distribution, distribution) ? sharedDraw() : DrawSite(m),
+            Original = (distribution, null, false, InferConfig.Default),
         };
         return Runtime.ApplyStack(message).Value!;
     }
@@ -172,6 +199,21 @@ public static partial class Primitives
 
     private static Tensor Draw(Distribution distribution, Generator? generator) =>
         distribution.HasRSample ? distribution.RSample(generator) : distribution.Sample(generator);
+
+    /// <summary>A sample site's default behaviour: a draw whose noise (if any) is recorded on the message with the value.</summary>
+    internal static Tensor DrawSite(Message message)
+    {
+        var distribution = message.Distribution!;
+        var generator = message.ResolveGenerator();
+        if (!distribution.HasRSample)
+        {
+            return distribution.Sample(generator);
+        }
+
+        var (value, noise) = distribution.RSampleWithNoise(generator);
+        message.SetValue(value, noise, noise?.ExpPreimage);
+        return value;
+    }
 
     private static Tensor InitialValue(string name, ParamSpec spec)
     {

@@ -20,8 +20,29 @@ public sealed record Site
     /// <summary>The distribution of a sample site.</summary>
     public Distribution? Distribution { get; init; }
 
-    /// <summary>The value (for a plate: its subsample indices).</summary>
-    public Tensor? Value { get; init; }
+    /// <summary>The value (for a plate: its subsample indices). A value given in an initializer after <see cref="DrawNoise"/> and <see cref="ExpPreimage"/> clears them, as <see cref="Message.Value"/> does.</summary>
+    public Tensor? Value
+    {
+        get => _value;
+        init
+        {
+            if (!ReferenceEquals(value, _value))
+            {
+                DrawNoise = null;
+                ExpPreimage = null;
+            }
+
+            _value = value;
+        }
+    }
+
+    private readonly Tensor? _value;
+
+    /// <summary>The noise the value was drawn from (<see cref="Message.DrawNoise"/>), null unless the site drew it with gradients.</summary>
+    internal DrawNoise? DrawNoise { get; init; }
+
+    /// <summary>x with the value = exp(x) as made (<see cref="Message.ExpPreimage"/>), or null.</summary>
+    internal Tensor? ExpPreimage { get; init; }
 
     /// <summary>True when the value was observed.</summary>
     public bool IsObserved { get; init; }
@@ -64,6 +85,8 @@ public sealed record Site
             MaskAll = message.MaskAll,
             Plates = message.Plates,
             Infer = message.Infer,
+            DrawNoise = message.DrawNoise,
+            ExpPreimage = message.ExpPreimage,
         };
     }
 

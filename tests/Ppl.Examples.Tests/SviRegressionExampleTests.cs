@@ -1,8 +1,9 @@
 using Ppl.Examples;
 using Ppl.Examples.SviRegression;
 
-namespace Ppl.Tests;
+namespace Ppl.Tests.Examples;
 
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class SviRegressionExampleTests
 {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 using LogNormalDist = MathNet.Numerics.Distributions.LogNormal;
 using NormalDist = MathNet.Numerics.Distributions.Normal;
 
-namespace Ppl.Tests;
+namespace Ppl.Tests.Examples;
 
 /// <summary>
 /// The regression model runs vectorized: its particles (or predictive draws) carry w as
@@ -14,6 +14,7 @@ namespace Ppl.Tests;
 /// the process); the model's row-wise product broadcasts instead. At a point-mass guide every
 /// draw is the same, so the results have closed forms.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class SviRegressionVectorizedTests
 {

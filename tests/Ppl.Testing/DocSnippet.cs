@@ -6,7 +6,7 @@ public static class DocSnippet
     /// <summary>The first csharp block after <paramref name="heading"/> in docs/<paramref name="page"/>, line endings normalized.</summary>
     public static string FirstBlockAfter(string page, string heading)
     {
-        string text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", page));
+        string text = File.ReadAllText(Path.Combine(Repository.Root, "docs", page));
         string section = text[text.IndexOf(heading, StringComparison.Ordinal)..];
         int start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
         return Normalize(section[start..section.IndexOf("```", start, StringComparison.Ordinal)]);
@@ -14,18 +14,7 @@ public static class DocSnippet
 
     /// <summary>The test project's file tests/<paramref name="project"/>/Docs/<paramref name="name"/>, line endings normalized.</summary>
     public static string CompiledFile(string name, string project = "Ppl.Inference.Tests") =>
-        Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", project, "Docs", name)));
+        Normalize(File.ReadAllText(Path.Combine(Repository.Root, "tests", project, "Docs", name)));
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ppl.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Ppl.sln not found above the test folder.");
-    }
 }

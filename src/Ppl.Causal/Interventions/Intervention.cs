@@ -121,9 +121,7 @@ public abstract record Intervention
             if (!factual.is_floating_point() && !factual.is_complex())
             {
                 // to(int64) would turn 1.5 into category 1 without a word
-                Ppl.Handlers.WholeNumbers.Require(value, first => string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    $"Intervention on '{name}': its value holds {first}, not a whole number, but the site's values are {factual.dtype}. Intervene with one of its values: a category index, a count, or 0/1."));
+                Ppl.Handlers.WholeNumbers.Require(value, $"Intervention on '{name}'", $"its values are {factual.dtype}");
             }
 
             value = value.to(factual.dtype);
@@ -154,17 +152,7 @@ public abstract record Intervention
             return torch.full([], Value, dtype: factual.dtype, device: factual.device);
         }
 
-        internal void RequireWholeNumber(string name, string why)
-        {
-            if (double.IsFinite(Value) && Math.Floor(Value) == Value)
-            {
-                return;
-            }
-
-            throw new ArgumentException(string.Create(
-                System.Globalization.CultureInfo.InvariantCulture,
-                $"Intervention on '{name}': {Value} is not a whole number, but the site takes whole-number values ({why}). Intervene with one of its values: a category index, a count, or 0/1."));
-        }
+        internal void RequireWholeNumber(string name, string why) => Ppl.Handlers.WholeNumbers.Require(Value, $"Intervention on '{name}'", why);
 
         public override string ToString() => $"do(= {Value})";
     }

@@ -165,16 +165,42 @@ public abstract class Distribution
     internal void ValidateValue(Tensor value) => ValidateSample(value);
 
     /// <summary>
-    /// The log-density of <paramref name="value"/> when it is this distribution's own latest
-    /// reparameterized draw (the same tensor object), computed from the draw's standard noise;
-    /// null otherwise. Its value equals <see cref="LogProb"/>'s, and so does its total derivative
-    /// with respect to everything upstream of the draw (the noise term is constant along the
-    /// draw), but it has no gradient path through <paramref name="value"/> itself. That is what
-    /// an ELBO's log q needs, at a fraction of the ops; a caller that differentiates with respect
-    /// to the value must use <see cref="LogProb"/>. The value is not validated: it was drawn here.
-    /// Call it in the computation that drew the value, before any parameter is updated in place.
+    /// A reparameterized draw (<see cref="RSample(Generator?, long[])"/>) together with what it
+    /// was drawn from, for the caller to keep beside the value (the sample primitive records it
+    /// on the message). The noise is null for a family that records none and for a draw made
+    /// without gradients, which has no pathwise gradient for the noise to stand for.
     /// </summary>
-    internal virtual Tensor? OwnDrawLogProb(Tensor value) => null;
+    /// <exception cref="NotSupportedException">The family has no reparameterized sampler.</exception>
+    internal (Tensor Value, DrawNoise? Noise) RSampleWithNoise(Generator? generator, params long[] sampleShape)
+    {
+        if (!HasRSample)
+        {
+            throw new NotSupportedException($"{this} has no reparameterized sampler (HasRSample is false); use Sample.");
+        }
+
+        var (value, noise) = SampleWithNoise(generator, sampleShape ?? []);
+        return noise is null || is_grad_enabled() ? (value, noise) : (value, null);
+    }
+
+    /// <summary>
+    /// <see cref="SampleCore"/> and the <see cref="DrawNoise"/> of the draw (null when the family
+    /// records none: the default). The value is the one <see cref="SampleCore"/> would draw.
+    /// </summary>
+    internal virtual (Tensor Value, DrawNoise? Noise) SampleWithNoise(Generator? generator, long[] sampleShape) =>
+        (SampleCore(generator, sampleShape), null);
+
+    /// <summary>
+    /// The log-density of <paramref name="value"/>, a draw this distribution made with gradients
+    /// from <paramref name="noise"/> (<see cref="RSampleWithNoise"/>), computed from the noise;
+    /// null when the family cannot. Its value equals <see cref="LogProb"/>'s, and so does its
+    /// total derivative with respect to everything upstream of the draw (the noise term is
+    /// constant along the draw), but it has no gradient path through <paramref name="value"/>
+    /// itself. That is what an ELBO's log q needs, at a fraction of the ops; a caller that
+    /// differentiates with respect to the value must use <see cref="LogProb"/>. The value is not
+    /// validated: it was drawn here. Call it in the computation that drew the value, before any
+    /// parameter is updated in place.
+    /// </summary>
+    internal virtual Tensor? LogProbFromNoise(Tensor value, DrawNoise noise) => null;
 
     /// <summary>Throws when a value is outside the support or of incompatible shape.</summary>
     protected virtual void ValidateSample(Tensor value)

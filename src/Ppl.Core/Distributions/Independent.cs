@@ -44,8 +44,12 @@ public sealed class Independent : WrappedDistribution
         TensorUtil.SumRightmost(Base.LogProbCore(value), ReinterpretedBatchDims);
 
     /// <inheritdoc />
-    internal override Tensor? OwnDrawLogProb(Tensor value) =>
-        Base.OwnDrawLogProb(value) is { } logProb ? TensorUtil.SumRightmost(logProb, ReinterpretedBatchDims) : null;
+    internal override (Tensor Value, DrawNoise? Noise) SampleWithNoise(Generator? generator, long[] sampleShape) =>
+        Base.SampleWithNoise(generator, sampleShape);
+
+    /// <inheritdoc />
+    internal override Tensor? LogProbFromNoise(Tensor value, DrawNoise noise) =>
+        Base.LogProbFromNoise(value, noise) is { } logProb ? TensorUtil.SumRightmost(logProb, ReinterpretedBatchDims) : null;
 
     /// <inheritdoc />
     protected override void ValidateSample(Tensor value)

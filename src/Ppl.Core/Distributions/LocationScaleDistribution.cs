@@ -61,6 +61,17 @@ public abstract class LocationScaleDistribution : Distribution
         }
     }
 
+    /// <summary>For callers that validated both parameters themselves, keeping a constant scale's cheaper formulas (LogNormal's underlying normal).</summary>
+    private protected LocationScaleDistribution(Tensor loc, Tensor scale, double? constantScale, bool parametersChecked)
+        : this(loc, scale, constantScale)
+    {
+        if (!parametersChecked)
+        {
+            RequireFinite(loc, nameof(loc));
+            RequirePositive(scale, nameof(scale));
+        }
+    }
+
     private LocationScaleDistribution(Tensor loc, Tensor scale, double? constantScale)
         : base(ShapeUtil.Broadcast(Checked(loc).Shape(), Checked(scale).Shape()), [])
     {
@@ -80,8 +91,6 @@ public abstract class LocationScaleDistribution : Distribution
     private readonly double? _constantScale;
     private readonly bool _locHasBatchShape;
     private readonly bool _scaleHasBatchShape;
-    private Tensor? _lastDraw;
-    private Tensor? _lastNoise;
 
     /// <summary>A 0-dim tensor of <paramref name="value"/> on the default device and dtype; 0 and 1 are shared read-only constants.</summary>
     protected static Tensor SharedConstant(double value) => TensorUtil.SharedConstant(value);
@@ -94,6 +103,15 @@ public abstract class LocationScaleDistribution : Distribution
 
     /// <summary>The scale's dtype, read without expanding it.</summary>
     internal ScalarType ScaleDType => _scale.dtype;
+
+    /// <summary>The location as given (not expanded).</summary>
+    internal Tensor LocAsGiven => _loc;
+
+    /// <summary>The scale as given (not expanded), for formulas that broadcast it.</summary>
+    internal Tensor ScaleAsGiven => _scale;
+
+    /// <summary>The scale when it was given as a <c>double</c> (then no formula needs its log or a division by a tensor); null otherwise.</summary>
+    internal double? ConstantScale => _constantScale;
 
     /// <inheritdoc />
     public override Constraint Support => Constraints.Real;
@@ -120,54 +138,63 @@ public abstract class LocationScaleDistribution : Distribution
     protected internal sealed override Distribution ExpandCore(long[] batchShape) => WithParameters(_loc.expand(batchShape), _scale.expand(batchShape));
 
     /// <inheritdoc />
-    protected internal sealed override Tensor SampleCore(Generator? generator, long[] sampleShape)
+    protected internal sealed override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
+        Affine(StandardSample(ExtendedShape(sampleShape), generator));
+
+    /// <inheritdoc />
+    internal sealed override (Tensor Value, DrawNoise? Noise) SampleWithNoise(Generator? generator, long[] sampleShape)
     {
         var noise = StandardSample(ExtendedShape(sampleShape), generator);
-        var value = _constantScale switch
-        {
-            1.0 => noise.add(_loc),
-            double c => TensorUtil.Mul(noise, c).add(_loc),
-            null => _loc.addcmul(noise, _scale, One), // loc + noise · scale in one op (and one autograd node)
-        };
-        // only a draw that carries its gradient path is an own draw (Sample draws under no_grad)
-        if (torch.is_grad_enabled())
-        {
-            _lastDraw = value;
-            _lastNoise = noise;
-        }
-
-        return value;
+        return (Affine(noise), new DrawNoise(noise));
     }
 
     /// <inheritdoc />
     protected internal sealed override Tensor LogProbCore(Tensor value) => _constantScale switch
     {
         // a constant scale needs neither the division nor a log op (and their backward nodes)
-        1.0 => StandardLogDensity(value.sub(_loc)),
-        double c => TensorUtil.Sub(StandardLogDensity(TensorUtil.Div(value.sub(_loc), c)), Math.Log(c)),
+        1.0 => StandardLogDensity(Standardize(value)),
+        double c => TensorUtil.Sub(StandardLogDensity(Standardize(value)), Math.Log(c)),
         null => LogProbOf(value, _loc, _scale),
     };
 
     /// <inheritdoc />
-    internal override Tensor? OwnDrawLogProb(Tensor value)
+    /// <remarks>
+    /// (value − loc) / scale is the noise itself, whose log-density has no gradient; only −log scale
+    /// carries one, and its total derivative equals that of the full formula.
+    /// </remarks>
+    internal sealed override Tensor? LogProbFromNoise(Tensor value, DrawNoise noise)
     {
-        if (!ReferenceEquals(value, _lastDraw) || _lastNoise is null)
+        if (noise.Standard is not { } standardNoise)
         {
             return null;
         }
 
-        // (value − loc) / scale is the noise itself, whose log-density has no gradient; only
-        // −log scale carries one, and its total derivative equals that of the full formula
-        var standard = StandardLogDensity(_lastNoise);
+        var standard = StandardLogDensity(standardNoise);
         return _constantScale switch
         {
             1.0 => standard,
             double c => TensorUtil.Sub(standard, Math.Log(c)),
-            // own draws are evaluated by the ELBO right after the guide ran: a scale from a
-            // positive parameter is exp of that parameter as it is now
+            // log q of a draw is evaluated right after the guide ran: a scale from a positive
+            // parameter is exp of that parameter as it is now
             null => standard.sub(Transforms.ExpTransform.LogOf(_scale, leafPreimages: true)),
         };
     }
+
+    /// <summary>loc + scale · <paramref name="noise"/>: the pathwise draw from standard noise (one op and one autograd node).</summary>
+    internal Tensor Affine(Tensor noise) => _constantScale switch
+    {
+        1.0 => noise.add(_loc),
+        double c => TensorUtil.Mul(noise, c).add(_loc),
+        null => _loc.addcmul(noise, _scale, One),
+    };
+
+    /// <summary>(<paramref name="value"/> − loc) / scale, the standardized value (no division for a constant scale of 1).</summary>
+    internal Tensor Standardize(Tensor value) => _constantScale switch
+    {
+        1.0 => value.sub(_loc),
+        double c => TensorUtil.Div(value.sub(_loc), c),
+        null => value.sub(_loc).div(_scale),
+    };
 
     /// <summary>
     /// This family's log-density of <paramref name="value"/> under other parameters of the same

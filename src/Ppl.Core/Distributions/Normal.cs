@@ -36,6 +36,18 @@ public sealed class Normal : LocationScaleDistribution
     {
     }
 
+    private Normal(Tensor loc, Tensor scale, double? constantScale)
+        : base(loc, scale, constantScale, parametersChecked: true)
+    {
+    }
+
+    /// <summary>
+    /// N(loc, scale²) whose parameters the caller has already checked, with
+    /// <paramref name="constantScale"/> the value of every entry of <paramref name="scale"/> when it
+    /// was given as a <c>double</c> (its cheaper formulas are then used), else null.
+    /// </summary>
+    internal static Normal WithCheckedParameters(Tensor loc, Tensor scale, double? constantScale) => new(loc, scale, constantScale);
+
     /// <summary>N(loc, scale²) whose scale the caller has already checked to be positive and finite; loc is still checked.</summary>
     internal static Normal WithCheckedScale(Tensor loc, Tensor scale) => new(loc, scale, locChecked: false, scaleChecked: true);
 

@@ -26,9 +26,6 @@ public sealed class TransformedDistribution : WrappedDistribution
         Transform = layout.Transform;
     }
 
-    private Tensor? _lastDraw;
-    private Tensor? _lastBaseDraw;
-
     /// <summary>The composed transform from base draws to values.</summary>
     public Transform Transform { get; }
 
@@ -50,32 +47,32 @@ public sealed class TransformedDistribution : WrappedDistribution
         new TransformedDistribution(Base.Expand([.. batchShape, .. Base.BatchShape[BatchShape.Length..]]), [.. Transforms]);
 
     /// <inheritdoc />
-    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)
+    protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>
+        Transform.Forward(Base.SampleCore(generator, sampleShape));
+
+    /// <inheritdoc />
+    internal override (Tensor Value, DrawNoise? Noise) SampleWithNoise(Generator? generator, long[] sampleShape)
     {
-        var x = Base.SampleCore(generator, sampleShape);
+        var (x, baseNoise) = Base.SampleWithNoise(generator, sampleShape);
         var value = Transform.Forward(x);
-        if (torch.is_grad_enabled()) // Sample draws under no_grad: no pathwise gradient to stand for
-        {
-            _lastDraw = value;
-            _lastBaseDraw = x;
-        }
-        return value;
+        return (value, new DrawNoise(null, x, baseNoise) { ExpPreimage = Transform is ExpTransform ? x : null });
     }
 
     /// <inheritdoc />
-    protected internal override Tensor LogProbCore(Tensor value) => LogProbAt(Transform.Inverse(value), value, baseOwnDraw: false);
+    protected internal override Tensor LogProbCore(Tensor value) => LogProbAt(Transform.Inverse(value), value, baseNoise: null);
 
     /// <inheritdoc />
-    internal override Tensor? OwnDrawLogProb(Tensor value) =>
-        ReferenceEquals(value, _lastDraw) && _lastBaseDraw is { } x ? LogProbAt(x, value, baseOwnDraw: true) : null;
+    /// <remarks>The base point is the recorded base draw (no inverse), and the base's density comes from its own noise when it recorded some.</remarks>
+    internal override Tensor? LogProbFromNoise(Tensor value, DrawNoise noise) =>
+        noise.Preimage is { } x ? LogProbAt(x, value, noise.Base) : null;
 
     /// <summary>The change-of-variables density at the base point <paramref name="x"/> of <paramref name="value"/>.</summary>
-    private Tensor LogProbAt(Tensor x, Tensor value, bool baseOwnDraw)
+    private Tensor LogProbAt(Tensor x, Tensor value, DrawNoise? baseNoise)
     {
         int eventDim = EventShape.Length;
         var logDet = TensorUtil.SumRightmost(Transform.LogAbsDetJacobianReadOnly(x, value), eventDim - Transform.CodomainEventDim);
         var baseEventDim = eventDim - Transform.CodomainEventDim + Transform.DomainEventDim;
-        var baseDensity = (baseOwnDraw ? Base.OwnDrawLogProb(x) : null) ?? Base.LogProbCore(x);
+        var baseDensity = (baseNoise is null ? null : Base.LogProbFromNoise(x, baseNoise)) ?? Base.LogProbCore(x);
         var baseLogProb = TensorUtil.SumRightmost(baseDensity, baseEventDim - Base.EventShape.Length);
         return baseLogProb.sub(logDet);
     }

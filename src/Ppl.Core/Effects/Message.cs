@@ -15,6 +15,8 @@ public sealed class Message
     private List<(int Stage, Action<Message> Action)>? _afterValue;
     private SiteKind _kind;
     private Func<Message, Tensor>? _defaultBehavior;
+    private Distribution? _distribution;
+    private Tensor? _value;
 
     /// <summary>Creates a message of the given kind for the named site.</summary>
     public Message(SiteKind kind, string name)
@@ -29,11 +31,63 @@ public sealed class Message
     /// <summary>The site's name. Mutable because <see cref="Handlers.DoMessenger"/> renames the intervened node.</summary>
     public string Name { get; set; }
 
-    /// <summary>The distribution of a sample site (plates may replace it with an expanded one).</summary>
-    public Distribution? Distribution { get; set; }
+    /// <summary>The distribution of a sample site (plates may replace it with an expanded one). Setting another one drops <see cref="DrawNoise"/>.</summary>
+    public Distribution? Distribution
+    {
+        get => _distribution;
+        set
+        {
+            if (!ReferenceEquals(value, _distribution))
+            {
+                DrawNoise = null; // the noise was drawn by the distribution it replaces
+            }
 
-    /// <summary>The site's value; when a handler sets it, the default behaviour does not run.</summary>
-    public Tensor? Value { get; set; }
+            _distribution = value;
+        }
+    }
+
+    /// <summary>
+    /// The site's value; when a handler sets it, the default behaviour does not run. Setting
+    /// another tensor drops what was recorded about the old one (<see cref="DrawNoise"/>,
+    /// <see cref="ExpPreimage"/>): a value a handler replaces, conditions or replays has no noise.
+    /// </summary>
+    public Tensor? Value
+    {
+        get => _value;
+        set
+        {
+            if (!ReferenceEquals(value, _value))
+            {
+                DrawNoise = null;
+                ExpPreimage = null;
+            }
+
+            _value = value;
+        }
+    }
+
+    /// <summary>
+    /// The noise the default behaviour drew <see cref="Value"/> from with gradients (see
+    /// <see cref="Distribution.RSampleWithNoise"/>), so an ELBO can evaluate log q from it; null for
+    /// any other value. Only <see cref="SetValue"/> sets it, and writing another value or
+    /// distribution clears it, so it can never describe a value it was not drawn for.
+    /// </summary>
+    internal DrawNoise? DrawNoise { get; private set; }
+
+    /// <summary>
+    /// x with <see cref="Value"/> = exp(x) exactly as it was made (a positive parameter's
+    /// unconstrained tensor, a draw pushed through exp), for densities that read log of the value;
+    /// null when unknown. Set with the value by <see cref="SetValue"/> and cleared with it.
+    /// </summary>
+    internal Tensor? ExpPreimage { get; private set; }
+
+    /// <summary>Sets <see cref="Value"/> together with what is known about how it was made.</summary>
+    internal void SetValue(Tensor value, DrawNoise? noise, Tensor? expPreimage)
+    {
+        Value = value;
+        DrawNoise = noise;
+        ExpPreimage = expPreimage;
+    }
 
     /// <summary>True when <see cref="Value"/> is an observation (it conditions the model).</summary>
     public bool IsObserved { get; set; }

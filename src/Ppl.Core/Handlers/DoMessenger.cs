@@ -82,9 +82,7 @@ public sealed class DoMessenger : Messenger
         if (discrete)
         {
             string why = distribution is null ? $"its values are {drawn.dtype}" : $"{distribution.GetType().Name}, support {distribution.Support}";
-            WholeNumbers.Require(intervention, first => string.Create(
-                System.Globalization.CultureInfo.InvariantCulture,
-                $"Do: the intervention on '{message.Name}' holds {first}, not a whole number, but the site takes whole-number values ({why}). Intervene with one of its values: a category index, a count, or 0/1."));
+            WholeNumbers.Require(intervention, $"Do: the intervention on '{message.Name}'", why);
         }
 
         return intervention.to(drawn.dtype, drawn.device);

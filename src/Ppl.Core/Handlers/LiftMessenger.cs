@@ -91,7 +91,7 @@ public sealed class LiftMessenger : Messenger
 
         Check(message.Name, spec, prior);
         _lifted.Add(message.Name);
-        message.Relabel(SiteKind.Sample, static m => Draw(m.Distribution!, m.ResolveGenerator()));
+        message.Relabel(SiteKind.Sample, Primitives.DrawSite);
         message.Distribution = prior;
         message.Infer = InferConfig.Default;
         if (_drawn.TryGetValue(message.Name, out var first))
@@ -124,7 +124,4 @@ public sealed class LiftMessenger : Messenger
                 nameof(prior));
         }
     }
-
-    private static Tensor Draw(Distribution distribution, TorchSharp.torch.Generator? generator) =>
-        distribution.HasRSample ? distribution.RSample(generator) : distribution.Sample(generator);
 }

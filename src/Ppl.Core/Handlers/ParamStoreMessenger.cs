@@ -25,7 +25,8 @@ public sealed class ParamStoreMessenger(ParamStore store) : Messenger
             return; // substituted or replayed further in
         }
 
-        message.Value = _store.GetOrCreate(message.Name, spec);
+        var value = _store.GetOrCreate(message.Name, spec, out var expPreimage);
+        message.SetValue(value, noise: null, expPreimage);
         message.Done = true;
     }
 }

@@ -54,10 +54,17 @@ public sealed class ParamStore : IDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">The parameter is new and <paramref name="spec"/> has no initial value.</exception>
     /// <exception cref="ArgumentException">The initial value lies outside the constraint.</exception>
-    public Tensor GetOrCreate(string name, ParamSpec spec)
+    public Tensor GetOrCreate(string name, ParamSpec spec) => GetOrCreate(name, spec, out _);
+
+    /// <summary>
+    /// <see cref="GetOrCreate(string, ParamSpec)"/>, also giving the unconstrained parameter when
+    /// the value is exp of it (<paramref name="expPreimage"/>, for the param site to record; null otherwise).
+    /// </summary>
+    internal Tensor GetOrCreate(string name, ParamSpec spec, out Tensor? expPreimage)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(spec);
+        expPreimage = null;
         if (spec.Existing is not null)
         {
             return Register(name, spec.Existing);
@@ -68,7 +75,14 @@ public sealed class ParamStore : IDisposable
             entry = Create(name, spec);
         }
 
-        return spec.ShareStored && entry.Constraint.Equals(Constraints.Real) ? entry.Unconstrained : Constrain(entry);
+        if (entry.Constraint.Equals(Constraints.Real))
+        {
+            return spec.ShareStored ? entry.Unconstrained : entry.Unconstrained.alias();
+        }
+
+        var transform = Bijectors.BijectTo(entry.Constraint);
+        expPreimage = transform is ExpTransform ? entry.Unconstrained : null;
+        return transform.Forward(entry.Unconstrained);
     }
 
     /// <summary>

@@ -48,11 +48,12 @@ internal static class ElboTerms
     /// where two stacks, two sums and a difference would be five).
     /// </summary>
     /// <remarks>
-    /// A guide site whose value is its distribution's own reparameterized draw is evaluated from
-    /// the draw's noise (<see cref="Ppl.Distributions.Distribution.OwnDrawLogProb"/>): the same
-    /// value and the same total derivative with respect to the guide's parameters, with no
+    /// A guide site that recorded the noise its value was drawn from (<see cref="Site.DrawNoise"/>)
+    /// is evaluated from it (<see cref="Ppl.Distributions.Distribution.LogProbFromNoise"/>): the
+    /// same value and the same total derivative with respect to the guide's parameters, with no
     /// backward nodes for the standardized term. An ELBO only ever differentiates log q through
-    /// the parameters, so nothing it computes can tell the difference.
+    /// the parameters, so nothing it computes can tell the difference. The guide's recorded exp
+    /// preimages are readable by the densities meanwhile (<see cref="Preimages"/>).
     /// </remarks>
     /// <param name="run">The traces.</param>
     /// <param name="proposalIsPrior">
@@ -62,6 +63,7 @@ internal static class ElboTerms
     public static Tensor LogWeight(ElboTraces run, bool proposalIsPrior = false)
     {
         ArgumentNullException.ThrowIfNull(run);
+        using var preimages = Preimages(run);
         var p = Terms(run.Model, run.Model.SampleSites, run.Layout, ownDraws: false);
         var q = Terms(run.Guide, proposalIsPrior ? run.Guide.LatentSites : GuideSites(run.Guide), run.Layout, ownDraws: true);
         if (p.Count == 0 || q.Count == 0 || !SameKind(p, q))
@@ -76,6 +78,18 @@ internal static class ElboTerms
         // mul and sum, not matmul: dot has no meta-device kernel
         var stacked = stack([.. p, .. q]);
         return stacked.mul(stacked.dim() == 1 ? signs : signs.unsqueeze(1)).sum(dim: 0L);
+    }
+
+    /// <summary>
+    /// Makes the exp preimages the guide run recorded (a positive parameter's unconstrained value,
+    /// a draw pushed through exp) readable by the densities evaluated until the result is
+    /// disposed, so log σ of such a σ is its x (<see cref="Ppl.Distributions.Transforms.ExpPreimages"/>);
+    /// null when there are none or fast paths are off.
+    /// </summary>
+    public static IDisposable? Preimages(ElboTraces run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Ppl.Distributions.Transforms.ExpPreimages.Install(run.Guide);
     }
 
     // +1 for each model term, −1 for each guide term; one detached tensor per term count, dtype and
@@ -110,15 +124,19 @@ internal static class ElboTerms
     {
         var terms = new List<Tensor>();
         Dictionary<StackedLogDensity.Key, List<(Site, Ppl.Distributions.LocationScaleDistribution)>>? groups = null;
+        // the seam of two fast paths: log q of a guide draw from the noise recorded with it, and
+        // same-family sites evaluated a group at a time
+        bool fast = FastPaths.Enabled;
+        bool fromNoise = ownDraws && fast;
         foreach (var site in sites)
         {
-            if (ownDraws && site.Value is { } value && site.Distribution?.OwnDrawLogProb(value) is { } own)
+            if (fromNoise && site is { DrawNoise: { } noise, Value: { } value } && site.Distribution?.LogProbFromNoise(value, noise) is { } own)
             {
                 terms.Add(layout.PerParticle(ScaleAndMask(site, own)));
                 continue;
             }
 
-            if (layout.Dim is null && StackedLogDensity.Classify(site) is var (key, distribution))
+            if (fast && layout.Dim is null && StackedLogDensity.Classify(site) is var (key, distribution))
             {
                 groups ??= [];
                 if (!groups.TryGetValue(key, out var members))

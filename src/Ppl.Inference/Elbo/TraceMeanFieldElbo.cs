@@ -38,8 +38,13 @@ public sealed class TraceMeanFieldElbo : Elbo
             }
         }
 
-        var rest = ElboTerms.Sum(run.Model, run.Model.SampleSites.Where(s => !analytic.Contains(s.Name)), layout)
-            .sub(ElboTerms.Sum(run.Guide, ElboTerms.GuideSites(run.Guide).Where(s => !analytic.Contains(s.Name)), layout));
+        Tensor rest;
+        using (ElboTerms.Preimages(run))
+        {
+            rest = ElboTerms.Sum(run.Model, run.Model.SampleSites.Where(s => !analytic.Contains(s.Name)), layout)
+                .sub(ElboTerms.Sum(run.Guide, ElboTerms.GuideSites(run.Guide).Where(s => !analytic.Contains(s.Name)), layout));
+        }
+
         elbo = elbo is null ? rest : elbo.add(rest);
         var surrogate = elbo;
         var cost = elbo.detach();

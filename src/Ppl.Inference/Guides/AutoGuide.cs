@@ -249,6 +249,13 @@ public abstract class AutoGuide<TArgs> : IDisposable
         return InPlates(site.Plates, 0, () => Masked(site, () => Sample(site.Name, distribution)));
     }
 
+    /// <summary><see cref="SampleInPlates(LatentSite, Distribution)"/> whose default draw is <paramref name="sharedDraw"/>'s while no handler changes how the site draws (<see cref="Primitives.Sample(string, Distribution, Func{Tensor})"/>).</summary>
+    private protected static Tensor SampleInPlates(LatentSite site, Distribution distribution, Func<Tensor> sharedDraw)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        return InPlates(site.Plates, 0, () => Masked(site, () => Primitives.Sample(site.Name, distribution, sharedDraw)));
+    }
+
     /// <summary>The standard normal quantiles Φ⁻¹(q) as a 1-D tensor of the dtype and device of <paramref name="like"/>.</summary>
     protected static Tensor NormalQuantiles(double[] qs, Tensor like)
     {

@@ -17,8 +17,6 @@ namespace Ppl.Inference.Guides;
 /// <typeparam name="TArgs">The model's argument.</typeparam>
 public class AutoNormal<TArgs> : AutoGuide<TArgs>
 {
-    private static readonly Scalar One = 1.0.ToScalar();
-
     /// <summary>An AutoNormal guide for <paramref name="model"/>.</summary>
     /// <param name="model">The model.</param>
     /// <param name="prefix">Parameter name prefix; <c>AutoNormal</c> when null.</param>
@@ -56,39 +54,29 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             parameters[i] = (Subsample(loc, site, site.UnconstrainedEventDim, indices), Subsample(scale, site, site.UnconstrainedEventDim, indices));
         }
 
-        var preDrawn = DrawTogether(parameters);
-        using (preDrawn.Count > 0 ? new PreDrawnMessenger(preDrawn).Install() : default)
+        // the fast path's one seam: same-shaped real sites share one draw
+        var grouped = FastPaths.Enabled ? Groups(parameters) : [];
+        for (int i = 0; i < Sites.Count; i++)
         {
-            for (int i = 0; i < Sites.Count; i++)
-            {
-                var site = Sites[i];
-                var (loc, scale) = parameters[i];
-                var posterior = preDrawn.ContainsKey(site.Name)
-                    ? Normal.WithCheckedScale(loc, scale).ToEvent(site.UnconstrainedEventDim)
-                    : Posterior(site, loc, scale);
-                result[site.Name] = SampleInPlates(site, posterior);
-            }
+            var site = Sites[i];
+            var (loc, scale) = parameters[i];
+            result[site.Name] = grouped.TryGetValue(i, out var member)
+                ? SampleInPlates(site, Normal.WithCheckedScale(loc, scale).ToEvent(site.UnconstrainedEventDim), () => member.Group.Row(member.Row))
+                : SampleInPlates(site, Posterior(site, loc, scale));
         }
 
         return result;
     }
 
     /// <summary>
-    /// Draws real-valued, plate-free sites of the same shape, dtype and device together: one
-    /// stack of locations and scales, one standard draw, one affine map, one unbind, instead of
-    /// a draw per site (each TorchSharp op costs microseconds however small its tensors, so
-    /// this dominates guides of many scalar sites). The values are then recorded site by site
-    /// as usual. Not while a handler changes how each site draws (<see cref="HandlerStack.AltersDraws"/>:
-    /// a seed's per-site generators, a plate such as the particle plate).
+    /// Real-valued, plate-free sites of the same shape, dtype and device, by site index: each
+    /// group's scales are checked once (a failure leaves the group to per-site draws, whose checks
+    /// name the site) and its members draw together (<see cref="GroupedNormalDraw"/>) unless a
+    /// handler changes how they draw.
     /// </summary>
-    private Dictionary<string, Tensor> DrawTogether((Tensor Loc, Tensor Scale)[] parameters)
+    private Dictionary<int, (GroupedNormalDraw Group, int Row)> Groups((Tensor Loc, Tensor Scale)[] parameters)
     {
-        var drawn = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        if (HandlerStack.AltersDraws)
-        {
-            return drawn;
-        }
-
+        var members = new Dictionary<int, (GroupedNormalDraw, int)>();
         var groups = Enumerable.Range(0, Sites.Count)
             .Where(i => Sites[i].IsReal && Sites[i].Plates.Length == 0)
             .GroupBy(i =>
@@ -98,16 +86,15 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             });
         foreach (var group in groups)
         {
-            var members = group.ToList();
-            if (members.Count < 2)
+            var indices = group.ToList();
+            if (indices.Count < 2)
             {
                 continue;
             }
 
-            var scales = stack(members.Select(i => parameters[i].Scale).ToList());
+            var scales = stack(indices.Select(i => parameters[i].Scale).ToList());
             if (Distribution.ValidationEnabled && scales.device_type != TorchSharp.DeviceType.META)
             {
-                // one check for the group; a failure falls back to per-site draws, whose checks name the site
                 using var check = NewDisposeScope();
                 if (!scales.gt(0).logical_and(scales.isfinite()).all().ToBoolean())
                 {
@@ -115,16 +102,14 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
                 }
             }
 
-            var locs = stack(members.Select(i => parameters[i].Loc).ToList());
-            // the same formula as a Normal's rsample: loc + standard draw · scale
-            var values = locs.addcmul(randn(locs.Shape(), dtype: locs.dtype, device: locs.device), scales, One).unbind(0);
-            for (int k = 0; k < members.Count; k++)
+            var draw = new GroupedNormalDraw([.. indices.Select(i => parameters[i].Loc)], scales);
+            for (int k = 0; k < indices.Count; k++)
             {
-                drawn[Sites[members[k]].Name] = values[k];
+                members[indices[k]] = (draw, k);
             }
         }
 
-        return drawn;
+        return members;
     }
 
     /// <inheritdoc />

@@ -3,12 +3,13 @@ using Xunit.Abstractions;
 using static TorchSharp.torch;
 using MathNormal = MathNet.Numerics.Distributions.Normal;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Docs;
 
 /// <summary>
 /// The counterfactual-distribution example in docs/causal.md is the compiled file
 /// CounterfactualSpread.cs word for word, and its numbers are the closed form's.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class CounterfactualSpreadDocTests(ITestOutputHelper output)
 {

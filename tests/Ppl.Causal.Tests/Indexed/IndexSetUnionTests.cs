@@ -1,6 +1,6 @@
 using Ppl.Causal;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Indexed;
 
 /// <summary>
 /// The algebra of <see cref="IndexSet.Union"/>, over ChiRho's own grid of index sets

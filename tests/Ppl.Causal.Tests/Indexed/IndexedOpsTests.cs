@@ -2,7 +2,7 @@ using Ppl.Causal;
 using Ppl.Distributions;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Indexed;
 
 /// <summary>
 /// <see cref="Indexed"/>'s gather, scatter, indices_of and cond against ChiRho's expectations
@@ -35,7 +35,7 @@ public sealed class IndexedOpsTests
             long[] full = [.. enumShape, .. batch, .. plate];
             var names = BatchDimNames(plate, batch, full);
             var value = randn([.. full, .. ev], dtype: float64);
-            Assert.Equal(ExpectedIndices(names, full), Indexed.IndicesOf(value, ev.Length, names));
+            Assert.Equal(ExpectedIndices(names, full), Ppl.Causal.Indexed.IndicesOf(value, ev.Length, names));
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class IndexedOpsTests
             long[] full = [.. enumShape, .. batch, .. plate];
             var names = BatchDimNames(plate, batch, full);
             var distribution = new Normal(tensor(0.0, dtype: float64), 1.0).Expand([.. full, .. ev]).ToEvent(ev.Length);
-            Assert.Equal(ExpectedIndices(names, full), Indexed.IndicesOf(distribution, names));
+            Assert.Equal(ExpectedIndices(names, full), Ppl.Causal.Indexed.IndicesOf(distribution, names));
         }
     }
 
@@ -65,7 +65,7 @@ public sealed class IndexedOpsTests
             var (cfDim, names, full) = CounterfactualDims(enumShape, plate, batch);
             var value = randn([.. full, .. ev], dtype: float64);
             var world = Selection(names, full, offset: 2);
-            var actual = WithIndices(useEffect, cfDim, names, full, worlds => Indexed.Gather(value, world, ev.Length, worlds));
+            var actual = WithIndices(useEffect, cfDim, names, full, worlds => Ppl.Causal.Indexed.Gather(value, world, ev.Length, worlds));
 
             var mask = MaskOf(world, ev.Length, names, full).expand(value.shape);
             var expected = value.masked_select(mask).reshape([-1, .. ev]);
@@ -87,7 +87,7 @@ public sealed class IndexedOpsTests
             var value = randn([.. enumShape, .. Ones(batch.Length), .. plate, .. ev], dtype: float64);
             var world = Selection(names, full, offset: 2);
             var actual = WithIndices(useEffect, cfDim, names, full, worlds =>
-                Indexed.Scatter(value, world, zeros([.. full, .. ev], dtype: float64), ev.Length, worlds));
+                Ppl.Causal.Indexed.Scatter(value, world, zeros([.. full, .. ev], dtype: float64), ev.Length, worlds));
 
             var mask = MaskOf(world, ev.Length, names, full);
             mask = mask.expand(ShapeUtil.Broadcast(value.shape, mask.shape));
@@ -110,7 +110,7 @@ public sealed class IndexedOpsTests
             var value = randn([.. full, .. ev], dtype: float64);
             var world = Selection(names, full, offset: 2);
             var actual = WithIndices(useEffect, cfDim, names, full, worlds =>
-                Indexed.Scatter(Indexed.Gather(value, world, ev.Length, worlds), world, zeros([.. full, .. ev], dtype: float64), ev.Length, worlds));
+                Ppl.Causal.Indexed.Scatter(Ppl.Causal.Indexed.Gather(value, world, ev.Length, worlds), world, zeros([.. full, .. ev], dtype: float64), ev.Length, worlds));
 
             var mask = MaskOf(world, ev.Length, names, full).expand(value.shape);
             var same = actual.eq(value);
@@ -132,7 +132,7 @@ public sealed class IndexedOpsTests
             var value = randn([.. enumShape, .. Ones(batch.Length), .. plate, .. ev], dtype: float64);
             var world = Selection(names, full, offset: 1);
             var actual = WithIndices(useEffect, cfDim, names, full, worlds =>
-                Indexed.Gather(Indexed.Scatter(value, world, zeros([.. full, .. ev], dtype: float64), ev.Length, worlds), world, ev.Length, worlds));
+                Ppl.Causal.Indexed.Gather(Ppl.Causal.Indexed.Scatter(value, world, zeros([.. full, .. ev], dtype: float64), ev.Length, worlds), world, ev.Length, worlds));
             Assert.True(Same(actual, value), Case(enumShape, plate, batch, ev));
         }
     }
@@ -152,10 +152,10 @@ public sealed class IndexedOpsTests
             var ind2 = new IndexSet(("new_dim", 1));
             long[] wide = [.. enumShape, 2, .. batch, .. plate, .. ev];
 
-            var actual = Indexed.Scatter(value1, ind1, zeros(wide, dtype: float64), ev.Length, names);
-            actual = Indexed.Scatter(value2, ind2, actual, ev.Length, names);
-            var actual1 = Indexed.Gather(actual, ind1, ev.Length, names);
-            var actual2 = Indexed.Gather(actual, ind2, ev.Length, names);
+            var actual = Ppl.Causal.Indexed.Scatter(value1, ind1, zeros(wide, dtype: float64), ev.Length, names);
+            actual = Ppl.Causal.Indexed.Scatter(value2, ind2, actual, ev.Length, names);
+            var actual1 = Ppl.Causal.Indexed.Gather(actual, ind1, ev.Length, names);
+            var actual2 = Ppl.Causal.Indexed.Gather(actual, ind2, ev.Length, names);
 
             Assert.Equal(wide, actual.shape);
             Assert.Equal([.. full, .. ev], actual1.shape);
@@ -185,15 +185,15 @@ public sealed class IndexedOpsTests
             {
                 for (int i = 0; i < batch.Length; i++)
                 {
-                    Indexed.AddIndices(Range($"dim_{i}", Math.Max(2, At(batchPlate, cfDim - i))));
+                    Ppl.Causal.Indexed.AddIndices(Range($"dim_{i}", Math.Max(2, At(batchPlate, cfDim - i))));
                 }
 
                 // new_dim is created by ScatterN itself, at the next world dim: left of the batch dims
-                var actual = Indexed.ScatterN([new(ind1, value1), new(ind2, value2)], result, ev.Length);
-                var actual1 = Indexed.Gather(actual, ind1, ev.Length);
-                var actual2 = Indexed.Gather(actual, ind2, ev.Length);
-                Assert.Equal(Indexed.IndicesOf(actual1, ev.Length), Indexed.IndicesOf(actual2, ev.Length));
-                Assert.Equal(IndexSet.Union(ind1, ind2, Indexed.IndicesOf(actual1, ev.Length)), Indexed.IndicesOf(actual, ev.Length));
+                var actual = Ppl.Causal.Indexed.ScatterN([new(ind1, value1), new(ind2, value2)], result, ev.Length);
+                var actual1 = Ppl.Causal.Indexed.Gather(actual, ind1, ev.Length);
+                var actual2 = Ppl.Causal.Indexed.Gather(actual, ind2, ev.Length);
+                Assert.Equal(Ppl.Causal.Indexed.IndicesOf(actual1, ev.Length), Ppl.Causal.Indexed.IndicesOf(actual2, ev.Length));
+                Assert.Equal(IndexSet.Union(ind1, ind2, Ppl.Causal.Indexed.IndicesOf(actual1, ev.Length)), Ppl.Causal.Indexed.IndicesOf(actual, ev.Length));
                 Assert.True(Same(actual1, value1));
                 Assert.True(Same(actual2, value2));
             }
@@ -209,9 +209,9 @@ public sealed class IndexedOpsTests
         IndexSet indices;
         using (new MultiWorldCounterfactual(-1).Install())
         {
-            Indexed.AddIndices(Range("a", 2));
-            plates = Indexed.GetIndexPlates();
-            indices = Indexed.IndicesOf(randn(2));
+            Ppl.Causal.Indexed.AddIndices(Range("a", 2));
+            plates = Ppl.Causal.Indexed.GetIndexPlates();
+            indices = Ppl.Causal.Indexed.IndicesOf(randn(2));
         }
 
         Assert.True(indices.Contains("a"));
@@ -242,14 +242,14 @@ public sealed class IndexedOpsTests
             {
                 for (int i = 0; i < batch.Length; i++)
                 {
-                    Indexed.AddIndices(Range($"dim_{i}", Math.Max(3, At(batchPlate, cfDim - i))));
+                    Ppl.Causal.Indexed.AddIndices(Range($"dim_{i}", Math.Max(3, At(batchPlate, cfDim - i))));
                 }
 
-                full = Indexed.CondN([new(ind1, value1), new(ind2, value2), new(ind3, value3)], @case, ev.Length);
-                left = Indexed.Cond(Indexed.Cond(value1, value2, @case.eq(1), ev.Length), value3, @case.ge(2), ev.Length);
-                right = Indexed.Cond(value1, Indexed.Cond(value2, value3, @case.eq(2), ev.Length), @case.ge(1), ev.Length);
-                Assert.Equal(Indexed.IndicesOf(full, ev.Length), Indexed.IndicesOf(left, ev.Length));
-                Assert.Equal(Indexed.IndicesOf(left, ev.Length), Indexed.IndicesOf(right, ev.Length));
+                full = Ppl.Causal.Indexed.CondN([new(ind1, value1), new(ind2, value2), new(ind3, value3)], @case, ev.Length);
+                left = Ppl.Causal.Indexed.Cond(Ppl.Causal.Indexed.Cond(value1, value2, @case.eq(1), ev.Length), value3, @case.ge(2), ev.Length);
+                right = Ppl.Causal.Indexed.Cond(value1, Ppl.Causal.Indexed.Cond(value2, value3, @case.eq(2), ev.Length), @case.ge(1), ev.Length);
+                Assert.Equal(Ppl.Causal.Indexed.IndicesOf(full, ev.Length), Ppl.Causal.Indexed.IndicesOf(left, ev.Length));
+                Assert.Equal(Ppl.Causal.Indexed.IndicesOf(left, ev.Length), Ppl.Causal.Indexed.IndicesOf(right, ev.Length));
             }
 
             Assert.Equal([.. enumShape, .. batch, .. plate, .. ev], full.shape);
@@ -270,14 +270,14 @@ public sealed class IndexedOpsTests
     {
         using var scope = NewDisposeScope();
         WorldDim[] worlds = [new("x", -1, 2)];
-        var unknown = Assert.Throws<ArgumentException>(() => Indexed.Scatter(zeros(1), new IndexSet(("y", 0)), worlds: worlds));
+        var unknown = Assert.Throws<ArgumentException>(() => Ppl.Causal.Indexed.Scatter(zeros(1), new IndexSet(("y", 0)), worlds: worlds));
         Assert.Contains("'y'", unknown.Message, StringComparison.Ordinal);
-        var outOfRange = Assert.Throws<ArgumentException>(() => Indexed.Scatter(zeros(1), new IndexSet(("x", 2)), zeros(2), worlds: worlds));
+        var outOfRange = Assert.Throws<ArgumentException>(() => Ppl.Causal.Indexed.Scatter(zeros(1), new IndexSet(("x", 2)), zeros(2), worlds: worlds));
         Assert.Contains("'x' has 2 entries", outOfRange.Message, StringComparison.Ordinal);
-        var tooWide = Assert.Throws<ArgumentException>(() => Indexed.Scatter(zeros(3, 1), new IndexSet(("x", 1)), zeros(2), worlds: worlds));
+        var tooWide = Assert.Throws<ArgumentException>(() => Ppl.Causal.Indexed.Scatter(zeros(3, 1), new IndexSet(("x", 1)), zeros(2), worlds: worlds));
         Assert.Contains("does not broadcast", tooWide.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => Indexed.CondN([new(new IndexSet(("x", 0), ("y", 0)), zeros(1))], zeros(1, dtype: int64)));
-        Assert.Throws<ArgumentException>(() => Indexed.Cond(zeros(1), ones(1), zeros(1)));
+        Assert.Throws<ArgumentException>(() => Ppl.Causal.Indexed.CondN([new(new IndexSet(("x", 0), ("y", 0)), zeros(1))], zeros(1, dtype: int64)));
+        Assert.Throws<ArgumentException>(() => Ppl.Causal.Indexed.Cond(zeros(1), ones(1), zeros(1)));
     }
 
     // ChiRho's gather, scatter and indices_of outside any handler use no index plates; Ppl's name
@@ -286,8 +286,8 @@ public sealed class IndexedOpsTests
     public void GatherOutsideAWorldHandlerNamesTheMissingIndex()
     {
         using var scope = NewDisposeScope();
-        Assert.Equal(IndexSet.Empty, Indexed.IndicesOf(zeros(2, 2)));
-        var e = Assert.Throws<ArgumentException>(() => Indexed.Gather(zeros(2), new IndexSet(("x", 0))));
+        Assert.Equal(IndexSet.Empty, Ppl.Causal.Indexed.IndicesOf(zeros(2, 2)));
+        var e = Assert.Throws<ArgumentException>(() => Ppl.Causal.Indexed.Gather(zeros(2), new IndexSet(("x", 0))));
         Assert.Contains("no world index named 'x'", e.Message, StringComparison.Ordinal);
     }
 
@@ -321,7 +321,7 @@ public sealed class IndexedOpsTests
         {
             foreach (var w in names)
             {
-                Indexed.AddIndices(Range(w.Name, (int)Math.Max(2, At(full, w.Dim))));
+                Ppl.Causal.Indexed.AddIndices(Range(w.Name, (int)Math.Max(2, At(full, w.Dim))));
             }
 
             return op(null);

@@ -4,7 +4,7 @@ using Ppl.Effects;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Interventions;
 
 /// <summary>
 /// Ports chirho tests/interventional/test_do_messenger.py: an inline <c>Intervene</c>, the

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Interventions;
 
 /// <summary>
 /// A plain number as an intervention (<c>["x"] = 1</c>) takes the site's value dtype and device

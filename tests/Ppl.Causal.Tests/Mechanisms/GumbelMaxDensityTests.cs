@@ -1,8 +1,8 @@
 using Ppl.Causal;
-using static Ppl.Tests.Mechanisms.MechanismCases;
+using static Ppl.Tests.Causal.Mechanisms.MechanismCases;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
 [Collection("Sequential")]
 public sealed class GumbelMaxDensityTests

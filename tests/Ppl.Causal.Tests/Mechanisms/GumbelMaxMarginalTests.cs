@@ -1,9 +1,9 @@
 using Ppl.Causal;
 using Ppl.Distributions;
-using static Ppl.Tests.Mechanisms.MechanismCases;
+using static Ppl.Tests.Causal.Mechanisms.MechanismCases;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
 /// <summary>
 /// Abduction is exact iff averaging the noise posterior over observations drawn from the model

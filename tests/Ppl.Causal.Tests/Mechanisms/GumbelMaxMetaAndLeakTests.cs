@@ -1,7 +1,7 @@
 using Ppl.Causal;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
 [Collection("Sequential")]
 public sealed class GumbelMaxMetaAndLeakTests

@@ -1,9 +1,10 @@
 using Ppl.Causal;
-using static Ppl.Tests.Mechanisms.MechanismCases;
+using static Ppl.Tests.Causal.Mechanisms.MechanismCases;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class GumbelMaxSamplerTests
 {

@@ -2,10 +2,10 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Ppl.Causal;
-using static Ppl.Tests.Mechanisms.MechanismCases;
+using static Ppl.Tests.Causal.Mechanisms.MechanismCases;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
 /// <summary>
 /// Counterfactual stability (Oberst &amp; Sontag 2019, Def. 2): having observed X = i, if

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
 /// <summary>Random test cases and tensor read-outs shared by the Gumbel-max mechanism tests.</summary>
 internal static class MechanismCases

@@ -4,7 +4,7 @@ using Ppl.Handlers;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Mechanisms;
+namespace Ppl.Tests.Causal.Mechanisms;
 
 /// <summary>
 /// Noise mechanisms are a registry by distribution type (like KL's): a user's own family gets

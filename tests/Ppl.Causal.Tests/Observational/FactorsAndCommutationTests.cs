@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Observational;
 
 /// <summary>Ports chirho tests/observational/test_handlers.py::test_factors_handler and ::test_condition_commutes.</summary>
 [Collection("Sequential")]

@@ -5,7 +5,7 @@ using static Ppl.Primitives;
 using static TorchSharp.torch;
 using MathNetNormal = MathNet.Numerics.Distributions.Normal;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Observational;
 
 /// <summary>
 /// Soft conditioning of deterministic sites, ported from chirho tests/observational/test_handlers.py

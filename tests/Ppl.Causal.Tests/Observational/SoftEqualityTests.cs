@@ -5,7 +5,7 @@ using MathNetBinomial = MathNet.Numerics.Distributions.Binomial;
 using MathNetNormal = MathNet.Numerics.Distributions.Normal;
 using MathNetPoisson = MathNet.Numerics.Distributions.Poisson;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Observational;
 
 /// <summary>
 /// SoftEq / SoftNeq, ported from chirho tests/observational/test_handlers.py (test_soft_boolean,

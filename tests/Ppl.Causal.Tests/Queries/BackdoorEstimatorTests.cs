@@ -1,13 +1,14 @@
 using Ppl.Causal;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Queries;
 
 /// <summary>
 /// Backdoor's inner conditional expectations are self-normalized importance estimates over
 /// innerDraws particles, biased by O(1/innerDraws); the estimator removes that bias by the
 /// jackknife over the inner draws and reports Kish's effective sample size of its combined weights.
 /// </summary>
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class BackdoorEstimatorTests
 {

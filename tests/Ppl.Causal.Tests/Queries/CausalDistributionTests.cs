@@ -5,13 +5,14 @@ using static Ppl.Primitives;
 using static TorchSharp.torch;
 using MathNormal = MathNet.Numerics.Distributions.Normal;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Queries;
 
 /// <summary>
 /// The queries' weighted draws as distributions: in the linear-Gaussian SCM every interventional and
 /// counterfactual outcome is Normal with a closed-form mean and variance, so the weighted variance and
 /// quantiles are checked against it, within tolerances from theory at a floor of the effective sample size.
 /// </summary>
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class CausalDistributionTests
 {

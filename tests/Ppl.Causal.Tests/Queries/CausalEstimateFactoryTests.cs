@@ -2,7 +2,7 @@ using Ppl.Causal;
 using Ppl.Inference;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Queries;
 
 /// <summary>
 /// The one result type for estimates from data: <see cref="CausalEstimate.OfMean"/> (independent

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Queries;
 
 /// <summary>
 /// Evidence must have exactly its site's shape, and an intervention must broadcast to its site's

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Queries;
 
 /// <summary>A query about a site the model does not have is an error that names it and lists the model's sites.</summary>
 [Collection("Sequential")]

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Queries;
 
 /// <summary>Evidence the model gives zero probability is an error that says so, not NaN ± NaN.</summary>
 [Collection("Sequential")]

@@ -4,8 +4,9 @@ using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Scm;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class AbductionActionPredictionTests
 {

@@ -4,7 +4,7 @@ using Ppl.Effects;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Scm;
 
 /// <summary>
 /// Abducting Gumbel-max noise from a log (<see cref="LoggedNoiseAbduction"/>) on a small trajectory
@@ -13,6 +13,7 @@ namespace Ppl.Tests.Causal;
 /// argmax(l + g) = 1 exactly when D = g₁ − g₀ ~ Logistic(0, 1) exceeds a = l₀ − l₁.
 /// </summary>
 [Collection("Sequential")]
+[Trait(Stage.Key, Stage.Statistical)]
 public sealed class LoggedNoiseAbductionTests
 {
     private static string NoiseSite(int t) => $"noise/{t}";

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Selection;
 
 /// <summary>
 /// SelectFactual / SelectCounterfactual, ported from chirho tests/counterfactual/test_selection.py

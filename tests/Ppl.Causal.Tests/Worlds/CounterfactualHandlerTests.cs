@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Worlds;
 
 /// <summary>
 /// The world handlers against ChiRho's expectations (ports chirho
@@ -70,25 +70,25 @@ public sealed class CounterfactualHandlerTests
         using (new SingleWorldFactual().Install())
         {
             var (z, x, y) = Model();
-            Assert.All(new[] { z, x, y }, v => Assert.Equal(IndexSet.Empty, Indexed.IndicesOf(v)));
+            Assert.All(new[] { z, x, y }, v => Assert.Equal(IndexSet.Empty, Ppl.Causal.Indexed.IndicesOf(v)));
             Assert.NotEqual(xCfValue, x.item<double>());
         }
 
         using (new SingleWorldCounterfactual().Install())
         {
             var (z, x, y) = Model();
-            Assert.All(new[] { z, x, y }, v => Assert.Equal(IndexSet.Empty, Indexed.IndicesOf(v)));
+            Assert.All(new[] { z, x, y }, v => Assert.Equal(IndexSet.Empty, Ppl.Causal.Indexed.IndicesOf(v)));
             Assert.Equal(xCfValue, x.item<double>());
         }
 
         using (new TwinWorldCounterfactual(cfDim ?? -4).Install())
         {
             var (z, x, y) = Model();
-            Assert.Equal(IndexSet.Empty, Indexed.IndicesOf(z));
-            Assert.Equal(Twin, Indexed.IndicesOf(x));
-            Assert.Equal(Twin, Indexed.IndicesOf(y));
-            Assert.NotEqual(xCfValue, Indexed.Gather(x, TwinWorldCounterfactual.FactualWorld).item<double>());
-            Assert.Equal(xCfValue, Indexed.Gather(x, TwinWorldCounterfactual.CounterfactualWorld).item<double>());
+            Assert.Equal(IndexSet.Empty, Ppl.Causal.Indexed.IndicesOf(z));
+            Assert.Equal(Twin, Ppl.Causal.Indexed.IndicesOf(x));
+            Assert.Equal(Twin, Ppl.Causal.Indexed.IndicesOf(y));
+            Assert.NotEqual(xCfValue, Ppl.Causal.Indexed.Gather(x, TwinWorldCounterfactual.FactualWorld).item<double>());
+            Assert.Equal(xCfValue, Ppl.Causal.Indexed.Gather(x, TwinWorldCounterfactual.CounterfactualWorld).item<double>());
         }
     }
 
@@ -130,9 +130,9 @@ public sealed class CounterfactualHandlerTests
                 x = CausalPrimitives.Intervene(x, cf1, "X1", eventDim);
                 x = CausalPrimitives.Intervene(x, cf2, "X2", eventDim);
                 var y = Sample("y", new Normal(x, 1.0).ToEvent(eventDim));
-                Assert.Equal(Indexed.IndicesOf(y, eventDim), Indexed.IndicesOf(x, eventDim));
+                Assert.Equal(Ppl.Causal.Indexed.IndicesOf(y, eventDim), Ppl.Causal.Indexed.IndicesOf(x, eventDim));
 
-                Tensor At(int x1, int x2) => Indexed.Gather(x, new IndexSet(("X1", x1), ("X2", x2)), eventDim);
+                Tensor At(int x1, int x2) => Ppl.Causal.Indexed.Gather(x, new IndexSet(("X1", x1), ("X2", x2)), eventDim);
                 Assert.True(At(0, 0).eq(0.0).all().item<bool>(), "no intervention: the observation");
                 Assert.True(At(1, 0).eq(2.0).all().item<bool>(), "X1 only");
                 Assert.True(At(0, 1).eq(1.0).all().item<bool>(), "X2 only, applied to the observation");
@@ -178,9 +178,9 @@ public sealed class CounterfactualHandlerTests
         var x = tensor(1.0, dtype: float64);
         x = CausalPrimitives.Intervene(x, 0.0, "x_ax_1");
         x = CausalPrimitives.Intervene(x, 2.0, "x_ax_2");
-        Assert.Equal(1.0, Indexed.Gather(x, new IndexSet(("x_ax_1", 0), ("x_ax_2", 0))).item<double>());
-        Assert.Equal(0.0, Indexed.Gather(x, new IndexSet(("x_ax_1", 1), ("x_ax_2", 0))).item<double>());
-        Assert.Equal(2.0, Indexed.Gather(x, new IndexSet(("x_ax_1", 0), ("x_ax_2", 1))).item<double>());
+        Assert.Equal(1.0, Ppl.Causal.Indexed.Gather(x, new IndexSet(("x_ax_1", 0), ("x_ax_2", 0))).item<double>());
+        Assert.Equal(0.0, Ppl.Causal.Indexed.Gather(x, new IndexSet(("x_ax_1", 1), ("x_ax_2", 0))).item<double>());
+        Assert.Equal(2.0, Ppl.Causal.Indexed.Gather(x, new IndexSet(("x_ax_1", 0), ("x_ax_2", 1))).item<double>());
     }
 
     // ports the example in chirho's TwinWorldCounterfactual docstring: the twin world keeps the last intervention
@@ -209,8 +209,8 @@ public sealed class CounterfactualHandlerTests
 
         var zIndex = new IndexSet(new Dictionary<string, IEnumerable<int>> { ["Z"] = [0, 1] });
         var xIndex = new IndexSet(new Dictionary<string, IEnumerable<int>> { ["X"] = [0, 1] });
-        Assert.Equal(zIndex, Indexed.IndicesOf(z, eventDim));
-        Assert.Equal(nested ? IndexSet.Union(xIndex, zIndex) : xIndex, Indexed.IndicesOf(x, eventDim));
-        Assert.Equal(IndexSet.Union(xIndex, zIndex), Indexed.IndicesOf(y, eventDim));
+        Assert.Equal(zIndex, Ppl.Causal.Indexed.IndicesOf(z, eventDim));
+        Assert.Equal(nested ? IndexSet.Union(xIndex, zIndex) : xIndex, Ppl.Causal.Indexed.IndicesOf(x, eventDim));
+        Assert.Equal(IndexSet.Union(xIndex, zIndex), Ppl.Causal.Indexed.IndicesOf(y, eventDim));
     }
 }

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Worlds;
 
 /// <summary>
 /// Explicit-noise models (ChiRho's style: exogenous noise as sample sites, endogenous variables as

@@ -2,8 +2,9 @@ using Ppl.Causal;
 using Ppl.Inference;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Worlds;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class LinearScmQueryTests
 {

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Worlds;
 
 /// <summary>
 /// World indices behave like ChiRho's index plates: keyed by name (a name used again reuses its
@@ -40,8 +40,8 @@ public sealed class WorldIndexTests
     {
         using var scope = NewDisposeScope();
         using var handler = new MultiWorldCounterfactual(-1).Install();
-        Indexed.AddIndices(new IndexSet(new Dictionary<string, IEnumerable<int>> { ["x"] = [0, 1] }));
-        var e = Assert.Throws<InvalidOperationException>(() => Indexed.AddIndices(new IndexSet(("x", 2))));
+        Ppl.Causal.Indexed.AddIndices(new IndexSet(new Dictionary<string, IEnumerable<int>> { ["x"] = [0, 1] }));
+        var e = Assert.Throws<InvalidOperationException>(() => Ppl.Causal.Indexed.AddIndices(new IndexSet(("x", 2))));
         Assert.Contains("world index 'x', which has 2 worlds", e.Message, StringComparison.Ordinal);
     }
 

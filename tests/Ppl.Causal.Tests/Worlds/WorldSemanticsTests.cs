@@ -3,7 +3,7 @@ using Ppl.Distributions;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Causal;
+namespace Ppl.Tests.Causal.Worlds;
 
 [Collection("Sequential")]
 public sealed class WorldSemanticsTests
@@ -152,7 +152,7 @@ public sealed class WorldSemanticsTests
         };
         var trace = model.Intervene(new Dictionary<string, Intervention> { ["t"] = 1.0 }).TwinWorld(-1).GetTrace(false);
         Assert.Equal(-2, trace["t"].Plates.Single(p => p.Name == "units").Dim);
-        Assert.Equal(-1, trace["t"].Plates.Single(p => p.Name == Indexed.IndexPlatePrefix + TwinWorldCounterfactual.IndexName).Dim); // t varies along the worlds
+        Assert.Equal(-1, trace["t"].Plates.Single(p => p.Name == Ppl.Causal.Indexed.IndexPlatePrefix + TwinWorldCounterfactual.IndexName).Dim); // t varies along the worlds
         Assert.Equal(new long[] { 3, 2 }, trace["o"].Value!.shape); // units at -2, worlds at -1
     }
 

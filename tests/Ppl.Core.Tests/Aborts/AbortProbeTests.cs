@@ -10,6 +10,7 @@ namespace Ppl.Tests.Aborts;
 /// not abort", and every Ppl entry point given bad input to <see cref="ArgumentException"/>.
 /// The full table in docs/design/aborting-bindings.md comes from <c>dotnet AbortProbe.dll table</c>.
 /// </summary>
+[Trait(Stage.Key, Stage.Slow)]
 public sealed class AbortProbeTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(3);

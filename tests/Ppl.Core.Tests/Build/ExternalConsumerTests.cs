@@ -8,6 +8,7 @@ namespace Ppl.Tests.Build;
 /// Directory.Build.targets nor the package's buildTransitive targets; it must still end up with a
 /// loadable libLibTorchSharp.so (src/Ppl.Core/build/Ppl.Core.ProjectReference.targets).
 /// </summary>
+[Trait(Stage.Key, Stage.Slow)]
 [Trait("Category", "Slow")]
 public sealed class ExternalConsumerTests : IDisposable
 {

@@ -14,6 +14,7 @@ namespace Ppl.Tests.Build;
 /// outside the repository and restores into its own empty package folder, so a Ppl package left in
 /// the user's NuGet cache by an earlier pack cannot stand in for the one packed here.
 /// </summary>
+[Trait(Stage.Key, Stage.Slow)]
 [Trait("Category", "Slow")]
 public sealed partial class PackageConsumerTests : IDisposable
 {

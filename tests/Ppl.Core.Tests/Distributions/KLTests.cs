@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace Ppl.Tests.Distributions;
 
 /// <summary>Closed-form KL divergences against Monte-Carlo estimates E_p[log p(x) − log q(x)].</summary>
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class KLTests
 {

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Ppl.Tests.Distributions;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class RelaxedOneHotCategoricalTests
 {

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Emit;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>A doc block compiled, with the chain of blocks it continues, into an in-memory assembly.</summary>
 /// <param name="Image">The assembly; empty when compilation failed.</param>

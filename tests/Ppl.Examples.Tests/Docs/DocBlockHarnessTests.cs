@@ -1,4 +1,4 @@
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>The harness itself: it finds blocks and markers, and its failures name the page, the line and the cause.</summary>
 [Collection(DocBlockCollection.Name)]

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>The doc-block tests run alone: they capture the process-wide console.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -28,6 +28,7 @@ public sealed class DocBlockCollection
 /// A block fails when it does not compile (page(line,col) diagnostics), throws (with the page line
 /// it threw from) or prints TorchSharp's metadata line instead of a tensor's values.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection(DocBlockCollection.Name)]
 public sealed class DocBlockTests(ITestOutputHelper output)
 {

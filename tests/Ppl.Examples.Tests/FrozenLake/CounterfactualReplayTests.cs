@@ -4,8 +4,9 @@ using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Handlers;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class CounterfactualReplayTests
 {

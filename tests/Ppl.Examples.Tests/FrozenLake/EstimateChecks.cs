@@ -1,6 +1,6 @@
 using Ppl.Causal;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
 /// <summary>Assertions about estimates against exact values.</summary>
 internal static class EstimateChecks

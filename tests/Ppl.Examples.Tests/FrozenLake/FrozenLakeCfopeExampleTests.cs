@@ -1,8 +1,9 @@
 using Ppl.Examples;
 using Ppl.Examples.FrozenLake;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class FrozenLakeCfopeExampleTests
 {

@@ -3,7 +3,7 @@ using Ppl.Examples.FrozenLake;
 using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
 /// <summary>
 /// MdpScm frees each step's tensors unless an installed handler keeps site values. By default

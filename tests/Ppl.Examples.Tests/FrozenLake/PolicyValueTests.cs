@@ -3,8 +3,9 @@ using Ppl.Examples.FrozenLake;
 using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class PolicyValueTests
 {

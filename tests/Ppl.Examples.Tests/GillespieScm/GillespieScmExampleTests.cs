@@ -1,8 +1,9 @@
 using Ppl.Examples;
 using Ppl.Examples.GillespieScm;
 
-namespace Ppl.Tests.GillespieScm;
+namespace Ppl.Tests.Examples.GillespieScm;
 
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class GillespieScmExampleTests
 {

@@ -9,6 +9,7 @@ namespace Ppl.Tests.Inference.Docs;
 /// The "Batched products" example in docs/effect-handlers.md is the compiled file
 /// BatchedRegression.cs word for word, and it does what the page says: its model runs vectorized.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class BatchedProductsDocTests
 {

@@ -14,6 +14,7 @@ namespace Ppl.Tests.Inference.Docs;
 /// the log-Jacobian declared as a reparameterized guide factor is a LogNormal guide, so the
 /// ELBO's log q must be the LogNormal density of the draw.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class GuideFactorDocTests
 {

@@ -7,6 +7,7 @@ namespace Ppl.Tests.Inference.Docs;
 /// The Predictive example in docs/inference.md is the compiled file PredictiveShapes.cs word for
 /// word, and it returns what the page says.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class PredictiveShapesDocTests
 {

@@ -8,6 +8,7 @@ namespace Ppl.Tests.Inference.Docs;
 /// The param-only trace and ComputeLogProb example in docs/effect-handlers.md is the compiled file
 /// TraceLogDensities.cs word for word, and it returns what the page says.
 /// </summary>
+[Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]
 public sealed class TraceLogDensitiesDocTests
 {

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Ppl.Tests.Inference.Elbo;
 
 /// <summary>Each ELBO's gradient estimate is unbiased for the exact gradient on models small enough to integrate.</summary>
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class ElboGradientTests(ITestOutputHelper output)
 {

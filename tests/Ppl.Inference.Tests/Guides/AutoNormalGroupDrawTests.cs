@@ -10,7 +10,10 @@ namespace Ppl.Tests.Inference.Guides;
 
 /// <summary>
 /// AutoNormal draws same-shaped, real, plate-free sites in one call; each site must still be
-/// recorded by name with its own Normal(loc, scale) and a value distributed as that Normal.
+/// recorded by name with its own Normal(loc, scale) and a value distributed as that Normal. The
+/// group's rows reach the sites through their own default draws, so a handler that changes how a
+/// site draws (a seed, a plate) gets the per-site draws it gets with fast paths off, without the
+/// guide asking which handlers are installed.
 /// </summary>
 [Collection("Sequential")]
 public sealed class AutoNormalGroupDrawTests
@@ -151,5 +154,110 @@ public sealed class AutoNormalGroupDrawTests
         Assert.Equal(2 * Sites, svi.ParamStore.Count);
         Assert.All(svi.ParamStore.Parameters, p => Assert.Equal(DeviceType.META, p.device.type));
         svi.ParamStore.Dispose();
+    }
+
+    private static Trace GuideTrace(AutoNormal<Tensor> guide, ParamStore store, Tensor data, Func<Tensor, object?>? wrap = null)
+    {
+        using (store.Activate())
+        {
+            Func<Tensor, object?> run = wrap ?? (d => guide.Guide(d));
+            return Poutine.GetTrace(run, data);
+        }
+    }
+
+    [Fact]
+    public void TheGroupIsOneStandardDrawAndItsSitesRecordNoNoise()
+    {
+        using var scope = NewDisposeScope();
+        using var paths = FastPaths.Enable();
+        var data = zeros(Sites, float64);
+        var (guide, store) = MakeGuide(data);
+        using var _ = guide;
+        using var __ = store;
+        manual_seed(7);
+        var trace = GuideTrace(guide, store, data);
+        manual_seed(7);
+        var locs = tensor(Enumerable.Range(0, Sites).Select(Loc).ToArray(), dtype: float64);
+        var scales = tensor(Enumerable.Range(0, Sites).Select(i => Math.Log(Scale(i))).ToArray(), dtype: float64).exp(); // as the store constrains them
+        var expected = locs.addcmul(randn(Sites, dtype: float64), scales, 1.0).data<double>().ToArray();
+        for (int i = 0; i < Sites; i++)
+        {
+            Assert.Equal(expected[i], trace[$"z{i}"].Value!.item<double>());
+            Assert.Null(trace[$"z{i}"].DrawNoise); // a row is not the site's own draw: log q is its LogProb
+        }
+    }
+
+    [Fact]
+    public void UnderASeedTheSitesDrawAsWithFastPathsOff()
+    {
+        using var scope = NewDisposeScope();
+        var data = zeros(Sites, float64);
+        var (guide, store) = MakeGuide(data);
+        using var _ = guide;
+        using var __ = store;
+        object? Seeded(Tensor d)
+        {
+            using (new Ppl.Handlers.SeedMessenger(11).Install())
+            {
+                return guide.Guide(d);
+            }
+        }
+
+        Trace fast;
+        using (FastPaths.Enable())
+        {
+            fast = GuideTrace(guide, store, data, Seeded);
+        }
+
+        Trace plain;
+        using (FastPaths.Disable())
+        {
+            plain = GuideTrace(guide, store, data, Seeded);
+        }
+
+        for (int i = 0; i < Sites; i++)
+        {
+            Assert.Equal(plain[$"z{i}"].Value!.item<double>(), fast[$"z{i}"].Value!.item<double>());
+            Assert.NotNull(fast[$"z{i}"].DrawNoise);
+        }
+    }
+
+    [Fact]
+    public void InsideAnOuterPlateTheSitesDrawAsWithFastPathsOff()
+    {
+        // a plate around the guide (vectorized particles) expands each site's distribution: the
+        // group's 0-dim rows would have the wrong shape, so each site draws itself
+        using var scope = NewDisposeScope();
+        var data = zeros(Sites, float64);
+        var (guide, store) = MakeGuide(data);
+        using var _ = guide;
+        using var __ = store;
+        object? InPlate(Tensor d)
+        {
+            using (Plate("particles", 3, dim: -1))
+            {
+                return guide.Guide(d);
+            }
+        }
+
+        manual_seed(13);
+        Trace fast;
+        using (FastPaths.Enable())
+        {
+            fast = GuideTrace(guide, store, data, InPlate);
+        }
+
+        manual_seed(13);
+        Trace plain;
+        using (FastPaths.Disable())
+        {
+            plain = GuideTrace(guide, store, data, InPlate);
+        }
+
+        for (int i = 0; i < Sites; i++)
+        {
+            Assert.Equal([3L], fast[$"z{i}"].Value!.shape);
+            Assert.Equal(plain[$"z{i}"].Value!.data<double>().ToArray(), fast[$"z{i}"].Value!.data<double>().ToArray());
+        }
     }
 }

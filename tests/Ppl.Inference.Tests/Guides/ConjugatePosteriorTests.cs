@@ -8,6 +8,7 @@ using MultivariateNormal = Ppl.Distributions.MultivariateNormal;
 
 namespace Ppl.Tests.Inference.Guides;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class ConjugatePosteriorTests
 {

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Guides;
 
+[Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
 public sealed class SubsampleTests
 {

@@ -16,29 +16,22 @@ public sealed class ExpTransform : Transform
     public override Constraint Codomain => Constraints.Positive;
 
     /// <inheritdoc />
-    /// <remarks>Remembers x for the result (see <see cref="LogOf(Tensor)"/>), like PyTorch's transform cache.</remarks>
-    public override Tensor Forward(Tensor x)
-    {
-        var y = x.exp();
-        Preimages.AddOrUpdate(y, x);
-        return y;
-    }
+    public override Tensor Forward(Tensor x) => x.exp();
 
     /// <inheritdoc />
     public override Tensor Inverse(Tensor y) => y.log();
 
     /// <summary>
-    /// log <paramref name="y"/> for a density formula that only reads it: the x this transform
-    /// mapped to <paramref name="y"/> when it made it (exact, and no op or autograd node, as
-    /// PyTorch's cached transforms give), otherwise a fresh log. Draws pushed through exp (a
-    /// LogNormal-shaped guide site, σ in a model) are such tensors.
+    /// log <paramref name="y"/> for a density formula that only reads it: the x that the current
+    /// run recorded for <paramref name="y"/> (<see cref="ExpPreimages"/>: exact, and no op or
+    /// autograd node, as PyTorch's cached transforms give), otherwise a fresh log. Draws pushed
+    /// through exp (a LogNormal-shaped guide site, σ in a model) are such tensors.
     /// </summary>
     /// <remarks>
     /// Only where neither side can have changed since: y must carry a gradient (autograd saved it
     /// for exp's backward, so modifying it in place fails at backward) and x must not be a leaf
-    /// (an optimizer updates leaves in place; a parameter's exp read before an update would
-    /// otherwise be paired with the updated parameter). Otherwise, and for a y made under
-    /// no_grad, the log is computed.
+    /// (a parameter, which is updated in place). Otherwise, and for a y made under no_grad, the
+    /// log is computed.
     /// </remarks>
     internal static Tensor LogOf(Tensor y) => LogOf(y, leafPreimages: false);
 
@@ -49,10 +42,7 @@ public sealed class ExpTransform : Transform
     /// its own guide draws), where the parameter cannot have changed since.
     /// </summary>
     internal static Tensor LogOf(Tensor y, bool leafPreimages) =>
-        y.requires_grad && Preimages.TryGetValue(y, out var x) && !x.IsInvalid && (leafPreimages || !x.is_leaf) ? x : y.log();
-
-    // keyed by the wrapper object: an entry lives exactly as long as its result tensor's wrapper
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Preimages = [];
+        ExpPreimages.TryGet(y, out var x) && y.requires_grad && !x.IsInvalid && (leafPreimages || !x.is_leaf) ? x : y.log();
 
     /// <inheritdoc />
     public override Tensor LogAbsDetJacobian(Tensor x, Tensor y) => x.alias();

@@ -9,9 +9,11 @@ using MathNetNormal = MathNet.Numerics.Distributions.Normal;
 namespace Ppl.Tests.Distributions.Transforms;
 
 /// <summary>
-/// <see cref="ExpTransform.Forward"/> remembers x for y = exp(x), and <see cref="ExpTransform.LogOf"/>
-/// returns it instead of computing log y: exact where exp under- or overflows, one op fewer
-/// elsewhere. It must give log y in every other case, including when y no longer is exp(x).
+/// While a run's recorded preimages are installed (<see cref="ExpPreimages"/>: an ELBO installs
+/// those its guide trace recorded), <see cref="ExpTransform.LogOf(Tensor)"/> returns the x of y =
+/// exp(x) instead of computing log y: exact where exp under- or overflows, one op fewer elsewhere.
+/// It must give log y in every other case: outside such an evaluation, with fast paths off, for a
+/// tensor that is not the recorded one, and when y may no longer be exp(x).
 /// </summary>
 [Collection("Sequential")]
 public sealed class ExpPreimageTests
@@ -19,6 +21,15 @@ public sealed class ExpPreimageTests
     private const double HalfLog2Pi = 0.91893853320467274178;
 
     private static Tensor Forward(Tensor x) => ExpTransform.Instance.Forward(x);
+
+    /// <summary>Makes y = exp(x) known, as a run's site would record it.</summary>
+    private static ExpPreimages Known(Tensor y, Tensor x)
+    {
+        using (FastPaths.Enable()) // the switch decides at installation (these tests pin the fast path itself)
+        {
+            return ExpPreimages.Install([(y, x)]) ?? throw new InvalidOperationException("nothing installed");
+        }
+    }
 
     [Fact]
     public void LogOfAForwardResultIsItsPreimageEvenWhereExpUnderflows()
@@ -30,6 +41,7 @@ public sealed class ExpPreimageTests
         Assert.Equal(0f, y[0].item<float>()); // exp(−120) underflows in float32
         Assert.True(float.IsNegativeInfinity(y.log()[0].item<float>()));
 
+        using var known = Known(y, x);
         var log = ExpTransform.LogOf(y);
         Assert.Equal(new[] { -120f, -3f, 0f, 2.5f }, log.detach().data<float>().ToArray());
     }
@@ -38,8 +50,9 @@ public sealed class ExpPreimageTests
     public void LogOfATensorForwardDidNotMakeIsItsLog()
     {
         using var scope = NewDisposeScope();
-        var x = tensor(new[] { -120f, -3f, 0f, 2.5f });
-        var y = x.exp(); // the same values, not made by the transform
+        var x = tensor(new[] { -120f, -3f, 0f, 2.5f }).requires_grad_().mul(1f);
+        using var known = Known(Forward(x), x);
+        var y = x.exp(); // the same values, not the recorded tensor
         var log = ExpTransform.LogOf(y);
         Assert.True(float.IsNegativeInfinity(log[0].item<float>()));
         Assert.Equal(y.log().data<float>().ToArray(), log.data<float>().ToArray());
@@ -54,6 +67,7 @@ public sealed class ExpPreimageTests
         using var scope = NewDisposeScope();
         var x = tensor(new[] { -120f, 1.5f }).requires_grad_().mul(1f); // draw-like, so the preimage would be used
         var y = Forward(x);
+        using var known = Known(y, x);
         Assert.Equal(-120f, ExpTransform.LogOf(y)[0].item<float>());
         x.Dispose();
         var log = ExpTransform.LogOf(y).detach();
@@ -71,7 +85,9 @@ public sealed class ExpPreimageTests
         try
         {
             var x = tensor(new[] { -120f, -30f, 0.5f }).requires_grad_().mul(1f); // draw-like: not a leaf
-            var lp = new LogNormal(zeros(3), 1.0).LogProb(Forward(x)).detach();
+            var y = Forward(x);
+            using var known = Known(y, x);
+            var lp = new LogNormal(zeros(3), 1.0).LogProb(y).detach();
             var xs = new[] { -120.0, -30.0, 0.5 };
             for (int i = 0; i < xs.Length; i++)
             {
@@ -111,6 +127,7 @@ public sealed class ExpPreimageTests
         using var scope = NewDisposeScope();
         var x = tensor(new[] { 0.5, -1.0 }, dtype: float64);
         var y = Forward(x);
+        using var known = Known(y, x);
         y.mul_(2.0); // y is now 2e^x: its log is x + log 2
         var log = ExpTransform.LogOf(y).data<double>().ToArray();
         Assert.Equal(0.5 + Math.Log(2), log[0], 1e-12);
@@ -127,6 +144,7 @@ public sealed class ExpPreimageTests
         using var store = new ParamStore();
         var sigma = store.GetOrCreate("sigma", new ParamSpec(() => tensor(new[] { 0.5, 2.0 }, dtype: float64), Constraints.Positive, 0, null));
         var values = sigma.detach().clone().data<double>().ToArray();
+        using var known = Known(sigma, store.GetUnconstrained("sigma"));
         using (no_grad())
         {
             store.GetUnconstrained("sigma").add_(0.3);
@@ -151,7 +169,63 @@ public sealed class ExpPreimageTests
         }
 
         Assert.False(sigma.requires_grad);
+        using var known = Known(sigma, store.GetUnconstrained("sigma"));
         var lp = new Normal(zeros(2, dtype: float64), sigma).LogProb(tensor(new[] { 0.7, -1.1 }, dtype: float64));
         Assert.False(lp.requires_grad, "the density of a no_grad value requires grad (log σ was read from the parameter)");
+    }
+
+    [Fact]
+    public void NothingIsRememberedOutsideAnEvaluation()
+    {
+        // no process-wide table: a forward result read outside an installed run is logged afresh,
+        // and so is one whose run's table was disposed
+        using var scope = NewDisposeScope();
+        var x = tensor(new[] { -120f, 1.5f }).requires_grad_().mul(1f);
+        var y = Forward(x);
+        Assert.True(float.IsNegativeInfinity(ExpTransform.LogOf(y)[0].item<float>()));
+        using (Known(y, x))
+        {
+            Assert.Equal(-120f, ExpTransform.LogOf(y)[0].item<float>());
+        }
+
+        Assert.True(float.IsNegativeInfinity(ExpTransform.LogOf(y)[0].item<float>()));
+    }
+
+    [Fact]
+    public void WithFastPathsOffNoTableIsInstalled()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new[] { -120f, 1.5f }).requires_grad_().mul(1f);
+        var y = Forward(x);
+        using (FastPaths.Disable())
+        {
+            using var table = ExpPreimages.Install([(y, x)]);
+            Assert.Null(table);
+            Assert.True(float.IsNegativeInfinity(ExpTransform.LogOf(y)[0].item<float>()));
+        }
+    }
+
+    [Fact]
+    public void APositiveParamSiteRecordsItsUnconstrainedValueAndALeafIsReadOnlyForLogQ()
+    {
+        // the store reports the parameter behind exp, the param site records it, the table is
+        // built from the trace; only a reader evaluating log q of its own draws may use a leaf
+        using var scope = NewDisposeScope();
+        using var store = new ParamStore();
+        Trace trace;
+        using (store.Activate())
+        {
+            Func<Tensor> model = () => Ppl.Primitives.Param("sigma", tensor(new[] { 0.5, 2.0 }, dtype: float64), Constraints.Positive);
+            trace = model.GetTrace();
+        }
+
+        var site = trace["sigma"];
+        var u = store.GetUnconstrained("sigma");
+        Assert.Same(u, site.ExpPreimage);
+        using var paths = FastPaths.Enable();
+        using var table = ExpPreimages.Install(trace);
+        Assert.NotNull(table);
+        Assert.Same(u, ExpTransform.LogOf(site.Value!, leafPreimages: true));
+        Assert.NotSame(u, ExpTransform.LogOf(site.Value!));
     }
 }

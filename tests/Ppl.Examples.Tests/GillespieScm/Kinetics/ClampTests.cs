@@ -2,7 +2,7 @@ using System.Reactive.Linq;
 using Ppl.Examples.GillespieScm.Kinetics;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>A kinetic do(X_i = x) suppresses X_i's reactions: its count never leaves x.</summary>
 [Collection("Sequential")]

@@ -1,7 +1,7 @@
 using Ppl.Examples.GillespieScm.Kinetics;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>Counterfactuals in the threshold form of the equilibrium SCM.</summary>
 [Collection("Sequential")]

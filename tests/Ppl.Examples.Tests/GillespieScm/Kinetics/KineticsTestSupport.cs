@@ -1,7 +1,7 @@
 using MathNet.Numerics.Distributions;
 using Ppl.Examples.GillespieScm.Kinetics;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>Shared statistics for the kinetics tests.</summary>
 internal static class KineticsTestSupport

@@ -4,7 +4,7 @@ using Ppl.Examples.GillespieScm.Kinetics;
 using Ppl.Handlers;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>The SSA as a Ppl program: its trajectory is a trace of Exponential and Categorical sites.</summary>
 [Collection("Sequential")]

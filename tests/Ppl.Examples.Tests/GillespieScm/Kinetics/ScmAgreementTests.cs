@@ -1,7 +1,7 @@
 using Ppl.Examples.GillespieScm.Kinetics;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>
 /// The equilibrium SCM against the kinetic model under do(). Tolerances are 5 standard errors of

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using Ppl.Examples.GillespieScm.Kinetics;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>The window-average stop rule on deterministic signals.</summary>
 public sealed class StationarityTests

@@ -1,8 +1,8 @@
 using Ppl.Examples.GillespieScm.Kinetics;
-using static Ppl.Tests.GillespieScm.Kinetics.KineticsTestSupport;
+using static Ppl.Tests.Examples.GillespieScm.Kinetics.KineticsTestSupport;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.GillespieScm.Kinetics;
+namespace Ppl.Tests.Examples.GillespieScm.Kinetics;
 
 /// <summary>
 /// One activation/deactivation pair: each of T molecules is an independent two-state chain, so the
