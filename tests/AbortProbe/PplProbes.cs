@@ -1,4 +1,3 @@
-using Ppl.Causal.Mdp;
 using Ppl.Distributions;
 using Ppl.Distributions.Transforms;
 using Ppl.Inference;
@@ -32,12 +31,6 @@ internal static class PplProbes
         new("ppl.lowercholesky.packed", "LowerCholeskyTransform.Forward", "x [4] (not n(n+1)/2)", () => LowerCholeskyTransform.Instance.Forward(M(4)), Expectation.ArgumentException),
         new("ppl.choleskyouter.rect", "CholeskyOuterProductTransform.Forward", "x [2, 3] (not square)", () => CholeskyOuterProductTransform.Instance.Forward(M(2, 3)), Expectation.ArgumentException),
         new("ppl.choleskyouter.vector", "CholeskyOuterProductTransform.Forward", "x [3] (1-D)", () => CholeskyOuterProductTransform.Instance.Forward(M(3)), Expectation.ArgumentException),
-        new("ppl.mdp.bool", "PolicyEvaluation.Value", "a bool transition table [2, 1, 2]", () =>
-        {
-            var transition = tensor(new[] { true, false, false, true }, [2, 1, 2]);
-            var mdp = new TabularMdp(transition, zeros(2, dtype: float64), zeros(2, dtype: ScalarType.Bool), start: 0, horizon: 3);
-            return PolicyEvaluation.Value(mdp, new TabularPolicy("stay", ones(2, 1, dtype: float64)));
-        }, Expectation.ArgumentException),
         new("ppl.elbo.default", "TraceElbo { NumParticles = 4 }.Loss", "model with x.matmul(w), default settings", () =>
         {
             var elbo = new TraceElbo { NumParticles = 4 };

@@ -1,7 +1,7 @@
 using Ppl.Examples;
 using Ppl.Examples.LinearScm;
 
-namespace Ppl.Tests;
+namespace Ppl.Tests.Examples;
 
 [Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]

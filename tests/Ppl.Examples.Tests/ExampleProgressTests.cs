@@ -1,6 +1,6 @@
 using Ppl.Examples;
 
-namespace Ppl.Tests;
+namespace Ppl.Tests.Examples;
 
 public sealed class ExampleProgressTests
 {

@@ -18,6 +18,10 @@ namespace Ppl.Causal;
 /// <see cref="AbductionActionPrediction.Predict{TArgs}"/>), or the outcome of each inner draw weighted
 /// by its share of its adjustment draw (<see cref="CausalQueries.Backdoor{TArgs}"/>). The outcome of a
 /// draw is the mean of the outcome site over its own batch (one number per draw).</para>
+/// <para>Estimates from data made outside the queries use the same type: <see cref="OfMean"/> for
+/// independent equal draws (a simulation, a counterfactual replay of logged episodes),
+/// <see cref="Exact"/> for a value known in closed form, and the public constructor for weighted
+/// draws (a self-normalized importance estimate).</para>
 /// <para>The numbers are computed when the estimate is made; <see cref="Samples"/> holds tensors of
 /// the dispose scope the query was called in (on the model's device), so <see cref="Quantiles"/>
 /// needs that scope alive.</para>
@@ -34,6 +38,38 @@ public sealed class CausalEstimate
         : this(samples, null, null, 0)
     {
     }
+
+    /// <summary>
+    /// The mean of independent, equally weighted draws of a quantity (e.g. one return per logged
+    /// episode, or per episode the mean of its counterfactual replays) with the classical standard
+    /// error s/√n, s the sample standard deviation (n − 1 in its denominator): the error a reader of
+    /// a table of simulation results expects. <see cref="Samples"/> holds the draws as float64.
+    /// </summary>
+    /// <param name="draws">The draws, any shape (flattened): n = its number of elements.</param>
+    /// <exception cref="ArgumentException">Fewer than two draws.</exception>
+    public static CausalEstimate OfMean(Tensor draws)
+    {
+        ArgumentNullException.ThrowIfNull(draws);
+        long n = draws.numel();
+        if (n < 2)
+        {
+            throw new ArgumentException($"A standard error needs at least two draws; got {n}.", nameof(draws));
+        }
+
+        var flat = draws.flatten().to(ScalarType.Float64);
+        double mean, standardError;
+        using (var scope = NewDisposeScope())
+        {
+            mean = flat.mean().item<double>();
+            standardError = flat.std().item<double>() / Math.Sqrt(n);
+        }
+
+        return new CausalEstimate(WeightedSamples.FromNormalized(flat, full([n], 1.0 / n, dtype: ScalarType.Float64, device: flat.device)), mean, standardError, 0);
+    }
+
+    /// <summary>A value known exactly (from a closed form or dynamic programming): one draw of weight 1, standard error zero.</summary>
+    public static CausalEstimate Exact(double value) =>
+        new(WeightedSamples.FromNormalized(tensor(new[] { value }, dtype: ScalarType.Float64), ones([1], dtype: ScalarType.Float64)), value, 0, 0);
 
     /// <param name="samples">The draws.</param>
     /// <param name="value">The estimate when it is not the draws' weighted mean (a bias-corrected one); null for the mean.</param>

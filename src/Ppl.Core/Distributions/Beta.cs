@@ -86,9 +86,12 @@ public sealed class Beta : Distribution
             .add(total.sub(2).mul(total.digamma()));
     }
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static Beta Trusted(Tensor concentration1, Tensor concentration0) => new(concentration1, concentration0, validate: false);
+
     /// <inheritdoc />
     protected internal override Distribution ExpandCore(long[] batchShape) =>
-        new Beta(Concentration1.expand(batchShape), Concentration0.expand(batchShape), validate: false);
+        Trusted(Concentration1.expand(batchShape), Concentration0.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

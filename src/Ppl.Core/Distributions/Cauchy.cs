@@ -28,8 +28,8 @@ public sealed class Cauchy : LocationScaleDistribution
     {
     }
 
-    private Cauchy(Tensor loc, Tensor scale, bool parametersChecked)
-        : base(loc, scale, locChecked: parametersChecked, scaleChecked: parametersChecked)
+    private Cauchy(Tensor loc, Tensor scale, bool validate)
+        : base(loc, scale, locChecked: !validate, scaleChecked: !validate)
     {
     }
 
@@ -45,7 +45,10 @@ public sealed class Cauchy : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(Log4Pi);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Cauchy(loc, scale, parametersChecked: true);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => Trusted(loc, scale);
+
+    /// <summary>Builds without re-checking parameters a validated instance already checked (<see cref="WithParameters"/>: expanding, moving); shapes must already broadcast.</summary>
+    internal static Cauchy Trusted(Tensor loc, Tensor scale) => new(loc, scale, validate: false);
 
     /// <summary>Inverse CDF tan(π(u − ½)); u = 0 maps to a huge finite value, not infinity.</summary>
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>

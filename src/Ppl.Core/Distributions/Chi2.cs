@@ -61,8 +61,11 @@ public sealed class Chi2 : Distribution
     /// <inheritdoc />
     public override Tensor Entropy() => _gamma.Entropy();
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static Chi2 Trusted(Tensor df) => new(df, validate: false);
+
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new Chi2(Df.expand(batchShape), validate: false);
+    protected internal override Distribution ExpandCore(long[] batchShape) => Trusted(Df.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => _gamma.SampleCore(generator, sampleShape);

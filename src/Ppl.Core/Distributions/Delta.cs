@@ -16,7 +16,7 @@ public sealed class Delta : Distribution
     /// (−∞, a weight of 0, is allowed; so are infinite points).
     /// </exception>
     public Delta(Tensor v, Tensor? logDensity = null, int eventDim = 0)
-        : this(v, logDensity, eventDim, parametersChecked: false)
+        : this(v, logDensity, eventDim, validate: true)
     {
     }
 
@@ -27,12 +27,12 @@ public sealed class Delta : Distribution
     {
     }
 
-    private Delta(Tensor v, Tensor? logDensity, int eventDim, bool parametersChecked)
+    private Delta(Tensor v, Tensor? logDensity, int eventDim, bool validate)
         : base(SplitBatch(v, eventDim), v.Shape()[(v.Shape().Length - eventDim)..])
     {
         V = v;
         LogDensity = logDensity?.expand(BatchShape) ?? torch.zeros(BatchShape, dtype: v.dtype, device: v.device);
-        if (!parametersChecked)
+        if (validate)
         {
             RequireNotNaN(v, nameof(v));
             if (logDensity is not null)
@@ -66,9 +66,12 @@ public sealed class Delta : Distribution
     /// <inheritdoc />
     public override Tensor Variance => torch.zeros_like(V);
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static Delta Trusted(Tensor v, Tensor logDensity, int eventDim) => new(v, logDensity, eventDim, validate: false);
+
     /// <inheritdoc />
     protected internal override Distribution ExpandCore(long[] batchShape) =>
-        new Delta(V.expand([.. batchShape, .. EventShape]), LogDensity.expand(batchShape), EventShape.Length, parametersChecked: true);
+        Trusted(V.expand([.. batchShape, .. EventShape]), LogDensity.expand(batchShape), EventShape.Length);
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => V.expand(ExtendedShape(sampleShape));

@@ -9,10 +9,18 @@ public sealed class Exponential : Distribution
     /// <summary>Exponential(<paramref name="rate"/>).</summary>
     /// <exception cref="ArgumentException">Validation is on and some rate is not positive.</exception>
     public Exponential(Tensor rate)
+        : this(rate, validate: true)
+    {
+    }
+
+    private Exponential(Tensor rate, bool validate)
         : base(Checked(rate).Shape(), [])
     {
         Rate = rate;
-        RequirePositive(rate, nameof(rate));
+        if (validate)
+        {
+            RequirePositive(rate, nameof(rate));
+        }
     }
 
     /// <summary>A scalar Exponential(<paramref name="rate"/>) on the default device.</summary>
@@ -45,8 +53,11 @@ public sealed class Exponential : Distribution
     /// <inheritdoc />
     public override Tensor Entropy() => Rate.log().neg().add(1);
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static Exponential Trusted(Tensor rate) => new(rate, validate: false);
+
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new Exponential(Rate.expand(batchShape));
+    protected internal override Distribution ExpandCore(long[] batchShape) => Trusted(Rate.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

@@ -71,7 +71,7 @@ public sealed class Gamma : Distribution
     public override Tensor Entropy() =>
         Concentration.sub(Rate.log()).add(Concentration.lgamma()).add(Concentration.neg().add(1).mul(Concentration.digamma()));
 
-    /// <summary>Builds without re-checking parameters that a validated family already checked.</summary>
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
     internal static Gamma Trusted(Tensor concentration, Tensor rate) => new(concentration, rate, validate: false);
 
     /// <inheritdoc />

@@ -27,8 +27,8 @@ public sealed class Gumbel : LocationScaleDistribution
     {
     }
 
-    private Gumbel(Tensor loc, Tensor scale, bool parametersChecked)
-        : base(loc, scale, locChecked: parametersChecked, scaleChecked: parametersChecked)
+    private Gumbel(Tensor loc, Tensor scale, bool validate)
+        : base(loc, scale, locChecked: !validate, scaleChecked: !validate)
     {
     }
 
@@ -42,7 +42,10 @@ public sealed class Gumbel : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(EulerGamma + 1);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Gumbel(loc, scale, parametersChecked: true);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => Trusted(loc, scale);
+
+    /// <summary>Builds without re-checking parameters a validated instance already checked (<see cref="WithParameters"/>: expanding, moving); shapes must already broadcast.</summary>
+    internal static Gumbel Trusted(Tensor loc, Tensor scale) => new(loc, scale, validate: false);
 
     /// <summary>Inverse CDF −log(−log u) (<see cref="Kernels.StandardGumbel"/>).</summary>
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>

@@ -12,10 +12,18 @@ public sealed class HalfCauchy : Distribution
     /// <summary>HalfCauchy(<paramref name="scale"/>).</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public HalfCauchy(Tensor scale)
+        : this(scale, validate: true)
+    {
+    }
+
+    private HalfCauchy(Tensor scale, bool validate)
         : base(Checked(scale).Shape(), [])
     {
         Scale = scale;
-        RequirePositive(scale, nameof(scale));
+        if (validate)
+        {
+            RequirePositive(scale, nameof(scale));
+        }
     }
 
     /// <summary>A scalar HalfCauchy(<paramref name="scale"/>) on the default device.</summary>
@@ -50,8 +58,11 @@ public sealed class HalfCauchy : Distribution
     /// <inheritdoc />
     public override Tensor Entropy() => Scale.log().add(Log2Pi);
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static HalfCauchy Trusted(Tensor scale) => new(scale, validate: false);
+
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new HalfCauchy(Scale.expand(batchShape));
+    protected internal override Distribution ExpandCore(long[] batchShape) => Trusted(Scale.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

@@ -12,10 +12,18 @@ public sealed class HalfNormal : Distribution
     /// <summary>HalfNormal(<paramref name="scale"/>).</summary>
     /// <exception cref="ArgumentException">Validation is on and some scale is not positive.</exception>
     public HalfNormal(Tensor scale)
+        : this(scale, validate: true)
+    {
+    }
+
+    private HalfNormal(Tensor scale, bool validate)
         : base(Checked(scale).Shape(), [])
     {
         Scale = scale;
-        RequirePositive(scale, nameof(scale));
+        if (validate)
+        {
+            RequirePositive(scale, nameof(scale));
+        }
     }
 
     /// <summary>A scalar HalfNormal(<paramref name="scale"/>) on the default device.</summary>
@@ -48,8 +56,11 @@ public sealed class HalfNormal : Distribution
     /// <inheritdoc />
     public override Tensor Entropy() => Scale.log().add(EntropyConstant);
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static HalfNormal Trusted(Tensor scale) => new(scale, validate: false);
+
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new HalfNormal(Scale.expand(batchShape));
+    protected internal override Distribution ExpandCore(long[] batchShape) => Trusted(Scale.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

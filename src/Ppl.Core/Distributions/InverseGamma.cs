@@ -78,9 +78,12 @@ public sealed class InverseGamma : Distribution
     public override Tensor Entropy() =>
         Concentration.add(Rate.log()).add(Concentration.lgamma()).sub(Concentration.add(1).mul(Concentration.digamma()));
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static InverseGamma Trusted(Tensor concentration, Tensor rate) => new(concentration, rate, validate: false);
+
     /// <inheritdoc />
     protected internal override Distribution ExpandCore(long[] batchShape) =>
-        new InverseGamma(Concentration.expand(batchShape), Rate.expand(batchShape), validate: false);
+        Trusted(Concentration.expand(batchShape), Rate.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

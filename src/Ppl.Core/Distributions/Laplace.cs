@@ -27,8 +27,8 @@ public sealed class Laplace : LocationScaleDistribution
     {
     }
 
-    private Laplace(Tensor loc, Tensor scale, bool parametersChecked)
-        : base(loc, scale, locChecked: parametersChecked, scaleChecked: parametersChecked)
+    private Laplace(Tensor loc, Tensor scale, bool validate)
+        : base(loc, scale, locChecked: !validate, scaleChecked: !validate)
     {
     }
 
@@ -42,7 +42,10 @@ public sealed class Laplace : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(1 + Log2);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => new Laplace(loc, scale, parametersChecked: true);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => Trusted(loc, scale);
+
+    /// <summary>Builds without re-checking parameters a validated instance already checked (<see cref="WithParameters"/>: expanding, moving); shapes must already broadcast.</summary>
+    internal static Laplace Trusted(Tensor loc, Tensor scale) => new(loc, scale, validate: false);
 
     /// <summary>
     /// Inverse CDF on v = 2u − 1: −sign(v)·log(1 − |v|). v = −1 (u = 0) would give an infinite

@@ -9,10 +9,18 @@ public sealed class Poisson : Distribution
     /// <summary>Poisson with non-negative <paramref name="rate"/>.</summary>
     /// <exception cref="ArgumentException">Validation is on and some rate is negative or not finite.</exception>
     public Poisson(Tensor rate)
+        : this(rate, validate: true)
+    {
+    }
+
+    private Poisson(Tensor rate, bool validate)
         : base(Checked(rate).Shape(), [])
     {
         Rate = rate;
-        RequireNonNegative(rate, nameof(rate));
+        if (validate)
+        {
+            RequireNonNegative(rate, nameof(rate));
+        }
     }
 
     /// <summary>A scalar Poisson on the default device.</summary>
@@ -40,8 +48,11 @@ public sealed class Poisson : Distribution
     /// <inheritdoc />
     public override Tensor Variance => Rate.alias();
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static Poisson Trusted(Tensor rate) => new(rate, validate: false);
+
     /// <inheritdoc />
-    protected internal override Distribution ExpandCore(long[] batchShape) => new Poisson(Rate.expand(batchShape));
+    protected internal override Distribution ExpandCore(long[] batchShape) => Trusted(Rate.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) =>

@@ -105,9 +105,12 @@ public sealed class StudentT : Distribution
             .add(half.lgamma()).add(HalfLogPi).sub(halfPlus.lgamma()); // log B(df/2, 1/2), with Γ(1/2) = √π
     }
 
+    /// <summary>Builds without re-checking parameters a validated instance already checked (for <see cref="ExpandCore"/> and other internal reuse); shapes must already broadcast.</summary>
+    internal static StudentT Trusted(Tensor df, Tensor loc, Tensor scale) => new(df, loc, scale, validate: false);
+
     /// <inheritdoc />
     protected internal override Distribution ExpandCore(long[] batchShape) =>
-        new StudentT(Df.expand(batchShape), Loc.expand(batchShape), Scale.expand(batchShape), validate: false);
+        Trusted(Df.expand(batchShape), Loc.expand(batchShape), Scale.expand(batchShape));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape)

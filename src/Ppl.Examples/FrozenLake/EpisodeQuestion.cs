@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ppl.Causal.Mdp;
+using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
 namespace Ppl.Examples.FrozenLake;

@@ -1,4 +1,5 @@
-using Ppl.Causal.Mdp;
+using Ppl.Causal;
+using Ppl.Examples.FrozenLake.Mdp;
 using ScottPlot;
 
 namespace Ppl.Examples.FrozenLake;
@@ -6,7 +7,7 @@ namespace Ppl.Examples.FrozenLake;
 /// <summary>The estimates of the target policy's value side by side, with ±2 standard errors and the exact value as a line.</summary>
 internal static class EstimatesPlot
 {
-    public static void Save(string path, string title, double exact, IReadOnlyList<(string Label, Estimate Estimate)> rows)
+    public static void Save(string path, string title, double exact, IReadOnlyList<(string Label, CausalEstimate Estimate)> rows)
     {
         var plot = new Plot();
         var shown = rows.Where(r => double.IsFinite(r.Estimate.Value)).ToList();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ppl.Causal.Mdp;
+using Ppl.Causal;
+using Ppl.Examples.FrozenLake.Mdp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,8 +64,8 @@ public sealed class FrozenLakeCfopeExample : IExample
         using var logGenerator = new Generator((ulong)options.Seed, mdp.Transition.device);
         var log = environment.Rollout(behaviour, episodes, logGenerator);
         using var freshGenerator = new Generator((ulong)options.Seed + 1, mdp.Transition.device);
-        var fresh = Estimate.OfMean(environment.Rollout(target, episodes, freshGenerator).Returns);
-        var observed = Estimate.OfMean(log.Returns);
+        var fresh = CausalEstimate.OfMean(environment.Rollout(target, episodes, freshGenerator).Returns);
+        var observed = CausalEstimate.OfMean(log.Returns);
         var ordinary = ImportanceSampling.Ordinary(mdp, log, behaviour, target);
         var perDecision = ImportanceSampling.PerDecision(mdp, log, behaviour, target);
         var weighted = ImportanceSampling.Weighted(mdp, log, behaviour, target);
@@ -83,16 +84,16 @@ public sealed class FrozenLakeCfopeExample : IExample
         output.WriteLine();
         output.WriteLine("| value of …                       | estimate | std. error |");
         output.WriteLine("|----------------------------------|---------:|-----------:|");
-        var rows = new List<(string Label, Estimate Estimate)>
+        var rows = new List<(string Label, CausalEstimate Estimate)>
         {
-            ("target: exact (DP)", Estimate.Exact(exactTarget)),
+            ("target: exact (DP)", CausalEstimate.Exact(exactTarget)),
             ("target: fresh episodes", fresh),
             ("target: CF replay of the log", cf),
             ("target: ordinary IS", ordinary),
             ("target: per-decision IS", perDecision),
             ("target: weighted IS", weighted),
             ("behaviour: observed in the log", observed),
-            ("behaviour: exact (DP)", Estimate.Exact(exactBehaviour)),
+            ("behaviour: exact (DP)", CausalEstimate.Exact(exactBehaviour)),
         };
         foreach (var (label, estimate) in rows)
         {

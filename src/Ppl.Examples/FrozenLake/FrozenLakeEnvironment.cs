@@ -1,4 +1,4 @@
-using Ppl.Causal.Mdp;
+using Ppl.Examples.FrozenLake.Mdp;
 using TorchSharp;
 using static TorchSharp.torch;
 

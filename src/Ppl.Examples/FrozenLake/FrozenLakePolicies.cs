@@ -1,4 +1,4 @@
-using Ppl.Causal.Mdp;
+using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
 namespace Ppl.Examples.FrozenLake;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Ppl.Causal.Kinetics;
+using Ppl.Examples.GillespieScm.Kinetics;
 
 namespace Ppl.Examples.GillespieScm;
 

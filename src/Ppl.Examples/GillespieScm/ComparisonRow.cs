@@ -1,4 +1,4 @@
-using Ppl.Causal.Kinetics;
+using Ppl.Examples.GillespieScm.Kinetics;
 
 namespace Ppl.Examples.GillespieScm;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Ppl.Causal.Kinetics;
+using Ppl.Examples.GillespieScm.Kinetics;
 using ScottPlot;
 
 namespace Ppl.Examples.GillespieScm;

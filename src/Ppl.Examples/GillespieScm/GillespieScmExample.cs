@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reactive.Linq;
-using Ppl.Causal.Kinetics;
+using Ppl.Examples.GillespieScm.Kinetics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>How the doc-block harness treats a ```csharp block; the marker line above the block chooses.</summary>
 internal enum DocBlockKind

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Xunit.Abstractions;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>Compiles and runs one doc block and says what is wrong with it, if anything.</summary>
 internal static class DocBlockCheck

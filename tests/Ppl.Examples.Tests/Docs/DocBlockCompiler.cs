@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Emit;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>A doc block compiled, with the chain of blocks it continues, into an in-memory assembly.</summary>
 /// <param name="Image">The assembly; empty when compilation failed.</param>
@@ -33,7 +33,9 @@ internal static class DocBlockCompiler
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(LoadReferences);
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() => LoadReferences(withExamples: false));
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> ExampleReferences = new(() => LoadReferences(withExamples: true));
 
     /// <summary>Compiles the block's chain (the blocks it continues, then itself) into one assembly.</summary>
     public static CompiledDocBlock Compile(DocBlock block)
@@ -104,7 +106,7 @@ internal static class DocBlockCompiler
         var compilation = CSharpCompilation.Create(
             "DocBlock_" + new string([.. block.Id.Select(c => char.IsLetterOrDigit(c) ? c : '_')]),
             trees,
-            References.Value,
+            IsExamplePage(block.Page) ? ExampleReferences.Value : References.Value,
             new CSharpCompilationOptions(
                 topLevel ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
@@ -146,9 +148,14 @@ internal static class DocBlockCompiler
             .Select(t => t.ContainingNamespace.IsGlobalNamespace ? t.MetadataName : $"{t.ContainingNamespace.ToDisplayString()}.{t.MetadataName}")];
     }
 
+    // A page about one example (docs/examples/) explains that example's own code, which lives in
+    // src/Ppl.Examples (course code is not library code: docs/design/library-and-course.md).
+    private static bool IsExamplePage(string page) => page.StartsWith("docs/examples/", StringComparison.Ordinal);
+
     // What a user's project that references Ppl.Core, Ppl.Inference and Ppl.Causal compiles
-    // against: the BCL and the libraries' dependencies, not the examples or the test machinery.
-    private static IReadOnlyList<MetadataReference> LoadReferences()
+    // against: the BCL and the libraries' dependencies, not the examples or the test machinery;
+    // for an example page also the examples project, as a reader working in the repository has it.
+    private static IReadOnlyList<MetadataReference> LoadReferences(bool withExamples)
     {
         // Load the libraries the docs use, in case nothing in the test process has touched them yet.
         Assembly[] needed =
@@ -160,6 +167,7 @@ internal static class DocBlockCompiler
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(needed.Select(a => a.Location))
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !IsTestMachinery(Path.GetFileNameWithoutExtension(p)))
+            .Concat(withExamples ? [typeof(Ppl.Examples.IExample).Assembly.Location] : [])
             .DistinctBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase);
         return [.. paths.Select(p => MetadataReference.CreateFromFile(p))];
     }

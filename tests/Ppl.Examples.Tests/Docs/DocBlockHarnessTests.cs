@@ -1,4 +1,4 @@
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>The harness itself: it finds blocks and markers, and its failures name the page, the line and the cause.</summary>
 [Collection(DocBlockCollection.Name)]
@@ -98,5 +98,19 @@ public sealed class DocBlockHarnessTests
     {
         var block = DocBlockReader.Read("p.md", "```csharp\nnamespace A;\n\npublic static class B\n{\n    public static int C() => 1;\n}\n```\n").Single();
         Assert.Contains("p.md:1: the block has nothing to run", DocBlockCheck.Failure(block));
+    }
+
+    /// <summary>
+    /// A page about an example (docs/examples/) may use the example's own code, which lives in
+    /// src/Ppl.Examples since #17 moved course code out of the library; every other page compiles
+    /// against the libraries only, as a user's project does.
+    /// </summary>
+    [Fact]
+    public void OnlyExamplePagesSeeTheExamplesProject()
+    {
+        const string page = "<!-- fragment -->\n```csharp\nusing Ppl.Examples.GillespieScm.Kinetics;\n\nConsole.WriteLine(Cascade.SpeciesName(0));\n```\n";
+        string? onExamplePage = DocBlockCheck.Failure(DocBlockReader.Read("docs/examples/p.md", page).Single());
+        Assert.True(onExamplePage is null, onExamplePage);
+        Assert.Contains("error CS0234", DocBlockCheck.Failure(DocBlockReader.Read("docs/p.md", page).Single()));
     }
 }

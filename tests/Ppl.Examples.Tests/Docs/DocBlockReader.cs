@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>Finds the ```csharp blocks of README.md and docs/**/*.md and the markers above them.</summary>
 internal static partial class DocBlockReader

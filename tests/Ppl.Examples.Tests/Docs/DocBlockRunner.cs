@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>What running a doc block printed, or how it failed.</summary>
 /// <param name="Output">Everything written to standard output and standard error while it ran.</param>

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace Ppl.Tests.Docs;
+namespace Ppl.Tests.Examples.Docs;
 
 /// <summary>The doc-block tests run alone: they capture the process-wide console.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

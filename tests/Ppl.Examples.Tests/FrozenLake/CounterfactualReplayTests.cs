@@ -1,10 +1,10 @@
 using Ppl.Causal;
-using Ppl.Causal.Mdp;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.FrozenLake.Mdp;
 using Ppl.Handlers;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
 [Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
@@ -26,7 +26,7 @@ public sealed class CounterfactualReplayTests
         var log = Log(map, slippery: true, behaviour, 300, 8);
         const long draws = 6;
         ScmEpisodes replay;
-        using (new LoggedEpisodeAbduction(mdp, log, behaviour, draws, new Generator(9, CPU)).Install())
+        using (LoggedEpisodeAbduction.Create(mdp, log, behaviour, draws, new Generator(9, CPU)).Install())
         {
             replay = MdpScm.Run(ScmArguments.ForPolicy(mdp, behaviour, [draws, log.Count], recordPath: true));
         }
@@ -95,9 +95,9 @@ public sealed class CounterfactualReplayTests
         var target = TabularPolicy.EpsilonGreedy("target", FrozenLakePolicies.Optimal(mdp), 0.1);
         var log = Log(map, slippery: true, behaviour, 600, 21);
         var result = CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, draws: 2, seed: 22);
-        var exact = Estimate.Exact(PolicyEvaluation.Value(mdp, target));
-        Assert.True(result.Value.Covers(exact, 5), $"counterfactual {result.Value} vs exact {exact}");
-        var observed = Estimate.OfMean(log.Returns);
+        double exact = PolicyEvaluation.Value(mdp, target);
+        Assert.True(result.Value.Covers(exact, 5), $"counterfactual {result.Value} vs exact {exact:F4}");
+        var observed = CausalEstimate.OfMean(log.Returns);
         Assert.False(observed.Covers(exact, 5), "the log's own reward must not already be the answer (else the test cannot fail)");
     }
 

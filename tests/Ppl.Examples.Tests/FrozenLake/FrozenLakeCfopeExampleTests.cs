@@ -1,7 +1,7 @@
 using Ppl.Examples;
 using Ppl.Examples.FrozenLake;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
 [Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]

@@ -1,9 +1,9 @@
 using MathNet.Numerics.Distributions;
-using Ppl.Causal.Mdp;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
 [Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
@@ -129,5 +129,18 @@ public sealed class FrozenLakeDynamicsTests
                 Assert.False(map.IsTerminal(log.States[e, t].item<long>()), $"episode {e} went on after a terminal state");
             }
         }
+    }
+
+    /// <summary>
+    /// A bool transition table reaches the P·(R + V) product only as a type error; the constructor
+    /// refuses it by name (docs/design/aborting-bindings.md: this was the AbortProbe's ppl.mdp.bool).
+    /// </summary>
+    [Fact]
+    public void ABoolTransitionTableIsRefusedByName()
+    {
+        using var scope = NewDisposeScope();
+        var transition = tensor(new[] { true, false, false, true }, [2, 1, 2]);
+        var error = Assert.Throws<ArgumentException>(() => new TabularMdp(transition, zeros(2, dtype: float64), zeros(2, dtype: ScalarType.Bool), start: 0, horizon: 3));
+        Assert.Contains("floating-point", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,9 @@
-using Ppl.Causal.Mdp;
+using Ppl.Causal;
 using Ppl.Examples.FrozenLake;
+using Ppl.Examples.FrozenLake.Mdp;
 using static TorchSharp.torch;
 
-namespace Ppl.Tests.FrozenLake;
+namespace Ppl.Tests.Examples.FrozenLake;
 
 [Trait(Stage.Key, Stage.Statistical)]
 [Collection("Sequential")]
@@ -21,8 +22,8 @@ public sealed class PolicyValueTests
         foreach (var policy in new[] { optimal, heuristic })
         {
             double exact = PolicyEvaluation.Value(mdp, policy);
-            var simulated = Estimate.OfMean(new FrozenLakeEnvironment(map, slippery: true).Rollout(policy, 2000, generator).Returns);
-            Assert.True(simulated.Covers(Estimate.Exact(exact), 5), $"{name} {policy.Name}: exact {exact:F4}, simulated {simulated}");
+            var simulated = CausalEstimate.OfMean(new FrozenLakeEnvironment(map, slippery: true).Rollout(policy, 2000, generator).Returns);
+            Assert.True(simulated.Covers(exact, 5), $"{name} {policy.Name}: exact {exact:F4}, simulated {simulated}");
         }
 
         Assert.True(PolicyEvaluation.Value(mdp, optimal) > PolicyEvaluation.Value(mdp, heuristic) + 0.2, "value iteration should beat the slip-blind heuristic");
@@ -43,7 +44,7 @@ public sealed class PolicyValueTests
         var behaviour = FrozenLakePolicies.Heuristic(map, 0.3);
         using var generator = new Generator(3, CPU);
         var log = new FrozenLakeEnvironment(map, slippery: true).Rollout(behaviour, 500, generator);
-        var observed = Estimate.OfMean(log.Returns);
+        var observed = CausalEstimate.OfMean(log.Returns);
         Assert.Equal(observed.Value, ImportanceSampling.Ordinary(mdp, log, behaviour, behaviour).Value, 12);
         Assert.Equal(observed.Value, ImportanceSampling.Weighted(mdp, log, behaviour, behaviour).Value, 12);
         Assert.Equal(500, ImportanceSampling.EffectiveSampleSize(mdp, log, behaviour, behaviour), 9);
