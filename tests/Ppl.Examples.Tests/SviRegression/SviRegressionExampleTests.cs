@@ -1,7 +1,7 @@
 using Ppl.Examples;
 using Ppl.Examples.SviRegression;
 
-namespace Ppl.Tests.Examples;
+namespace Ppl.Tests.Examples.SviRegression;
 
 [Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]

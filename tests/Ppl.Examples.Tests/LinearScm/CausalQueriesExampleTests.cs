@@ -1,7 +1,7 @@
 using Ppl.Examples;
 using Ppl.Examples.LinearScm;
 
-namespace Ppl.Tests.Examples;
+namespace Ppl.Tests.Examples.LinearScm;
 
 [Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]

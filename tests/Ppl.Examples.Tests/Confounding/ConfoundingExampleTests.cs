@@ -1,7 +1,7 @@
 using Ppl.Examples;
 using Ppl.Examples.Confounding;
 
-namespace Ppl.Tests.Examples;
+namespace Ppl.Tests.Examples.Confounding;
 
 [Trait(Stage.Key, Stage.Examples)]
 [Collection("Sequential")]

@@ -1,6 +1,6 @@
 using Ppl.Examples.Readme;
 
-namespace Ppl.Tests.Examples;
+namespace Ppl.Tests.Examples.Readme;
 
 /// <summary>The README's model example is the compiled file src/Ppl.Examples/Readme/ReadmeExample.cs, word for word, and it runs.</summary>
 [Trait(Stage.Key, Stage.Examples)]

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 using LogNormalDist = MathNet.Numerics.Distributions.LogNormal;
 using NormalDist = MathNet.Numerics.Distributions.Normal;
 
-namespace Ppl.Tests.Examples;
+namespace Ppl.Tests.Examples.SviRegression;
 
 /// <summary>
 /// The regression model runs vectorized: its particles (or predictive draws) carry w as
