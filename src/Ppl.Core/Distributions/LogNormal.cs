@@ -20,7 +20,7 @@ public sealed class LogNormal : Distribution
     /// <summary>LogNormal(<paramref name="loc"/>, <paramref name="scale"/>), parameters broadcast together.</summary>
     /// <exception cref="ArgumentException">Validation is on and some loc is not finite or some scale is not positive and finite.</exception>
     public LogNormal(Tensor loc, Tensor scale)
-        : this(Normal.WithCheckedParameters(Checked(loc), Checked(scale), constantScale: null))
+        : this(Normal.Trusted(Checked(loc), Checked(scale), constantScale: null))
     {
         RequireFinite(loc, nameof(loc));
         RequirePositive(scale, nameof(scale));
@@ -33,7 +33,7 @@ public sealed class LogNormal : Distribution
     /// </summary>
     /// <exception cref="ArgumentException">Validation is on and some loc is not finite or <paramref name="scale"/> is not positive and finite in loc's dtype.</exception>
     public LogNormal(Tensor loc, double scale)
-        : this(Normal.WithCheckedParameters(Checked(loc), TensorUtil.SharedConstantLike(scale, loc), scale))
+        : this(Normal.Trusted(Checked(loc), TensorUtil.SharedConstantLike(scale, loc), scale))
     {
         RequirePositiveScalar(scale, loc.dtype, nameof(scale));
         RequireFinite(loc, nameof(loc));
@@ -42,7 +42,7 @@ public sealed class LogNormal : Distribution
     /// <summary>A scalar LogNormal(<paramref name="loc"/>, <paramref name="scale"/>) on the default device, both checked in managed code.</summary>
     /// <exception cref="ArgumentException">Validation is on and <paramref name="loc"/> is not finite or <paramref name="scale"/> is not positive and finite in the default dtype.</exception>
     public LogNormal(double loc, double scale)
-        : this(Normal.WithCheckedParameters(TensorUtil.SharedConstant(loc), TensorUtil.SharedConstant(scale), scale))
+        : this(Normal.Trusted(TensorUtil.SharedConstant(loc), TensorUtil.SharedConstant(scale), scale))
     {
         RequireFiniteScalar(loc, DType, nameof(loc));
         RequirePositiveScalar(scale, DType, nameof(scale));
@@ -91,8 +91,8 @@ public sealed class LogNormal : Distribution
     /// <inheritdoc />
     /// <remarks>A constant scale stays constant (a location-scale family's own expansion does not keep it).</remarks>
     protected internal override Distribution ExpandCore(long[] batchShape) => _normal.ConstantScale is double c
-        ? new LogNormal(Normal.WithCheckedParameters(_normal.LocAsGiven.expand(batchShape), TensorUtil.SharedConstantLike(c, _normal.LocAsGiven), c))
-        : new LogNormal(Normal.WithCheckedParameters(Loc.expand(batchShape), Scale.expand(batchShape), constantScale: null));
+        ? new LogNormal(Normal.Trusted(_normal.LocAsGiven.expand(batchShape), TensorUtil.SharedConstantLike(c, _normal.LocAsGiven), c))
+        : new LogNormal(Normal.Trusted(Loc.expand(batchShape), Scale.expand(batchShape), constantScale: null));
 
     /// <inheritdoc />
     protected internal override Tensor SampleCore(Generator? generator, long[] sampleShape) => _normal.SampleCore(generator, sampleShape).exp();

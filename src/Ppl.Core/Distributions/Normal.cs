@@ -46,13 +46,13 @@ public sealed class Normal : LocationScaleDistribution
     /// <paramref name="constantScale"/> the value of every entry of <paramref name="scale"/> when it
     /// was given as a <c>double</c> (its cheaper formulas are then used), else null.
     /// </summary>
-    internal static Normal WithCheckedParameters(Tensor loc, Tensor scale, double? constantScale) => new(loc, scale, constantScale);
+    internal static Normal Trusted(Tensor loc, Tensor scale, double? constantScale) => new(loc, scale, constantScale);
 
     /// <summary>N(loc, scale²) whose scale the caller has already checked to be positive and finite; loc is still checked.</summary>
-    internal static Normal WithCheckedScale(Tensor loc, Tensor scale) => new(loc, scale, locChecked: false, scaleChecked: true);
+    internal static Normal TrustedScale(Tensor loc, Tensor scale) => new(loc, scale, locChecked: false, scaleChecked: true);
 
     /// <summary>N(loc, scale²) whose loc (finite) and scale (positive, finite) the caller has already checked.</summary>
-    internal static Normal WithCheckedParameters(Tensor loc, Tensor scale) => new(loc, scale, locChecked: true, scaleChecked: true);
+    internal static Normal Trusted(Tensor loc, Tensor scale) => new(loc, scale, locChecked: true, scaleChecked: true);
 
     /// <inheritdoc />
     public override Tensor Mean => Loc.alias();
@@ -64,7 +64,7 @@ public sealed class Normal : LocationScaleDistribution
     public override Tensor Entropy() => Scale.log().add(0.5 + HalfLog2Pi);
 
     /// <inheritdoc />
-    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => WithCheckedParameters(loc, scale);
+    protected override LocationScaleDistribution WithParameters(Tensor loc, Tensor scale) => Trusted(loc, scale);
 
     /// <inheritdoc />
     protected override Tensor StandardSample(long[] shape, Generator? generator) =>

@@ -61,7 +61,7 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
             var site = Sites[i];
             var (loc, scale) = parameters[i];
             result[site.Name] = grouped.TryGetValue(i, out var member)
-                ? SampleInPlates(site, Normal.WithCheckedScale(loc, scale).ToEvent(site.UnconstrainedEventDim), () => member.Group.Row(member.Row))
+                ? SampleInPlates(site, Normal.TrustedScale(loc, scale).ToEvent(site.UnconstrainedEventDim), () => member.Group.Row(member.Row))
                 : SampleInPlates(site, Posterior(site, loc, scale));
         }
 
