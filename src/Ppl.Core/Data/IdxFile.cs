@@ -85,14 +85,7 @@ public static class IdxFile
         }
 
         var values = bytes.AsSpan(header).ToArray();
-        if (size > 1 && BitConverter.IsLittleEndian)
-        {
-            // IDX stores values big-endian
-            for (int i = 0; i < values.Length; i += size)
-            {
-                Array.Reverse(values, i, size);
-            }
-        }
+        SwapBigEndian(values, size);
 
         var result = empty(shape, dtype: type);
         if (values.Length > 0)
@@ -123,13 +116,7 @@ public static class IdxFile
         var (code, _, size) = Types[typeIndex];
         using var scope = NewDisposeScope();
         var data = values.cpu().contiguous().bytes.ToArray();
-        if (size > 1 && BitConverter.IsLittleEndian)
-        {
-            for (int i = 0; i < data.Length; i += size)
-            {
-                Array.Reverse(data, i, size);
-            }
-        }
+        SwapBigEndian(data, size);
 
         using var file = File.Create(path);
         file.Write([0, 0, code, (byte)values.dim()]);
@@ -141,6 +128,18 @@ public static class IdxFile
         }
 
         file.Write(data);
+    }
+
+    // IDX stores values big-endian; the swap is its own inverse, so reading and writing share it
+    private static void SwapBigEndian(byte[] values, int size)
+    {
+        if (size > 1 && BitConverter.IsLittleEndian)
+        {
+            for (int i = 0; i < values.Length; i += size)
+            {
+                Array.Reverse(values, i, size);
+            }
+        }
     }
 
     private static byte[] ReadAll(Stream stream)
