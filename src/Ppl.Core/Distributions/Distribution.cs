@@ -142,6 +142,14 @@ public abstract class Distribution
     public Distribution Mask(Tensor mask) => new MaskedDistribution(this, mask);
 
     /// <summary>
+    /// This distribution without the check of values against its support (Pyro's
+    /// <c>validate_args=False</c>), for relaxed likelihoods such as a Bernoulli on gray-level pixels;
+    /// see <see cref="UnvalidatedDistribution"/>. Inside or outside <see cref="ToEvent"/> alike
+    /// (an event wrapper leaves value checks to its base).
+    /// </summary>
+    public Distribution Unvalidated() => new UnvalidatedDistribution(this);
+
+    /// <summary>
     /// The distribution broadcast to <paramref name="batchShape"/> (already checked to be valid).
     /// The default wraps it in an <see cref="ExpandedDistribution"/>; families override it to
     /// expand their parameters instead.
