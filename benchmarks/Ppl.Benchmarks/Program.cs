@@ -20,6 +20,12 @@ if (args.Length > 0 && args[0] == "interleaved")
     return;
 }
 
+if (args.Length > 0 && args[0] == "epoch")
+{
+    MnistEpochRunner.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "micro")
 {
     MicroCosts.Run();

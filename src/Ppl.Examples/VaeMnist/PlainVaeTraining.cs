@@ -38,6 +38,18 @@ internal sealed class PlainVaeTraining : IDisposable
         return loss.ToDouble() / batch.DataSize;
     }
 
+    /// <summary>One epoch: a step per batch of <paramref name="batches"/>' epoch <paramref name="epoch"/>; the −ELBO per row averaged over the epoch as <see cref="Inference.Training.EpochSummary"/> does.</summary>
+    public double TrainEpoch(MiniBatches batches, int epoch, Tensor images)
+    {
+        double total = 0;
+        foreach (var batch in batches.Epoch(epoch))
+        {
+            total += Step(batch, images) * batch.Count / batches.Size;
+        }
+
+        return total;
+    }
+
     /// <summary>The −ELBO per row of <paramref name="images"/> at the current weights, batch by batch without gradients.</summary>
     public double Evaluate(MiniBatches batches, Tensor images)
     {

@@ -109,12 +109,7 @@ public sealed class VaeMnistExample : IExample
     private static PlainSummary PlainEpoch(PlainVaeTraining plain, MiniBatches trainBatches, MiniBatches testBatches, Tensor train, Tensor test, int epoch)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        double total = 0;
-        foreach (var batch in trainBatches.Epoch(epoch))
-        {
-            total += plain.Step(batch, train) * batch.Count / trainBatches.Size;
-        }
-
+        double total = plain.TrainEpoch(trainBatches, epoch, train);
         double testLoss = plain.Evaluate(testBatches, test);
         return new PlainSummary(total, testLoss, clock.Elapsed.TotalSeconds);
     }
