@@ -1,3 +1,4 @@
+using Ppl.Data;
 using Ppl.Distributions;
 using Ppl.Inference;
 using Ppl.Inference.Guides;
@@ -27,6 +28,51 @@ public sealed class SubsampleTests
     {
         var g = new Generator(seed: 21);
         return randn(N, generator: g).mul(1.5f);
+    }
+
+    private sealed record Rows(MiniBatch Batch, Tensor X);
+
+    /// <summary><see cref="Local"/> over a minibatch's rows (explicit subsample indices) rather than a drawn subsample.</summary>
+    private static Tensor LocalRows(Rows r)
+    {
+        using var data = r.Batch.Plate("data");
+        var z = Sample("z", new Normal(0.0, 1.0));
+        Sample("x", new Normal(z, 1.0), obs: r.Batch.Select(r.X));
+        return z;
+    }
+
+    [Fact]
+    public void OverAMinibatchAStepTrainsTheBatchsRows()
+    {
+        // the model's plate takes the batch's rows; the guide must draw z for those rows, not for a
+        // subsample of its own (the model replays the guide's indices, so a guide drawing its own
+        // would pair the batch's observations with other rows' latents)
+        using var testScope = NewDisposeScope();
+        using var x = Data();
+        using var guide = new AutoNormal<Rows>(LocalRows);
+        using var sgd = new Sgd(0.1); // no momentum: rows outside the batch get no update at all
+        var svi = new Svi<Rows>(LocalRows, guide.Guide, sgd, new TraceElbo(), seed: 1);
+        var batches = new MiniBatches(N, Batch, seed: 5).Epoch(0).ToList();
+        svi.Step(new Rows(batches[0], x));
+        using var before = svi.ParamStore["AutoNormal.locs.z"].detach().clone();
+        svi.Step(new Rows(batches[1], x));
+        using var moved = svi.ParamStore["AutoNormal.locs.z"].detach().ne(before).nonzero().reshape(-1);
+        Assert.Equal(batches[1].Rows.Order(), moved.data<long>().ToArray());
+        GuideFit.Release(svi);
+    }
+
+    [Fact]
+    public void OverAMinibatchWithoutSubsamplesTheGuideRefuses()
+    {
+        using var testScope = NewDisposeScope();
+        using var x = Data();
+        using var guide = new AutoNormal<Rows>(LocalRows);
+        using var adam = new Adam(0.1);
+        var svi = new Svi<Rows>(LocalRows, guide.Guide, adam, new TraceElbo(), seed: 1);
+        var batch = new MiniBatches(N, Batch, seed: 5).Epoch(0).First();
+        var e = Assert.Throws<NotSupportedException>(() => svi.Step(new Rows(batch, x)));
+        Assert.Contains("'data'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Subsamples", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
