@@ -48,8 +48,9 @@ public sealed class MiniBatch
                 nameof(data));
         }
 
+        // advanced indexing rather than index_select, which has no meta kernel
         using var indices = Indices(data.device);
-        return data.index_select(0, indices);
+        return data.index(TensorIndex.Tensor(indices));
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ public abstract class AutoContinuous<TArgs> : AutoGuide<TArgs>
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Tensor> GuideCore(TArgs args)
     {
-        EnterPlates();
+        EnterPlates(args);
         var latent = Sample(LatentSiteName, Posterior(), infer: InferConfig.Default with { IsAuxiliary = true });
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (site, u) in Unpack(latent, keepLeading: null))

@@ -28,7 +28,7 @@ public class AutoDelta<TArgs> : AutoGuide<TArgs>
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Tensor> GuideCore(TArgs args)
     {
-        var indices = EnterPlates();
+        var indices = EnterPlates(args);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var site in Sites)
         {

@@ -29,6 +29,8 @@ public abstract class AutoGuide<TArgs> : IDisposable
     private readonly Dictionary<string, Tensor> _initUnconstrained = new(StringComparer.Ordinal);
     private ImmutableArray<LatentSite>? _sites;
     private ImmutableArray<PlateFrame> _plates = ImmutableArray<PlateFrame>.Empty;
+    private ImmutableHashSet<string> _givenSubsamplePlates = ImmutableHashSet<string>.Empty;
+    private Dictionary<string, PlateFrame>? _enteredFrames;
     private bool _disposed;
 
     /// <summary>An autoguide for <paramref name="model"/>.</summary>
@@ -56,6 +58,20 @@ public abstract class AutoGuide<TArgs> : IDisposable
     /// no store is active; remembered from the last <see cref="Guide"/> call, or set by hand.
     /// </summary>
     public ParamStore? ParamStore { get; set; }
+
+    /// <summary>
+    /// The subsample indices of the model's plates for one call, by plate name (Pyro's
+    /// <c>create_plates</c>): when it returns indices for a plate, the guide enters the plate with
+    /// them instead of drawing a subsample of its own. A model whose plate takes its rows from its
+    /// argument (<c>batch.Plate("data")</c> over a <see cref="Ppl.Data.MiniBatch"/>) needs it,
+    /// because the guide runs first and the model replays the guide's indices:
+    /// <c>new AutoNormal&lt;Batch&gt;(Model) { Subsamples = (b, plate) =&gt; b.Rows.Indices() }</c>.
+    /// Return null for a plate the guide should subsample itself.
+    /// </summary>
+    public Func<TArgs, string, Tensor?>? Subsamples { get; init; }
+
+    /// <summary>The <see cref="Subsamples"/> of the <see cref="AutoGuideList{TArgs}"/> this guide is a member of, used when the guide has none.</summary>
+    internal Func<TArgs, string, Tensor?>? InheritedSubsamples { get; set; }
 
     /// <summary>Plates entered by earlier members of the <see cref="AutoGuideList{TArgs}"/> running this guide, so each plate is entered once per run.</summary>
     internal Dictionary<string, Tensor>? SharedPlateIndices { get; set; }
@@ -174,6 +190,16 @@ public abstract class AutoGuide<TArgs> : IDisposable
     /// <summary>Constrained quantiles by site name, each <c>[qs.Length] + shape</c> (a store is active, gradients are off).</summary>
     protected abstract IReadOnlyDictionary<string, Tensor> QuantilesCore(TArgs args, double[] qs);
 
+    /// <summary>
+    /// Whether the latent site <paramref name="name"/> is left to a hand-written guide
+    /// (<see cref="AutoCallable{TArgs}"/>): the prototype does not describe it, so it may be of any
+    /// kind (discrete, or where an autoguide cannot follow it), and it is not in <see cref="Sites"/>.
+    /// </summary>
+    private protected virtual bool HandsOff(string name) => false;
+
+    /// <summary>The model's latent sites the prototype saw and left to hand-written guides (<see cref="HandsOff"/>).</summary>
+    private protected ImmutableHashSet<string> HandedOff { get; private set; } = ImmutableHashSet<string>.Empty;
+
     /// <summary>Rejects sites this guide cannot represent; called once after the prototype.</summary>
     protected virtual void Validate(IReadOnlyList<LatentSite> sites)
     {
@@ -188,11 +214,15 @@ public abstract class AutoGuide<TArgs> : IDisposable
 
     /// <summary>
     /// Enters every vectorized plate the covered sites use, once, so the guide trace records their
-    /// subsample indices (the model replays them); returns the indices by plate name.
+    /// subsample indices (the model replays them); returns the indices by plate name. A plate
+    /// takes its indices from a sibling member of an <see cref="AutoGuideList{TArgs}"/> that entered
+    /// it already, else from <see cref="Subsamples"/>, else draws them.
     /// </summary>
-    protected IReadOnlyDictionary<string, Tensor> EnterPlates()
+    /// <exception cref="NotSupportedException">The model gave a plate explicit subsample indices and <see cref="Subsamples"/> gives none for it.</exception>
+    protected IReadOnlyDictionary<string, Tensor> EnterPlates(TArgs args)
     {
         var indices = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var entered = new Dictionary<string, PlateFrame>(StringComparer.Ordinal);
         foreach (var frame in _plates)
         {
             if (frame.Size < 0)
@@ -200,17 +230,28 @@ public abstract class AutoGuide<TArgs> : IDisposable
                 continue; // a plate of any size has no indices to share with the model
             }
 
-            if (SharedPlateIndices is { } shared && shared.TryGetValue(frame.Name, out var entered))
+            if (SharedPlateIndices is { } shared && shared.TryGetValue(frame.Name, out var fromSibling))
             {
-                indices[frame.Name] = entered; // a sibling guide of an AutoGuideList entered it already
+                indices[frame.Name] = fromSibling; // a sibling guide of an AutoGuideList entered it already
+                entered[frame.Name] = frame with { SubsampleSize = fromSibling.Shape()[0] };
                 continue;
             }
 
-            using var plate = Plate(frame.Name, frame.Size, frame.SubsampleSize, frame.Dim);
+            var given = (Subsamples ?? InheritedSubsamples)?.Invoke(args, frame.Name);
+            if (given is null && _givenSubsamplePlates.Contains(frame.Name))
+            {
+                throw new NotSupportedException(
+                    $"{Prefix}: the model's plate '{frame.Name}' takes its subsample indices from the model's argument (e.g. MiniBatch.Plate), and the guide runs before the model, " +
+                    $"so it cannot know them; set the guide's Subsamples to hand them over, e.g. new {DefaultPrefix(GetType())}<TArgs>(model) {{ Subsamples = (args, plate) => args.Batch.Indices() }}.");
+            }
+
+            using var plate = given is null ? Plate(frame.Name, frame.Size, frame.SubsampleSize, frame.Dim) : Plate(frame.Name, frame.Size, given, frame.Dim);
             indices[frame.Name] = plate.Indices;
+            entered[frame.Name] = frame with { SubsampleSize = plate.Indices.Shape()[0] };
             SharedPlateIndices?.Add(frame.Name, plate.Indices);
         }
 
+        _enteredFrames = entered;
         return indices;
     }
 
@@ -243,18 +284,27 @@ public abstract class AutoGuide<TArgs> : IDisposable
     }
 
     /// <summary>Samples site <paramref name="site"/> from <paramref name="distribution"/> inside the site's plates (without drawing new subsample indices).</summary>
-    protected static Tensor SampleInPlates(LatentSite site, Distribution distribution)
+    protected Tensor SampleInPlates(LatentSite site, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(site);
-        return InPlates(site.Plates, 0, () => Masked(site, () => Sample(site.Name, distribution)));
+        return InPlates(Frames(site), 0, () => Masked(site, () => Sample(site.Name, distribution)));
     }
 
     /// <summary><see cref="SampleInPlates(LatentSite, Distribution)"/> whose default draw is <paramref name="sharedDraw"/>'s while no handler changes how the site draws (<see cref="Primitives.Sample(string, Distribution, Func{Tensor})"/>).</summary>
-    private protected static Tensor SampleInPlates(LatentSite site, Distribution distribution, Func<Tensor> sharedDraw)
+    private protected Tensor SampleInPlates(LatentSite site, Distribution distribution, Func<Tensor> sharedDraw)
     {
         ArgumentNullException.ThrowIfNull(site);
-        return InPlates(site.Plates, 0, () => Masked(site, () => Primitives.Sample(site.Name, distribution, sharedDraw)));
+        return InPlates(Frames(site), 0, () => Masked(site, () => Primitives.Sample(site.Name, distribution, sharedDraw)));
     }
+
+    /// <summary>
+    /// The site's plates as this run entered them: a subsample handed over by <see cref="Subsamples"/>
+    /// may be smaller than the prototype's (an epoch's last batch).
+    /// </summary>
+    private ImmutableArray<PlateFrame> Frames(LatentSite site) =>
+        _enteredFrames is { Count: > 0 } entered
+            ? [.. site.Plates.Select(p => entered.TryGetValue(p.Name, out var now) ? p with { SubsampleSize = now.SubsampleSize } : p)]
+            : site.Plates;
 
     /// <summary>The standard normal quantiles Φ⁻¹(q) as a 1-D tensor of the dtype and device of <paramref name="like"/>.</summary>
     protected static Tensor NormalQuantiles(double[] qs, Tensor like)
@@ -319,11 +369,15 @@ public abstract class AutoGuide<TArgs> : IDisposable
                 using (new BlockMessenger(m => m.Kind != SiteKind.Param).Install())
                 {
                     var seeded = seed is long s ? Model.Seed(s) : Model;
-                    trace = seeded.With(() => new InitMessenger(Init)).GetTrace(args);
+                    var given = new GivenSubsampleProbe();
+                    trace = seeded.With(() => new InitMessenger(Init)).With(() => given).GetTrace(args);
+                    _givenSubsamplePlates = given.Plates;
                 }
 
-                var sites = trace.LatentSites.ToList();
-                if (sites.Count == 0)
+                var all = trace.LatentSites.ToList();
+                HandedOff = all.Where(s => HandsOff(s.Name)).Select(s => s.Name).ToImmutableHashSet(StringComparer.Ordinal);
+                var sites = all.Where(s => !HandedOff.Contains(s.Name)).ToList();
+                if (all.Count == 0)
                 {
                     throw new InvalidOperationException($"{Prefix}: the model has no latent sample sites, so there is nothing for an autoguide to fit.\n{trace.FormatShapes()}");
                 }

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace Ppl.Inference.Guides;
 
 /// <summary>
-/// Combines autoguides that cover disjoint sets of latent sites (Pyro's <c>AutoGuideList</c>).
+/// Combines autoguides, and hand-written guides (<see cref="AutoCallable{TArgs}"/>), that cover
+/// disjoint sets of latent sites (Pyro's <c>AutoGuideList</c>).
 /// Each member is built by <see cref="Add{TGuide}"/> from the model with every other sample site
 /// hidden (Pyro's <c>poutine.block(model, expose=sites)</c>), so its prototype sees only its
 /// sites; the list's guide runs the members in order and merges their values. Latents no member
@@ -14,6 +15,7 @@ namespace Ppl.Inference.Guides;
 /// var guide = new AutoGuideList&lt;Data&gt;(Model);
 /// guide.Add(m =&gt; new AutoDelta&lt;Data&gt;(m), "sigma");
 /// guide.Add(m =&gt; new AutoMultivariateNormal&lt;Data&gt;(m), "w", "b");
+/// guide.Add(EncoderGuide, "z");   // a hand-written guide for the local latent z
 /// var svi = new Svi&lt;Data&gt;(Model, guide.Guide, new Adam(0.01), new TraceElbo());
 /// </code></example>
 /// <typeparam name="TArgs">The model's argument.</typeparam>
@@ -62,6 +64,7 @@ public sealed class AutoGuideList<TArgs> : AutoGuide<TArgs>
         var exposed = sites.ToHashSet(StringComparer.Ordinal);
         var restricted = Model.Block(m => m.Kind == SiteKind.Sample && !exposed.Contains(m.Name));
         var guide = make(restricted) ?? throw new InvalidOperationException("The member factory returned null.");
+        guide.InheritedSubsamples = Subsamples;
         _members.Add(guide);
         foreach (var name in sites)
         {
@@ -70,6 +73,33 @@ public sealed class AutoGuideList<TArgs> : AutoGuide<TArgs>
 
         return guide;
     }
+
+    /// <summary>
+    /// Adds a hand-written guide for <paramref name="sites"/> (Pyro's <c>guide.append(my_guide)</c>),
+    /// wrapped in an <see cref="AutoCallable{TArgs}"/>, and returns it: e.g. an encoder q(z | x) for
+    /// a local latent inside a subsampled plate. The autoguide members never see these sites, and
+    /// every run checks that the guide samples exactly them.
+    /// </summary>
+    /// <param name="guide">The guide program for <paramref name="sites"/>.</param>
+    /// <param name="sites">The latent sites it samples.</param>
+    /// <exception cref="ArgumentException">No site given, or a site is already covered by another member.</exception>
+    /// <exception cref="InvalidOperationException">The list has already run.</exception>
+    public AutoCallable<TArgs> Add(Func<TArgs, object?> guide, params string[] sites) => Add(guide, null, sites);
+
+    /// <summary>
+    /// <see cref="Add(Func{TArgs, object?}, string[])"/> with the guide's posterior
+    /// <paramref name="median"/> (used by <see cref="AutoGuide{TArgs}.Median"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No site given, or a site is already covered by another member.</exception>
+    /// <exception cref="InvalidOperationException">The list has already run.</exception>
+    public AutoCallable<TArgs> Add(Func<TArgs, object?> guide, Func<TArgs, IReadOnlyDictionary<string, Tensor>>? median, params string[] sites)
+    {
+        ArgumentNullException.ThrowIfNull(guide);
+        return Add(m => new AutoCallable<TArgs>(m, guide, sites, median, $"{Prefix}[{_members.Count}]"), sites);
+    }
+
+    /// <inheritdoc />
+    private protected override bool HandsOff(string name) => _owner.TryGetValue(name, out var member) && member is AutoCallable<TArgs>;
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The list is empty, or names a site that is not a latent of the model.</exception>
@@ -81,7 +111,7 @@ public sealed class AutoGuideList<TArgs> : AutoGuide<TArgs>
             throw new InvalidOperationException($"{Prefix}: the list has no member guides; Add some before running it.");
         }
 
-        var latents = sites.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var latents = sites.Select(s => s.Name).Concat(HandedOff).ToHashSet(StringComparer.Ordinal);
         foreach (var name in _owner.Keys.Where(n => !latents.Contains(n)))
         {
             throw new InvalidOperationException($"{Prefix}: site '{name}' given to {_owner[name].Prefix} is not a latent site of the model; latents: {string.Join(", ", latents)}.");

@@ -44,7 +44,7 @@ public class AutoNormal<TArgs> : AutoGuide<TArgs>
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Tensor> GuideCore(TArgs args)
     {
-        var indices = EnterPlates();
+        var indices = EnterPlates(args);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var parameters = new (Tensor Loc, Tensor Scale)[Sites.Count];
         for (int i = 0; i < Sites.Count; i++)

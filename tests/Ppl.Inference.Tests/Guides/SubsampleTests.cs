@@ -1,3 +1,4 @@
+using Ppl.Data;
 using Ppl.Distributions;
 using Ppl.Inference;
 using Ppl.Inference.Guides;
@@ -27,6 +28,53 @@ public sealed class SubsampleTests
     {
         var g = new Generator(seed: 21);
         return randn(N, generator: g).mul(1.5f);
+    }
+
+    private sealed record Rows(MiniBatch Batch, Tensor X);
+
+    /// <summary><see cref="Local"/> over a minibatch's rows (explicit subsample indices) rather than a drawn subsample.</summary>
+    private static Tensor LocalRows(Rows r)
+    {
+        using var data = r.Batch.Plate("data");
+        var z = Sample("z", new Normal(0.0, 1.0));
+        Sample("x", new Normal(z, 1.0), obs: r.Batch.Select(r.X));
+        return z;
+    }
+
+    [Fact]
+    public void OverAMinibatchAStepTrainsTheBatchsRows()
+    {
+        // the model's plate takes the batch's rows; the guide must draw z for those rows, not for a
+        // subsample of its own (the model replays the guide's indices, so a guide drawing its own
+        // would pair the batch's observations with other rows' latents)
+        using var testScope = NewDisposeScope();
+        using var x = Data();
+        using var guide = new AutoNormal<Rows>(LocalRows) { Subsamples = (r, plate) => plate == "data" ? r.Batch.Indices() : null };
+        using var sgd = new Sgd(0.1); // no momentum: rows outside the batch get no update at all
+        var svi = new Svi<Rows>(LocalRows, guide.Guide, sgd, new TraceElbo(), seed: 1);
+        foreach (var batch in new MiniBatches(N, 30, seed: 5).Epoch(0)) // 30, 30, 30 and a last batch of 10
+        {
+            using var before = svi.StepCount == 0 ? zeros(N) : svi.ParamStore["AutoNormal.locs.z"].detach().clone();
+            svi.Step(new Rows(batch, x));
+            using var moved = svi.ParamStore["AutoNormal.locs.z"].detach().ne(before).nonzero().reshape(-1);
+            Assert.Equal(batch.Rows.Order(), moved.data<long>().ToArray());
+        }
+
+        GuideFit.Release(svi);
+    }
+
+    [Fact]
+    public void OverAMinibatchWithoutSubsamplesTheGuideRefuses()
+    {
+        using var testScope = NewDisposeScope();
+        using var x = Data();
+        using var guide = new AutoNormal<Rows>(LocalRows);
+        using var adam = new Adam(0.1);
+        var svi = new Svi<Rows>(LocalRows, guide.Guide, adam, new TraceElbo(), seed: 1);
+        var batch = new MiniBatches(N, Batch, seed: 5).Epoch(0).First();
+        var e = Inner<NotSupportedException>(() => svi.Step(new Rows(batch, x)));
+        Assert.Contains("'data'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Subsamples", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,4 +152,8 @@ public sealed class SubsampleTests
         Console.WriteLine($"[guides] AutoNormal subsampled locals: largest sd/ceiling loc {Enumerable.Range(0, N).Max(i => tail.Sd[i]) / locCeiling:E2}, scale {Enumerable.Range(N, N).Max(i => tail.Sd[i]) / scaleCeiling:E2}; largest drift/ceiling loc {Enumerable.Range(0, N).Max(i => Math.Abs(tail.Drift[i])) / locCeiling:E2}, scale {Enumerable.Range(N, N).Max(i => Math.Abs(tail.Drift[i])) / scaleCeiling:E2}");
         GuideFit.Release(svi);
     }
+
+    // a failure inside the guide reaches the caller as a ModelExecutionException around it
+    private static T Inner<T>(Action run)
+        where T : Exception => Assert.IsType<T>(Assert.Throws<ModelExecutionException>(run).InnerException);
 }
