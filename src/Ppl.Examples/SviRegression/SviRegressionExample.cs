@@ -35,7 +35,7 @@ public sealed class SviRegressionExample : IExample
         ArgumentNullException.ThrowIfNull(output);
         int n = options.Smoke ? 300 : 2000;
         int maxSteps = options.Smoke ? 1500 : 10000;
-        var console = CreateConsole(output, options.Smoke);
+        var console = ExampleConsole.Create(output, options.Smoke);
 
         using var scope = NewDisposeScope();
         random.manual_seed(options.Seed);
@@ -116,17 +116,4 @@ public sealed class SviRegressionExample : IExample
         // Text cells, not markup: the interval's brackets would be read as markup tags
         table.AddRow(new Text(name), new Text(truth.ToString("F3", f)), new Text(qs[1].ToString("F3", f)), new Text($"[{qs[0].ToString("F3", f)}, {qs[2].ToString("F3", f)}]"));
     }
-
-    /// <summary>
-    /// A console on <paramref name="output"/>. Spectre detects whether it is a terminal; smoke runs
-    /// (tests) turn ANSI and interactivity off explicitly, so the progress display never animates.
-    /// </summary>
-    private static IAnsiConsole CreateConsole(TextWriter output, bool smoke) =>
-        AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = smoke ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = smoke ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-            Interactive = smoke ? InteractionSupport.No : InteractionSupport.Detect,
-        });
 }

@@ -28,7 +28,7 @@ public sealed class VaeMnistExampleTests : IDisposable
         Assert.InRange(result["test_gap"], 0, 1);
         Assert.InRange(result["time_ratio_median"], 0.01, 100);
 
-        foreach (var picture in new[] { "reconstructions.png", "samples.png" })
+        foreach (var picture in new[] { "reconstructions.png", "samples.png", "loss.png" })
         {
             using var bitmap = SKBitmap.Decode(Path.Combine(_out, picture));
             Assert.NotNull(bitmap);
