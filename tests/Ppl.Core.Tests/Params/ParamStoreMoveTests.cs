@@ -110,7 +110,7 @@ public sealed class ParamStoreMoveTests
 
                 using (no_grad())
                 {
-                    first.get_parameter("gain_unconstrained").add_(0.7); // as if trained
+                    first.get_parameter("gain_unconstrained")!.add_(0.7); // as if trained
                 }
 
                 store.Save(path);
