@@ -1,7 +1,7 @@
 using Ppl.Distributions;
-using Normal = Ppl.Distributions.Normal;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Normal = Ppl.Distributions.Normal;
 
 namespace Ppl.Modules;
 
