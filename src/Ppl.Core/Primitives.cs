@@ -172,13 +172,24 @@ public static partial class Primitives
     /// <summary>
     /// Registers every parameter of <paramref name="module"/> as a param site named
     /// <c>name$parameter</c>, so the active store (and its optimizer) sees them; values already in
-    /// the store are copied into the module.
+    /// the store are copied into the module. A <see cref="Modules.PplModule{TIn, TOut}"/> is named
+    /// instead: its sites (plain parameters, constrained and random attributes) become
+    /// <c>name.path</c>, e.g. <c>name.layer1.weight</c>, and its plain parameters are registered
+    /// under those names. The store remembers the module, so <see cref="Params.ParamStore.To"/> moves it.
     /// </summary>
     public static T Module<T>(string name, T module)
         where T : nn.Module
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(module);
+        if (module is Modules.IPplModule ppl)
+        {
+            ppl.SitePrefix = name;
+            Modules.ModuleTree.Name(module);
+            Modules.ModuleTree.RegisterParameters(module);
+            return module;
+        }
+
         if (!HandlerStack.IsActive)
         {
             return module;
@@ -186,15 +197,25 @@ public static partial class Primitives
 
         foreach (var (parameterName, parameter) in module.named_parameters())
         {
-            var message = new Message(SiteKind.Param, $"{name}${parameterName}")
-            {
-                Payload = new ParamSpec(null, Constraints.Real, null, parameter),
-                DefaultBehavior = static m => ((ParamSpec)m.Payload!).Existing!.alias(),
-            };
-            Runtime.ApplyStack(message);
+            ModuleParameter($"{name}${parameterName}", parameter, module, parameterName, Constraints.Real, eventDim: null);
         }
 
         return module;
+    }
+
+    /// <summary>
+    /// A param site for <paramref name="parameter"/>, an (unconstrained) parameter that
+    /// <paramref name="owner"/> holds under <paramref name="path"/>; its value is the parameter
+    /// pushed onto <paramref name="constraint"/>. The store registers the module's tensor itself.
+    /// </summary>
+    internal static Tensor ModuleParameter(string name, TorchSharp.Modules.Parameter parameter, nn.Module owner, string path, Constraint constraint, int? eventDim)
+    {
+        var message = new Message(SiteKind.Param, name)
+        {
+            Payload = new ParamSpec(null, constraint, eventDim, parameter) { Owner = new ParameterOwner(owner, path) },
+            DefaultBehavior = static m => InitialValue(m.Name, (ParamSpec)m.Payload!),
+        };
+        return Runtime.ApplyStack(message).Value!;
     }
 
     private static Tensor Draw(Distribution distribution, Generator? generator) =>
@@ -219,7 +240,7 @@ public static partial class Primitives
     {
         if (spec.Existing is not null)
         {
-            return spec.Existing.alias();
+            return spec.Constraint.Equals(Constraints.Real) ? spec.Existing.alias() : Distributions.Transforms.Bijectors.BijectTo(spec.Constraint).Forward(spec.Existing);
         }
 
         if (spec.Init is null)

@@ -1,3 +1,4 @@
+using Ppl.Examples.BnnRegression;
 using Ppl.Examples.Confounding;
 using Ppl.Examples.FrozenLake;
 using Ppl.Examples.GillespieScm;
@@ -12,5 +13,8 @@ public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
     public static IReadOnlyList<IExample> All { get; } =
-        [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample(), new VaeMnistExample()];
+        [
+            new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample(),
+            new VaeMnistExample(), new BnnRegressionExample(),
+        ];
 }

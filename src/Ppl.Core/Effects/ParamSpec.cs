@@ -7,7 +7,7 @@ namespace Ppl.Effects;
 /// <param name="Init">Computes the initial (constrained) value; null when the store must already hold the parameter.</param>
 /// <param name="Constraint">The domain of the parameter.</param>
 /// <param name="EventDim">How many rightmost dims form one value (for plates and guides).</param>
-/// <param name="Existing">A parameter owned elsewhere (an <c>nn.Module</c>'s), registered as is.</param>
+/// <param name="Existing">A parameter owned elsewhere (an <c>nn.Module</c>'s, unconstrained), registered as is.</param>
 public sealed record ParamSpec(Func<Tensor>? Init, Constraint Constraint, int? EventDim = null, TorchSharp.Modules.Parameter? Existing = null)
 {
     /// <summary>
@@ -16,4 +16,7 @@ public sealed record ParamSpec(Func<Tensor>? Init, Constraint Constraint, int? E
     /// an autograd node per parameter per step, which dominates guides of many small sites.
     /// </summary>
     internal bool ShareStored { get; init; }
+
+    /// <summary>The module holding <see cref="Existing"/> and its path there, so a store can move the module and find the parameter again.</summary>
+    internal ParameterOwner? Owner { get; init; }
 }

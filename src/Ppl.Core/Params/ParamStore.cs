@@ -67,7 +67,7 @@ public sealed class ParamStore : IDisposable
         expPreimage = null;
         if (spec.Existing is not null)
         {
-            return Register(name, spec.Existing);
+            return Register(name, spec.Existing, spec.Constraint, spec.EventDim, spec.Owner);
         }
 
         if (!_entries.TryGetValue(name, out var entry))
@@ -88,24 +88,46 @@ public sealed class ParamStore : IDisposable
     /// <summary>
     /// Registers a parameter owned elsewhere (a module's). When the store already holds a value of
     /// that name (loaded or created earlier), the value is copied into <paramref name="parameter"/>,
-    /// as Pyro's <c>module</c> does, so loading a store restores modules too.
+    /// as Pyro's <c>module</c> does, so loading a store restores modules too. A parameter registered
+    /// this way, without its module, cannot be moved by <see cref="To"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The stored value has another shape.</exception>
-    public Tensor Register(string name, TorchSharp.Modules.Parameter parameter)
+    public Tensor Register(string name, TorchSharp.Modules.Parameter parameter) => Register(name, parameter, Constraints.Real, null, null);
+
+    /// <summary>
+    /// <see cref="Register(string, TorchSharp.Modules.Parameter)"/> for an unconstrained parameter
+    /// whose value is read through <paramref name="constraint"/>, with the module that holds it
+    /// (for <see cref="To"/>); returns the constrained value.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The stored value has another shape or constraint.</exception>
+    internal Tensor Register(string name, TorchSharp.Modules.Parameter parameter, Constraint constraint, int? eventDim, ParameterOwner? owner)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(constraint);
+        var entry = new Entry(parameter, constraint, eventDim ?? 0, Owned: false, owner);
         if (_entries.TryGetValue(name, out var existing))
         {
             if (ReferenceEquals(existing.Unconstrained, parameter))
             {
-                return parameter.alias();
+                if (owner is not null && existing.Owner is null)
+                {
+                    _entries[name] = existing with { Owner = owner };
+                }
+
+                return Constrain(existing);
             }
 
             if (!ShapeUtil.SameShape(existing.Unconstrained.Shape(), parameter.Shape()))
             {
                 throw new InvalidOperationException(
                     $"ParamStore: module parameter '{name}' has shape {ShapeUtil.Format(parameter.Shape())} but the store holds {ShapeUtil.Format(existing.Unconstrained.Shape())}.");
+            }
+
+            if (!existing.Constraint.Equals(constraint))
+            {
+                throw new InvalidOperationException(
+                    $"ParamStore: module parameter '{name}' is constrained to {constraint} but the store holds it constrained to {existing.Constraint}.");
             }
 
             using (no_grad())
@@ -118,14 +140,65 @@ public sealed class ParamStore : IDisposable
                 existing.Unconstrained.Dispose();
             }
 
-            _entries[name] = new Entry(parameter, Constraints.Real, 0, Owned: false);
+            _entries[name] = entry;
         }
         else
         {
-            Add(name, new Entry(parameter, Constraints.Real, 0, Owned: false));
+            Add(name, entry);
         }
 
-        return parameter.alias();
+        return Constrain(entry);
+    }
+
+    /// <summary>
+    /// Moves every parameter to <paramref name="device"/>: the store's own are replaced by copies
+    /// there (the old ones disposed), and each module whose parameters the store holds is moved
+    /// with TorchSharp's <c>Module.to</c> (which replaces the module's parameter objects), after
+    /// which the store holds the module's new parameters, so store and module keep computing with
+    /// the same tensors. Optimizer state is not moved (its tensors stay where they were).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A parameter was registered without its module (<see cref="Register(string, TorchSharp.Modules.Parameter)"/>); nothing is moved.</exception>
+    public void To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var loose = _order.Where(n => _entries[n] is { Owned: false, Owner: null }).ToList();
+        if (loose.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"ParamStore.To: '{string.Join("', '", loose)}' {(loose.Count == 1 ? "was" : "were")} registered without {(loose.Count == 1 ? "its" : "their")} module, which the store cannot move; register module parameters through Primitives.Module.");
+        }
+
+        var modules = _order.Select(n => _entries[n].Owner?.Module).OfType<nn.Module>().Distinct(ReferenceEqualityComparer.Instance).Cast<nn.Module>().ToList();
+        foreach (var module in modules)
+        {
+            module.to(device);
+        }
+
+        foreach (var name in _order)
+        {
+            var entry = _entries[name];
+            if (entry.Owner is { } owner)
+            {
+                _entries[name] = entry with { Unconstrained = owner.Find() };
+                continue;
+            }
+
+            if (IsOn(entry.Unconstrained, device))
+            {
+                continue;
+            }
+
+            TorchSharp.Modules.Parameter moved;
+            using (NewDisposeScope())
+            using (no_grad())
+            {
+                moved = new TorchSharp.Modules.Parameter(entry.Unconstrained.detach().to(device).clone(), requires_grad: true);
+                moved.DetachFromDisposeScope();
+            }
+
+            entry.Unconstrained.Dispose();
+            _entries[name] = entry with { Unconstrained = moved };
+        }
     }
 
     /// <summary>Removes every parameter, disposing those the store owns.</summary>
@@ -292,5 +365,8 @@ public sealed class ParamStore : IDisposable
         ParameterAdded?.Invoke(this, name);
     }
 
-    private sealed record Entry(TorchSharp.Modules.Parameter Unconstrained, Constraint Constraint, int EventDim, bool Owned);
+    private static bool IsOn(Tensor tensor, Device device) =>
+        tensor.device_type == device.type && (device.type != DeviceType.CUDA || tensor.device_index == Math.Max(device.index, 0));
+
+    private sealed record Entry(TorchSharp.Modules.Parameter Unconstrained, Constraint Constraint, int EventDim, bool Owned, ParameterOwner? Owner = null);
 }
