@@ -2,6 +2,7 @@ using Ppl.Examples.Confounding;
 using Ppl.Examples.FrozenLake;
 using Ppl.Examples.GillespieScm;
 using Ppl.Examples.LinearScm;
+using Ppl.Examples.SsVaeMnist;
 using Ppl.Examples.SviRegression;
 
 namespace Ppl.Examples;
@@ -11,5 +12,5 @@ public static class ExampleCatalog
 {
     /// <summary>All examples, in the order <c>list</c> shows them.</summary>
     public static IReadOnlyList<IExample> All { get; } =
-        [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample()];
+        [new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample(), new SsVaeMnistExample()];
 }
