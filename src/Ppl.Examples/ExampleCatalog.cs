@@ -3,6 +3,7 @@ using Ppl.Examples.Confounding;
 using Ppl.Examples.FrozenLake;
 using Ppl.Examples.GillespieScm;
 using Ppl.Examples.LinearScm;
+using Ppl.Examples.SsVaeMnist;
 using Ppl.Examples.SviRegression;
 using Ppl.Examples.VaeMnist;
 
@@ -15,6 +16,6 @@ public static class ExampleCatalog
     public static IReadOnlyList<IExample> All { get; } =
         [
             new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample(),
-            new VaeMnistExample(), new BnnRegressionExample(),
+            new VaeMnistExample(), new SsVaeMnistExample(), new BnnRegressionExample(),
         ];
 }
