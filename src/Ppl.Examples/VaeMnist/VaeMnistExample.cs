@@ -111,7 +111,7 @@ public sealed class VaeMnistExample : IExample
     {
         if (options.Smoke)
         {
-            return (SyntheticDigits.Pixels(512, options.Seed).to(device), SyntheticDigits.Pixels(128, options.Seed + 1).to(device), "synthetic bars (smoke mode)");
+            return (SyntheticDigits.Make(512, options.Seed).Pixels.to(device), SyntheticDigits.Make(128, options.Seed + 1).Pixels.to(device), "synthetic bars (smoke mode)");
         }
 
         string folder = ExampleProgress.Run(output, "MNIST", 1.0, progress => MnistDownload.EnsureAsync(progress: progress).GetAwaiter().GetResult());
