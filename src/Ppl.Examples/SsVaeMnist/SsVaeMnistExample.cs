@@ -43,7 +43,7 @@ public sealed class SsVaeMnistExample : IExample
     [
         new("epochs", "Training epochs over the 60,000 images (ignored with --smoke); 9 take about 10 minutes on one core.", "9"),
         new("labels", "Labelled training images, the same number per digit (ignored with --smoke).", "3000"),
-        new("aux", "Weight α of the auxiliary classification term α·log q(y|x) per labelled image.", "300"),
+        new("aux", "Weight α of the auxiliary classification term α·log q(y|x) per labelled image (Pyro's example's default).", "46"),
         new("lr", "Adam's learning rate (ignored with --smoke).", "0.001"),
         new("out", "Directory the PNG pictures are written to.", "ss-vae-mnist-out"),
         new("threads", "libtorch intra-op threads for the run; 0 keeps libtorch's default (one per core).", "1"),
@@ -57,7 +57,7 @@ public sealed class SsVaeMnistExample : IExample
         var console = ExampleConsole.Create(output, options.Smoke);
         int epochs = options.Smoke ? 6 : checked((int)options.GetInt64("epochs", 9));
         int labels = options.Smoke ? 100 : checked((int)options.GetInt64("labels", 3000));
-        double aux = GetDouble(options, "aux", 300);
+        double aux = GetDouble(options, "aux", 46);
         double lr = options.Smoke ? 3e-3 : GetDouble(options, "lr", 1e-3);
         string outDir = options.Get("out", "ss-vae-mnist-out");
         if (epochs < 1 || labels < SemiSupervisedVae.Classes || labels % SemiSupervisedVae.Classes != 0)
