@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Ppl.Examples.SsVaeMnist;
 
 /// <summary>
-/// A data set as the M2 programs see it: binary pixels, and the digit of the rows whose label is
+/// A data set as the M2 programs see it: pixels in [0, 1], and the digit of the rows whose label is
 /// known. The digits of unlabelled rows are replaced by 0 when the set is made, so no program can
 /// read a label it was not given.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class DigitImages : IDisposable
         (Pixels, Digits, Labelled) = (pixels, digits, labelled);
     }
 
-    /// <summary>Binary pixels, float32 <c>[N, pixels]</c>.</summary>
+    /// <summary>Pixels in [0, 1], float32 <c>[N, pixels]</c>.</summary>
     public Tensor Pixels { get; }
 
     /// <summary>The observed digit of labelled rows, 0 for the others; int64 <c>[N]</c>.</summary>
@@ -33,7 +33,7 @@ public sealed class DigitImages : IDisposable
     /// <paramref name="pixels"/> with the labels of <paramref name="perClass"/> rows of every digit
     /// kept (a seeded choice, the same number per class as in Kingma et al.'s setup) and the rest dropped.
     /// </summary>
-    /// <param name="pixels">Binary pixels <c>[N, pixels]</c>.</param>
+    /// <param name="pixels">Pixels in [0, 1] <c>[N, pixels]</c>.</param>
     /// <param name="digits">Every row's true digit, int64 <c>[N]</c>.</param>
     /// <param name="perClass">Labelled rows per digit.</param>
     /// <param name="seed">Seed of the choice.</param>
@@ -72,12 +72,6 @@ public sealed class DigitImages : IDisposable
         return new DigitImages(pixels, zeros(n, dtype: ScalarType.Int64), zeros(n, dtype: ScalarType.Bool));
     }
 
-    /// <summary>Pixels with intensity above one half set to 1, the rest to 0 (the Bernoulli likelihood needs binary pixels).</summary>
-    public static Tensor Binarize(Tensor intensities)
-    {
-        ArgumentNullException.ThrowIfNull(intensities);
-        return intensities.gt(0.5).to(ScalarType.Float32);
-    }
 
     /// <inheritdoc />
     public void Dispose()

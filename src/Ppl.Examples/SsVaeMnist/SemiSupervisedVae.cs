@@ -96,7 +96,8 @@ public sealed class SemiSupervisedVae : IDisposable
             var every = arange(Classes, dtype: ScalarType.Int64, device: x.device).unsqueeze(1).expand(Classes, n);
             Sample("y", Categorical.FromLogits(zeros(Classes, dtype: x.dtype, device: x.device)).Expand(Classes, n), obs: every);
             var z = Sample("z", new Normal(zeros(Classes, n, Latent, dtype: x.dtype, device: x.device), 1.0).ToEvent(1));
-            Sample("x", Bernoulli.FromLogits(decoder.forward(z, OneHotDigits(x.device))).ToEvent(1), obs: x.expand(Classes, n, x.shape[1]));
+            // gray levels scored by their Bernoulli cross-entropy, as Pyro's example does (validate_args=False)
+            Sample("x", Bernoulli.FromLogits(decoder.forward(z, OneHotDigits(x.device))).ToEvent(1).Unvalidated(), obs: x.expand(Classes, n, x.shape[1]));
         });
 
         if (AuxWeight > 0)

@@ -143,13 +143,13 @@ public sealed class SsVaeMnistExample : IExample
         });
     }
 
-    /// <summary>MNIST (downloaded once, then cached), binarized, with <paramref name="labels"/> training labels kept.</summary>
+    /// <summary>MNIST (downloaded once, then cached), gray levels in [0, 1], with <paramref name="labels"/> training labels kept.</summary>
     private static (DigitImages Train, Tensor TestPixels, Tensor TestDigits) MnistData(TextWriter output, int labels, long seed)
     {
         string folder = ExampleProgress.Run(output, "MNIST", 1.0, sink => MnistDownload.EnsureAsync(progress: sink).GetAwaiter().GetResult());
         using var mnist = Mnist.Load(folder);
-        var train = DigitImages.SemiSupervised(DigitImages.Binarize(mnist.Train.Pixels()), mnist.Train.Digits(), labels / SemiSupervisedVae.Classes, unchecked((int)seed));
-        return (train, DigitImages.Binarize(mnist.Test.Pixels()), mnist.Test.Digits());
+        var train = DigitImages.SemiSupervised(mnist.Train.Pixels(), mnist.Train.Digits(), labels / SemiSupervisedVae.Classes, unchecked((int)seed));
+        return (train, mnist.Test.Pixels(), mnist.Test.Digits());
     }
 
     /// <summary>The smoke run's synthetic images: 1,000 for training with <paramref name="labels"/> labelled, 300 for testing.</summary>
