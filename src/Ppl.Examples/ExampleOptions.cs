@@ -12,6 +12,16 @@ public sealed record ExampleOptions(long Seed = 0, bool Smoke = false, IReadOnly
     public string Get(string name, string fallback) =>
         Extra is not null && Extra.TryGetValue(name, out var value) ? value : fallback;
 
+    /// <summary>The value of option <paramref name="name"/> as a number.</summary>
+    /// <exception cref="ArgumentException">The value is not a number.</exception>
+    public double GetDouble(string name, double fallback)
+    {
+        var text = Get(name, fallback.ToString(CultureInfo.InvariantCulture));
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"--{name} must be a number, got '{text}'.", nameof(name));
+    }
+
     /// <summary>The value of option <paramref name="name"/> as an integer.</summary>
     /// <exception cref="ArgumentException">The value is not an integer.</exception>
     public long GetInt64(string name, long fallback)

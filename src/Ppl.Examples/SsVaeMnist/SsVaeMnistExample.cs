@@ -46,7 +46,7 @@ public sealed class SsVaeMnistExample : IExample
         new("aux", "Weight α of the auxiliary classification term α·log q(y|x) per labelled image (Pyro's example's default).", "46"),
         new("lr", "Adam's learning rate (ignored with --smoke).", "0.001"),
         new("out", "Directory the PNG pictures are written to.", "ss-vae-mnist-out"),
-        new("threads", "libtorch intra-op threads for the run; 0 keeps libtorch's default (one per core).", "1"),
+        ExampleThreads.Option,
     ];
 
     /// <inheritdoc />
@@ -57,30 +57,17 @@ public sealed class SsVaeMnistExample : IExample
         var console = ExampleConsole.Create(output, options.Smoke);
         int epochs = options.Smoke ? 6 : checked((int)options.GetInt64("epochs", 9));
         int labels = options.Smoke ? 100 : checked((int)options.GetInt64("labels", 3000));
-        double aux = GetDouble(options, "aux", 46);
-        double lr = options.Smoke ? 3e-3 : GetDouble(options, "lr", 1e-3);
+        double aux = options.GetDouble("aux", 46);
+        double lr = options.Smoke ? 3e-3 : options.GetDouble("lr", 1e-3);
         string outDir = options.Get("out", "ss-vae-mnist-out");
         if (epochs < 1 || labels < SemiSupervisedVae.Classes || labels % SemiSupervisedVae.Classes != 0)
         {
             throw new ArgumentException($"--epochs must be ≥ 1 and --labels a positive multiple of 10; got {epochs} and {labels}.", nameof(options));
         }
 
-        int threads = checked((int)options.GetInt64("threads", 1));
-        int previousThreads = get_num_threads();
-        try
+        using (ExampleThreads.Use(options))
         {
-            // one thread by default: on a 2-core machine busy with other work, libtorch's pool of a
-            // thread per core waits on its workers; an MNIST epoch took about 5× as long (measured)
-            if (threads > 0)
-            {
-                set_num_threads(threads);
-            }
-
             return Train(options, output, console, epochs, labels, aux, lr, outDir);
-        }
-        finally
-        {
-            set_num_threads(previousThreads);
         }
     }
 
@@ -204,15 +191,6 @@ public sealed class SsVaeMnistExample : IExample
         var analogies = cat([originals, vae.Render(vae.Styles(originals))], 0);
         ImageGrid.WritePng(Path.Combine(outDir, "analogies.png"), analogies.reshape(-1, side, side), columns: 10);
     }
-
-    private static double GetDouble(ExampleOptions options, string name, double fallback)
-    {
-        var text = options.Get(name, fallback.ToString(CultureInfo.InvariantCulture));
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ArgumentException($"--{name} must be a number, got '{text}'.", nameof(options));
-    }
-
 
     /// <summary>Reports on the training thread (<see cref="Progress{T}"/> would post to a thread pool).</summary>
     private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -39,7 +39,7 @@ public sealed class VaeMnistExample : IExample
         new("batch-size", "Images per minibatch; auto: 128, 64 in smoke mode.", Auto),
         new("plain", "Also train the plain TorchSharp reference (on/off; off when resuming).", "on", ["on", "off"]),
         new("out", "Directory the pictures (and the checkpoint) are written to.", "vae-mnist-out"),
-        new("threads", "libtorch intra-op threads; 0 keeps libtorch's default (one per core).", "1"),
+        ExampleThreads.Option,
         new("resume", "Continue from the checkpoint in the output directory when there is one (on/off).", "off", ["on", "off"]),
     ];
 
@@ -57,16 +57,9 @@ public sealed class VaeMnistExample : IExample
         string outDir = options.Get("out", "vae-mnist-out");
         const double LearningRate = 1e-3;
 
-        // one thread by default: 784-400-50 products at batch 128 gain little from more, and on a
-        // busy machine libtorch's spinning worker threads made an epoch ~20× slower (measured here)
-        int threads = IntOption(options, "threads", 1);
-        if (threads > 0)
-        {
-            set_num_threads(threads);
-        }
-
         var device = CPU;
 
+        using var threads = ExampleThreads.Use(options);
         using var dataScope = NewDisposeScope();
         var (train, test, source) = LoadImages(options, output, device);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Data: {source}, {train.shape[0]} training and {test.shape[0]} test images; batch {batchSize}, Adam {LearningRate}, {epochs} epochs."));
