@@ -95,7 +95,7 @@ public sealed class SsVaeMnistExample : IExample
         ExampleProgress.Run(output, "SS-VAE", epochs * trainBatches.BatchesPerEpoch, sink =>
         {
             double accuracy = double.NaN;
-            return trainer.Fit(new TrainingOptions { Epochs = epochs }, new InlineProgress(p =>
+            return trainer.Fit(new TrainingOptions { Epochs = epochs }, p =>
             {
                 if (p.EpochEnd is { } summary)
                 {
@@ -105,7 +105,7 @@ public sealed class SsVaeMnistExample : IExample
 
                 string acc = double.IsNaN(accuracy) ? "" : string.Create(CultureInfo.InvariantCulture, $", test accuracy {100 * accuracy:F2}%");
                 sink.Report(p.Step, string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch + 1}/{epochs}, loss {p.Loss:F1}{acc}"));
-            }));
+            });
         });
         double seconds = clock.Elapsed.TotalSeconds;
 
@@ -190,11 +190,5 @@ public sealed class SsVaeMnistExample : IExample
         var originals = testPixels[..10];
         var analogies = cat([originals, vae.Render(vae.Styles(originals))], 0);
         ImageGrid.WritePng(Path.Combine(outDir, "analogies.png"), analogies.reshape(-1, side, side), columns: 10);
-    }
-
-    /// <summary>Reports on the training thread (<see cref="Progress{T}"/> would post to a thread pool).</summary>
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -78,7 +78,7 @@ public sealed class VaeMnistExample : IExample
 
         Directory.CreateDirectory(outDir);
         var trainingOptions = new TrainingOptions { Epochs = epochs, CheckpointDirectory = Path.Combine(outDir, "checkpoint"), Resume = resume };
-        ExampleProgress.Run(output, "VAE", epochs, progress => trainer.Fit(trainingOptions, new StepReport(p =>
+        ExampleProgress.Run(output, "VAE", epochs, progress => trainer.Fit(trainingOptions, p =>
         {
             progress.Report(p.EpochsDone, string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch + 1}, loss {p.Loss:F1}"));
             if (p.EpochEnd is { } end)
@@ -86,7 +86,7 @@ public sealed class VaeMnistExample : IExample
                 // the plain reference trains the same epoch right after, so both meet the same machine load
                 rows.Add(new EpochRow(end, plain is null ? null : PlainEpoch(plain, trainBatches, testBatches, train, test, end.Epoch)));
             }
-        })));
+        }));
 
         var console = ExampleConsole.Create(output, options.Smoke);
         console.Write(EpochTable(rows));
@@ -218,9 +218,4 @@ public sealed class VaeMnistExample : IExample
     private sealed record PlainSummary(double TrainLoss, double TestLoss, double Seconds);
 
     private sealed record EpochRow(EpochSummary Ppl, PlainSummary? Plain);
-
-    private sealed class StepReport(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }

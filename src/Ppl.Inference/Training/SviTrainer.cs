@@ -54,11 +54,17 @@ public sealed class SviTrainer<TArgs>
     /// <param name="progress">Receives every step (e.g. a progress bar); null for none.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled; the last checkpoint (if any) is the end of the last finished epoch.</exception>
-    public TrainingHistory Fit(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public TrainingHistory Fit(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(options, step => progress?.Report(step), cancellationToken);
+
+    /// <summary>Runs the training as <see cref="Fit(TrainingOptions, IProgress{TrainingProgress}?, CancellationToken)"/>, calling <paramref name="onStep"/> after every step on the training thread.</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public TrainingHistory Fit(TrainingOptions options, Action<TrainingProgress> onStep, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(onStep);
         foreach (var step in Steps(options, cancellationToken))
         {
-            progress?.Report(step);
+            onStep(step);
         }
 
         return History;

@@ -208,13 +208,13 @@ public sealed class SviTrainerTests : IDisposable
             EarlyStopping = new EarlyStopping(Patience: 2, RestoreBest: true),
             CheckpointDirectory = withCheckpoints ? Path.Combine(_root, "best") : null,
         };
-        var history = trainer.Fit(options, new InlineProgress(p =>
+        var history = trainer.Fit(options, p =>
         {
             if (p.EpochEnd is not null)
             {
                 muAfter.Add(svi.ParamStore["mu"].ToDouble());
             }
-        }));
+        });
 
         Assert.True(history.StoppedEarly);
         Assert.Equal(3, history.Epochs.Count);
@@ -285,13 +285,13 @@ public sealed class SviTrainerTests : IDisposable
         using var sgd = new Sgd(0.01);
         var (svi, trainer) = MeanTrainer(sgd);
         using var cancel = new CancellationTokenSource();
-        Assert.Throws<OperationCanceledException>(() => trainer.Fit(new TrainingOptions { Epochs = 10 }, new InlineProgress(p =>
+        Assert.Throws<OperationCanceledException>(() => trainer.Fit(new TrainingOptions { Epochs = 10 }, p =>
         {
             if (p.Step == 5)
             {
                 cancel.Cancel();
             }
-        }), cancel.Token));
+        }, cancel.Token));
         Assert.Equal(5, svi.StepCount);
     }
 
@@ -317,11 +317,6 @@ public sealed class SviTrainerTests : IDisposable
         long before = LiveTensors.Count();
         trainer.Fit(options with { Epochs = 4 });
         Assert.Equal(before, LiveTensors.Count());
-    }
-
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
