@@ -55,9 +55,9 @@ public static partial class BuildComparison
                 continue;
             }
 
-            double ma = Median(a.Select(s => s.Ms)), mb = Median(b.Select(s => s.Ms));
+            double ma = BenchStatistics.Median(a.Select(s => s.Ms)), mb = BenchStatistics.Median(b.Select(s => s.Ms));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {row} | {ma:F3} | {mb:F3} | {mb / ma:F3} | {Median(a.Select(s => s.Cpu)):F3} → {Median(b.Select(s => s.Cpu)):F3} | {Median(a.Select(s => s.Tensors)):F0} → {Median(b.Select(s => s.Tensors)):F0} |"));
+                $"| {row} | {ma:F3} | {mb:F3} | {mb / ma:F3} | {BenchStatistics.Median(a.Select(s => s.Cpu)):F3} → {BenchStatistics.Median(b.Select(s => s.Cpu)):F3} | {BenchStatistics.Median(a.Select(s => s.Tensors)):F0} → {BenchStatistics.Median(b.Select(s => s.Tensors)):F0} |"));
         }
     }
 
@@ -85,12 +85,6 @@ public static partial class BuildComparison
     }
 
     private static double Parse(string s) => double.Parse(s, CultureInfo.InvariantCulture);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     // one line of QuickRunner's output
     [GeneratedRegex(@"^(\S+)\s+validation=(\w+)\s+([\d.]+) ms/step \(thread CPU\s+([\d.]+) ms\)\s+[\d.]+ KB/step\s+([\d.]+) tensors/step", RegexOptions.Multiline)]

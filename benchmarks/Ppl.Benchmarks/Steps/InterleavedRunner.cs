@@ -60,8 +60,8 @@ public static class InterleavedRunner
             {
                 for (int k = 0; k < methods.Length; k++)
                 {
-                    double w = Median(wall[v][k]), c = Median(cpu[v][k]);
-                    string ratio = baseline < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ratio wall {w / Median(wall[v][baseline]):F3} CPU {c / Median(cpu[v][baseline]):F3}");
+                    double w = BenchStatistics.Median(wall[v][k]), c = BenchStatistics.Median(cpu[v][k]);
+                    string ratio = baseline < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ratio wall {w / BenchStatistics.Median(wall[v][baseline]):F3} CPU {c / BenchStatistics.Median(cpu[v][baseline]):F3}");
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type.Name}.{methods[k].Name,-16} validation={settings[v],-5} median {w,9:F3} ms wall {c,9:F3} ms CPU{ratio}"));
                 }
             }
@@ -73,11 +73,5 @@ public static class InterleavedRunner
                 type.GetMethods().FirstOrDefault(m => m.GetCustomAttribute<GlobalCleanupAttribute>() is not null)?.Invoke(instance, null);
             }
         }
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var sorted = xs.OrderBy(x => x).ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]);
     }
 }

@@ -77,13 +77,7 @@ public static class MnistEpochRunner
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}: Ppl {a:F2} s, plain TorchSharp {b:F2} s, ratio {a / b:F3}"));
         }
 
-        double mp = Median(ppl), mr = Median(raw);
+        double mp = BenchStatistics.Median(ppl), mr = BenchStatistics.Median(raw);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median: Ppl {mp:F2} s, plain TorchSharp {mr:F2} s, ratio {mp / mr:F3} (target ≤ 1.1)"));
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var sorted = xs.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
