@@ -69,7 +69,7 @@ internal sealed class PlainVaeTraining : IDisposable
     /// <summary>The single-sample −ELBO of the batch, scaled to the whole data set.</summary>
     private Tensor NegativeElbo(MiniBatch batch, Tensor images)
     {
-        var x = images.index_select(0, batch.Indices(images.device));
+        var x = batch.Select(images);
         var (loc, scale) = _networks.Encoder.forward(x);
         var epsilon = randn(loc.shape, dtype: loc.dtype, device: loc.device, generator: _noise);
         var z = loc.add(scale.mul(epsilon));
