@@ -14,7 +14,7 @@ namespace Ppl.Benchmarks.Steps;
 /// Splits one single-particle TraceElbo SVI step into its phases, re-done by hand with the public
 /// API (guide trace, model replay, log-density sums by ElboTerms as TraceElbo does them, backward, optimizer, zero-grad, scope
 /// disposal), and reports wall time and tensors created per phase:
-/// <c>dotnet run -c Release --project benchmarks/Ppl.Benchmarks -- profile [regression|scalar][-auto] [steps]</c>
+/// <c>dotnet run -c Release --project benchmarks/Ppl.Benchmarks -- profile [regression|scalar][-auto]|vae [steps]</c>
 /// (<c>-auto</c>: AutoNormal instead of the hand-written guide).
 /// </summary>
 public static class PhaseProfiler
@@ -28,7 +28,20 @@ public static class PhaseProfiler
         foreach (bool validation in new[] { true, false })
         {
             Distribution.ValidationEnabled = validation;
-            if (which.StartsWith("reg", StringComparison.OrdinalIgnoreCase))
+            if (which.StartsWith("vae", StringComparison.OrdinalIgnoreCase))
+            {
+                var vae = new VaeBenchmarks { Validation = validation };
+                vae.Setup();
+                try
+                {
+                    Profile($"vae validation={validation}", vae.Model, vae.Guide, vae.Data, steps, optimizerLr: 1e-3);
+                }
+                finally
+                {
+                    vae.Cleanup();
+                }
+            }
+            else if (which.StartsWith("reg", StringComparison.OrdinalIgnoreCase))
             {
                 random.manual_seed(3);
                 var (x, y) = RegressionBenchmarks.Simulate(1000, 10);
@@ -56,10 +69,10 @@ public static class PhaseProfiler
     private static Func<TArgs, object?> Auto<TArgs>(string which, AutoNormal<TArgs> auto, Func<TArgs, object?> hand) =>
         which.EndsWith("-auto", StringComparison.OrdinalIgnoreCase) ? auto.Guide : hand;
 
-    private static void Profile<TArgs>(string title, Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, int steps)
+    private static void Profile<TArgs>(string title, Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, int steps, double optimizerLr = 0.01)
     {
         using var store = new ParamStore();
-        using var adam = new Adam(0.01) { GroupedUpdates = true }; // as Svi steps
+        using var adam = new Adam(optimizerLr) { GroupedUpdates = true }; // as Svi steps
         var ticks = new long[Phases.Length];
         var cpu = new double[Phases.Length];
         double cpuMark = 0;

@@ -8,6 +8,10 @@ namespace Ppl.Benchmarks.Steps;
 /// <summary>
 /// A plain Stopwatch loop over the SVI step benchmarks, for profiling and quick checks without
 /// BenchmarkDotNet's process per case: <c>dotnet run -c Release --project benchmarks/Ppl.Benchmarks -- quick [filter] [steps]</c>.
+/// Each step is timed on its own and the line leads with the median step time, the statistic
+/// Pyro's reference scripts report (../shared/anchors/pyro_bench): on a busy machine a step that is
+/// preempted costs a whole scheduler slice, which moves the mean (also printed) but not the median,
+/// so comparing one framework's mean with the other's median compares the load, not the frameworks.
 /// </summary>
 public static class QuickRunner
 {
@@ -35,23 +39,22 @@ public static class QuickRunner
                     {
                         var step = () => { method.Invoke(instance, null); };
                         var (created, live) = TensorsPerStepColumn.Count(step);
-                        for (int i = 0; i < Math.Max(10, steps / 10); i++)
-                        {
-                            step();
-                        }
-
+                        WarmUp(step, steps);
                         long alloc0 = GC.GetAllocatedBytesForCurrentThread();
                         double cpu0 = ThreadCpuClock.Now();
+                        var times = new double[steps];
                         var clock = Stopwatch.StartNew();
                         for (int i = 0; i < steps; i++)
                         {
+                            long t0 = Stopwatch.GetTimestamp();
                             step();
+                            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                         }
 
-                        double ms = clock.Elapsed.TotalMilliseconds / steps;
+                        double mean = clock.Elapsed.TotalMilliseconds / steps;
                         double cpuMs = (ThreadCpuClock.Now() - cpu0) * 1000 / steps;
                         double kb = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / 1024.0 / steps;
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} validation={validation,-5} {ms,8:F3} ms/step (thread CPU {cpuMs,8:F3} ms) {kb,8:F1} KB/step {created,7:F1} tensors/step live Δ {live:F1}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} validation={validation,-5} {BenchStatistics.Median(times),8:F3} ms/step (thread CPU {cpuMs,8:F3} ms) {kb,8:F1} KB/step {created,7:F1} tensors/step live Δ {live:F1} mean {mean:F3} ms"));
                     }
                     finally
                     {
@@ -59,6 +62,20 @@ public static class QuickRunner
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs steps until both a tenth of the timed count (at least 30) and 300 ms have passed, so
+    /// .NET's tiered JIT has promoted the hot methods (it waits for 30 calls and a quiet 100 ms)
+    /// before the clock starts.
+    /// </summary>
+    private static void WarmUp(Action step, int steps)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < Math.Max(30, steps / 10) || clock.ElapsedMilliseconds < 300; i++)
+        {
+            step();
         }
     }
 }

@@ -97,7 +97,11 @@ public class VaeBenchmarks
     [Benchmark]
     public double PplSvi() => _svi.Step(_data);
 
-    private Tensor Model(Tensor x)
+    /// <summary>The batch every step fits (set up by <see cref="Setup"/>).</summary>
+    internal Tensor Data => _data;
+
+    /// <summary>The model: N(0, I) latents decoded to Bernoulli logits, in a data plate.</summary>
+    internal Tensor Model(Tensor x)
     {
         var decoder = Module("decoder", _pplDecoder);
         using var data = Plate("data", x.shape[0]);
@@ -105,7 +109,8 @@ public class VaeBenchmarks
         return Sample("x", Bernoulli.FromLogits(decoder.forward(z)).ToEvent(1), obs: x);
     }
 
-    private Tensor Guide(Tensor x)
+    /// <summary>The amortized guide: the encoder's Normal over the latents.</summary>
+    internal Tensor Guide(Tensor x)
     {
         var encoder = Module("encoder", _pplEncoder);
         using var data = Plate("data", x.shape[0]);
