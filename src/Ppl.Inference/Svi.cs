@@ -38,6 +38,7 @@ public sealed class Svi<TArgs>
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         ParamStore = paramStore ?? new ParamStore();
         Seed = seed;
+        TensorMemory.TuneIfAllowed();
     }
 
     /// <summary>SVI of programs that return nothing.</summary>

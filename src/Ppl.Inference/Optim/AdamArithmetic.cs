@@ -29,29 +29,36 @@ internal static class AdamArithmetic
         double beta1 = options.Beta1!.Value, beta2 = options.Beta2!.Value, weightDecay = options.WeightDecay!.Value;
         var expAvg = state.GetOrCreate("exp_avg", ZerosLike);
         var expAvgSq = state.GetOrCreate("exp_avg_sq", ZerosLike);
+        double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
+        double correction2 = Math.Sqrt(biasCorrection2);
+        double stepSize = eps == AdamEps.AfterBiasCorrection ? -lr / biasCorrection1 : -(lr * correction2 / biasCorrection1);
+        if (FusedAdamKernel.TryUpdate(values, grad, expAvg, expAvgSq, new AdamStep(beta1, beta2, weightDecay, correction2, options.Eps!.Value, stepSize, eps == AdamEps.AfterBiasCorrection)))
+        {
+            return;
+        }
+
         if (weightDecay != 0)
         {
             grad = grad.add(values, alpha: constants[weightDecay]);
         }
 
-        double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
-        double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
         expAvg.mul_(constants[beta1]).add_(grad, alpha: constants[1 - beta1]);
         expAvgSq.mul_(constants[beta2]).addcmul_(grad, grad, value: constants[1 - beta2]);
         var epsilon = constants[options.Eps!.Value];
         // the two scalars that change every step are disposed at once (not left to the finalizer)
+        using Scalar step = stepSize;
         if (eps == AdamEps.AfterBiasCorrection)
         {
             // PyTorch's order of operations, so trajectories agree to the last bit
-            using Scalar correction2 = Math.Sqrt(biasCorrection2), stepSize = -lr / biasCorrection1;
-            var denom = expAvgSq.sqrt().div_(correction2).add_(epsilon);
-            values.addcdiv_(expAvg, denom, value: stepSize);
+            using Scalar correction = correction2;
+            var denom = expAvgSq.sqrt().div_(correction).add_(epsilon);
+            values.addcdiv_(expAvg, denom, value: step);
         }
         else
         {
-            using Scalar stepSize = -(lr * Math.Sqrt(biasCorrection2) / biasCorrection1);
             var denom = expAvgSq.sqrt().add_(epsilon);
-            values.addcdiv_(expAvg, denom, value: stepSize);
+            values.addcdiv_(expAvg, denom, value: step);
         }
     }
 
