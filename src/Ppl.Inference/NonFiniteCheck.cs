@@ -42,12 +42,26 @@ internal static class NonFiniteCheck
     /// through a sum, so a finite total means every entry is finite. One reduction per group of
     /// same-shaped gradients (stacked), reading each entry once and allocating no large
     /// temporaries, which an elementwise finiteness test would (and which costs a VAE step
-    /// several milliseconds in page faults).
+    /// several milliseconds in page faults). Gradients <see cref="CpuFiniteScan"/> can read in place
+    /// are scanned there instead.
     /// </summary>
     private static bool SumIsFinite(Tensor loss, IReadOnlyList<(string Name, Tensor Grad)> grads)
     {
         var sums = new List<Tensor>(grads.Count + 1) { loss };
-        foreach (var group in grads.GroupBy(g => (g.Grad.dtype, g.Grad.device_type, g.Grad.device_index, ShapeUtil.Format(g.Grad.Shape()))))
+        var rest = new List<(string Name, Tensor Grad)>(grads.Count);
+        foreach (var g in grads)
+        {
+            if (!CpuFiniteScan.Applies(g.Grad))
+            {
+                rest.Add(g);
+            }
+            else if (!CpuFiniteScan.AllFinite(g.Grad))
+            {
+                return false;
+            }
+        }
+
+        foreach (var group in rest.GroupBy(g => (g.Grad.dtype, g.Grad.device_type, g.Grad.device_index, ShapeUtil.Format(g.Grad.Shape()))))
         {
             var members = group.Select(g => g.Grad).ToArray();
             // summed in the gradients' own dtype (a float64 sum of float32 would copy them first)
