@@ -38,4 +38,10 @@ if (args.Length > 0 && args[0] == "profile")
     return;
 }
 
+if (args.Length > 0 && args[0] == "train-forever")
+{
+    TrainingLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Ppl.Benchmarks.TraceBenchmarks).Assembly).Run(args);
