@@ -22,7 +22,7 @@ if (args.Length > 0 && args[0] == "interleaved")
 
 if (args.Length > 0 && args[0] == "epoch")
 {
-    MnistEpochRunner.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6);
+    MnistEpochRunner.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0);
     return;
 }
 
@@ -35,6 +35,12 @@ if (args.Length > 0 && args[0] == "micro")
 if (args.Length > 0 && args[0] == "profile")
 {
     PhaseProfiler.Run(args.Length > 1 ? args[1] : "scalar", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "train-forever")
+{
+    TrainingLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
     return;
 }
 

@@ -4,10 +4,14 @@ computation as VaeBenchmarks.RawTorchSharp in C#.
 
 Phases (--phases) time forward, backward and optimizer separately. Prints one JSON line.
 Run with Debian's python3-torch: /usr/bin/python3 vae_step.py --threads 1 --steps 200
+
+--forever trains until the process is killed instead, printing one line about every ten seconds
+(benchmarks/load/with-load.sh pytorch n [threads] starts n of these as a busy setup).
 """
 import argparse
 import json
 import math
+import os
 import statistics
 import time
 
@@ -50,6 +54,21 @@ def loss_of(enc, dec, x):
     return -(log_pz + log_px - log_q)
 
 
+def forever(step, threads):
+    """Steps until killed; one line about every ten seconds, nothing per step."""
+    print(f"vae_step --forever: VAE 784-400-50, batch 128, {torch.get_num_threads()} intra-op thread(s) "
+          f"(asked {threads}), pid {os.getpid()}; kill the process to stop", flush=True)
+    steps, reported, since = 0, 0, time.perf_counter()
+    while True:
+        step()
+        steps += 1
+        now = time.perf_counter()
+        if now - since >= 10:
+            print(f"vae_step --forever: {steps} steps, {(now - since) * 1e3 / (steps - reported):.2f} ms/step "
+                  f"over the last {now - since:.0f} s", flush=True)
+            reported, since = steps, now
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--threads", type=int, default=1)
@@ -58,6 +77,7 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--foreach", action="store_true", help="Adam(foreach=True), multi-tensor updates")
     p.add_argument("--phases", action="store_true")
+    p.add_argument("--forever", action="store_true", help="train until killed (a load for with-load.sh)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(7)
@@ -74,6 +94,9 @@ def main():
         opt.zero_grad(set_to_none=False)
         return loss.item()
 
+    if a.forever:
+        forever(step, a.threads)
+        return
     for _ in range(a.warmup):
         step()
     medians, phase = [], {"forward": [], "backward": [], "optimizer": []}
