@@ -38,4 +38,13 @@ if (args.Length > 0 && args[0] == "profile")
     return;
 }
 
+if (args.Length > 0 && args[0] == "threads")
+{
+    int[] counts = args.Length > 2
+        ? [.. args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]
+        : [.. new[] { 1, 2, Environment.ProcessorCount }.Distinct()];
+    ThreadCountStudy.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3, counts, args.Length > 3 ? args[3] : "");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Ppl.Benchmarks.TraceBenchmarks).Assembly).Run(args);
