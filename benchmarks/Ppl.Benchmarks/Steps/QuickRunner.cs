@@ -70,7 +70,7 @@ public static class QuickRunner
     /// .NET's tiered JIT has promoted the hot methods (it waits for 30 calls and a quiet 100 ms)
     /// before the clock starts.
     /// </summary>
-    internal static void WarmUp(Action step, int steps)
+    private static void WarmUp(Action step, int steps)
     {
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < Math.Max(30, steps / 10) || clock.ElapsedMilliseconds < 300; i++)

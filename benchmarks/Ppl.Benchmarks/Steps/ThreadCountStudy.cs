@@ -15,8 +15,9 @@ namespace Ppl.Benchmarks.Steps;
 /// thread count, in alternating order (1-2-4, then 4-2-1, ...) so drift of the machine's load
 /// cancels, and each visit sets the count, warms up, then times about 0.75 s of steps (the step
 /// count per thread count is calibrated on the first visit). Prints a Markdown table: the median
-/// per-step wall time per count, its ratio to the first count, and the process CPU time per step
-/// over all threads (mean), which shows workers that spin or wait while the wall time does not.
+/// per-step wall time per count, its ratio to the first count, the mean, and the process CPU time
+/// per step over all threads (a mean, so compare it with the mean wall time: CPU above it shows
+/// threads that spin or wait; a mean far above the median shows slow outlier steps).
 /// Before the rows, a check that <c>set_num_threads</c> takes effect between calls, going up and
 /// back down (<c>get_num_threads</c>, and the cores and threads a matmul kept busy), and how much
 /// CPU the workers burn right after a parallel region. Everything runs on the calling thread: the
@@ -42,12 +43,15 @@ public static class ThreadCountStudy
             CheckSetNumThreads(threadCounts);
             var counts = string.Join(" | ", threadCounts.Select(t => $"{t} thr ms/step"));
             var ratios = string.Join(" | ", threadCounts.Skip(1).Select(t => $"{t} / {threadCounts[0]}"));
+            var means = string.Join(" | ", threadCounts.Select(t => $"{t} thr mean"));
             var cpus = string.Join(" | ", threadCounts.Select(t => $"{t} thr CPU ms/step"));
-            Console.WriteLine($"\n| model | size | {counts} | {ratios} | {cpus} |");
-            Console.WriteLine($"|---|---|{string.Concat(Enumerable.Repeat("---:|", (3 * threadCounts.Count) - 1))}");
+            Console.WriteLine($"\n| model | size | {counts} | {ratios} | {means} | {cpus} |");
+            Console.WriteLine($"|---|---|{string.Concat(Enumerable.Repeat("---:|", (4 * threadCounts.Count) - 1))}");
+            int warmUpMs = 3000; // the first row also waits out .NET's tiered JIT of the shared runtime code
             foreach (var row in Rows().Where(r => $"{r.Model} {r.Size}".Contains(filter, StringComparison.OrdinalIgnoreCase)))
             {
-                Measure(row, rounds, threadCounts);
+                Measure(row, rounds, threadCounts, warmUpMs);
+                warmUpMs = 1000;
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nload average at the end {LoadAverage()}"));
@@ -116,14 +120,14 @@ public static class ThreadCountStudy
         return (bench.PplSvi, bench.Cleanup);
     }
 
-    private static void Measure((string Model, string Size, Func<(Func<double> Step, Action Cleanup)> Create) row, int rounds, IReadOnlyList<int> threadCounts)
+    private static void Measure((string Model, string Size, Func<(Func<double> Step, Action Cleanup)> Create) row, int rounds, IReadOnlyList<int> threadCounts, int warmUpMs)
     {
         var (stepFunc, cleanup) = row.Create();
         try
         {
             Action step = () => stepFunc();
             set_num_threads(threadCounts[0]);
-            QuickRunner.WarmUp(step, 0); // past tiered JIT, once per row
+            WarmUp(step, warmUpMs); // past tiered JIT (instrumented, then optimized code: 300 ms left the first row's CPU above its wall time)
             var steps = new int[threadCounts.Count];
             var wall = threadCounts.Select(_ => new List<double>()).ToArray();
             var cpu = new double[threadCounts.Count];
@@ -133,7 +137,7 @@ public static class ThreadCountStudy
                 {
                     int k = r % 2 == 0 ? j : threadCounts.Count - 1 - j;
                     set_num_threads(threadCounts[k]);
-                    double perStep = WarmUp(step);
+                    double perStep = WarmUp(step, 100);
                     if (steps[k] == 0)
                     {
                         steps[k] = (int)Math.Clamp(Math.Round(CellSeconds / perStep), 3, 1_000_000);
@@ -154,6 +158,7 @@ public static class ThreadCountStudy
             var medians = wall.Select(BenchStatistics.Median).ToArray();
             var cells = medians.Select(m => F(m))
                 .Concat(medians.Skip(1).Select(m => F(m / medians[0], "F2") + "×"))
+                .Concat(wall.Select(w => F(w.Average())))
                 .Concat(cpu.Select((c, k) => F(c / wall[k].Count)));
             Console.WriteLine($"| {row.Model} | {row.Size} | {string.Join(" | ", cells)} |");
         }
@@ -163,12 +168,12 @@ public static class ThreadCountStudy
         }
     }
 
-    /// <summary>Steps for at least 3 calls and 100 ms after a change of thread count; returns the seconds per step seen.</summary>
-    private static double WarmUp(Action step)
+    /// <summary>Steps for at least 3 calls and <paramref name="milliseconds"/>; returns the seconds per step seen.</summary>
+    private static double WarmUp(Action step, int milliseconds)
     {
         var clock = Stopwatch.StartNew();
         int calls = 0;
-        while (calls < 3 || clock.ElapsedMilliseconds < 100)
+        while (calls < 3 || clock.ElapsedMilliseconds < milliseconds)
         {
             step();
             calls++;
