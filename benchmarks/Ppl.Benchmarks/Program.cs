@@ -8,6 +8,15 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+if (args.Length > 0 && args[0] == "threads")
+{
+    int[] counts = args.Length > 2
+        ? [.. args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]
+        : [.. new[] { 1, 2, Environment.ProcessorCount }.Distinct()];
+    ThreadCountStudy.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3, counts, args.Length > 3 ? args[3] : "");
+    return;
+}
+
 if (args.Length > 2 && args[0] == "compare")
 {
     BuildComparison.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10, args.Length > 4 ? args[4] : "", args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 200);

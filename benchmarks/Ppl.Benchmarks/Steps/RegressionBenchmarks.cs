@@ -11,14 +11,13 @@ namespace Ppl.Benchmarks.Steps;
 
 /// <summary>
 /// (a) One SVI step (TraceElbo, one particle, Adam) of Bayesian linear regression with N = 1000
-/// observations and D = 10 features: w ~ N(0, I), b ~ N(0, 1), σ ~ LogNormal(0, 1),
+/// observations (<see cref="Rows"/>) and D = 10 features: w ~ N(0, I), b ~ N(0, 1), σ ~ LogNormal(0, 1),
 /// y ~ N(Xw + b, σ) in a plate. The guide is a hand-written mean-field normal (per-site loc and
 /// positive scale parameters, σ through a LogNormal), the computation an AutoNormal guide does.
 /// </summary>
 [Config(typeof(SviBenchmarkConfig))]
 public class RegressionBenchmarks
 {
-    private const int N = 1000;
     private const int D = 10;
     private Adam _adam = null!;
     private Svi<(Tensor X, Tensor Y)> _meanField = null!;
@@ -36,6 +35,13 @@ public class RegressionBenchmarks
     [Params(true, false)]
     public bool Validation { get; set; }
 
+    /// <summary>
+    /// The number of observations N, 1000 unless set before <see cref="Setup"/>. Not a
+    /// BenchmarkDotNet parameter: the suite and the <c>quick</c> rows stay at N = 1000; the thread
+    /// study (<see cref="ThreadCountStudy"/>) sets it for its ladder of sizes.
+    /// </summary>
+    public int Rows { get; set; } = 1000;
+
     /// <summary>Simulates the data from fixed true coefficients.</summary>
     [GlobalSetup]
     public void Setup()
@@ -43,7 +49,7 @@ public class RegressionBenchmarks
         BenchEnvironment.Apply();
         Distribution.ValidationEnabled = Validation;
         random.manual_seed(3);
-        (_x, _y) = Simulate(N, D);
+        (_x, _y) = Simulate(Rows, D);
         _adam = new Adam(0.01);
         _meanField = new Svi<(Tensor X, Tensor Y)>(Model, MeanFieldGuide, _adam, new TraceElbo());
         _rawAdam = new Adam(0.01) { GroupedUpdates = true }; // as Svi steps
@@ -151,8 +157,8 @@ public class RegressionBenchmarks
         // priors: w, b ~ N(0, 1), σ ~ LogNormal(0, 1); likelihood y ~ N(Xw + b, σ)
         var logP = z.narrow(0, 0, D + 1).square().sum().mul(-0.5)
             .add(logSigma.square().mul(-0.5).sub(logSigma))
-            .add(residual.square().sum().mul(-0.5).sub(logSigma.mul(N)));
-        var loss = logQ.sub(logP).add(c * N); // the 2π constants: −c per q coordinate, −c per p coordinate and observation
+            .add(residual.square().sum().mul(-0.5).sub(logSigma.mul(Rows)));
+        var loss = logQ.sub(logP).add(c * Rows); // the 2π constants: −c per q coordinate, −c per p coordinate and observation
         loss.backward();
         _flatAdam.Step(_flat);
         Optimizer.ZeroGrad(_flat.Select(r => r.Parameter));
