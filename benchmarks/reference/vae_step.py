@@ -10,38 +10,16 @@ Run with Debian's python3-torch: /usr/bin/python3 vae_step.py --threads 1 --step
 """
 import argparse
 import json
-import math
 import os
 import statistics
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-X, H, Z, B = 784, 400, 50, 128
+from vae_networks import HALF_LOG_2PI, Decoder, Encoder, X
 
-
-class Encoder(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1, self.fc21, self.fc22 = nn.Linear(X, H), nn.Linear(H, Z), nn.Linear(H, Z)
-
-    def forward(self, x):
-        h = F.softplus(self.fc1(x))
-        return self.fc21(h), torch.exp(self.fc22(h))
-
-
-class Decoder(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1, self.fc21 = nn.Linear(Z, H), nn.Linear(H, X)
-
-    def forward(self, z):
-        return self.fc21(F.softplus(self.fc1(z)))
-
-
-HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+B = 128
 
 
 def loss_of(enc, dec, x):
