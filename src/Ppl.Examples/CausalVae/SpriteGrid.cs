@@ -1,0 +1,73 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Examples.CausalVae;
+
+/// <summary>
+/// The dSprites factor grid: shape (3) × scale (6 values evenly from 0.5 to 1) × orientation (40
+/// values evenly from 0 to 2π, both ends included, as dSprites has them) × posX (32 values evenly
+/// from 0 to 1) × posY (32), every combination once: 737,280 units. A unit's index is the mixed-radix
+/// number of its factor indices in that order (posY fastest), as dSprites orders its images.
+/// </summary>
+public static class SpriteGrid
+{
+    /// <summary>Values per factor, in the order shape, scale, orientation, posX, posY.</summary>
+    public static IReadOnlyList<int> Sizes { get; } = [3, 6, 40, 32, 32];
+
+    /// <summary>The number of units in the grid: 737,280.</summary>
+    public static long Count => 3L * 6 * 40 * 32 * 32;
+
+    /// <summary>The scale of scale index <paramref name="k"/> (0–5): 0.5 + 0.1k.</summary>
+    public static double Scale(long k) => 0.5 + (0.5 * k / 5);
+
+    /// <summary>The orientation of orientation index <paramref name="k"/> (0–39): 2πk/39.</summary>
+    public static double Orientation(long k) => 2 * Math.PI * k / 39;
+
+    /// <summary>The position of position index <paramref name="k"/> (0–31): k/31.</summary>
+    public static double Position(long k) => k / 31.0;
+
+    /// <summary>The factor indices [n, 5] (int64: shape, scale, orientation, posX, posY) of the units <paramref name="indices"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, <see cref="Count"/>).</exception>
+    public static Tensor FactorIndices(Tensor indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (indices.dim() != 1 || indices.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException($"SpriteGrid.FactorIndices: expected a vector of int64 unit indices, got {indices.dtype} of shape [{string.Join(", ", indices.shape)}].", nameof(indices));
+        }
+
+        if (indices.numel() > 0 && (indices.min().item<long>() < 0 || indices.max().item<long>() >= Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(indices), $"SpriteGrid.FactorIndices: unit indices must lie in [0, {Count}).");
+        }
+
+        using var scope = NewDisposeScope();
+        var columns = new Tensor[Sizes.Count];
+        var rest = indices;
+        for (int f = Sizes.Count - 1; f >= 0; f--)
+        {
+            columns[f] = rest.remainder(Sizes[f]);
+            rest = rest.div(Sizes[f], rounding_mode: RoundingMode.floor);
+        }
+
+        return stack(columns, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The unit index of each row of factor indices [n, 5] (the inverse of <see cref="FactorIndices"/>).</summary>
+    public static Tensor UnitIndices(Tensor factorIndices)
+    {
+        ArgumentNullException.ThrowIfNull(factorIndices);
+        if (factorIndices.dim() != 2 || factorIndices.shape[1] != Sizes.Count)
+        {
+            throw new ArgumentException($"SpriteGrid.UnitIndices: expected factor indices of shape [n, {Sizes.Count}], got [{string.Join(", ", factorIndices.shape)}].", nameof(factorIndices));
+        }
+
+        using var scope = NewDisposeScope();
+        var index = zeros(factorIndices.shape[0], dtype: ScalarType.Int64, device: factorIndices.device);
+        for (int f = 0; f < Sizes.Count; f++)
+        {
+            index = index.mul(Sizes[f]).add(factorIndices[.., f]);
+        }
+
+        return index.MoveToOuterDisposeScope();
+    }
+}
