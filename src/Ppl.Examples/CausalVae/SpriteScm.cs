@@ -25,20 +25,20 @@ public static class SpriteScm
     /// <summary>Logits of shape [3] for the shape (uniform).</summary>
     public static Tensor ShapeLogits(Device? device = null) => zeros(3, dtype: ScalarType.Float64, device: device);
 
-    /// <summary>Logits [n, 6] of the scale index given shape indices [n].</summary>
+    /// <summary>Logits [..., 6] of the scale index given shape indices of any shape [...] (e.g. [worlds, n] in a twin-world run).</summary>
     public static Tensor ScaleLogits(Tensor shape)
     {
         using var scope = NewDisposeScope();
-        var mode = tensor(ScaleMode, dtype: ScalarType.Float64, device: shape.device).index_select(0, shape).unsqueeze(1);
+        var mode = tensor(ScaleMode, dtype: ScalarType.Float64, device: shape.device).index_select(0, shape.flatten()).view(shape.shape).unsqueeze(-1);
         return DiscreteNormal(mode, 1.2, SpriteGrid.Sizes[1], shape.device).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Logits [n, 40] of the orientation index given shape indices [n].</summary>
+    /// <summary>Logits [..., 40] of the orientation index given shape indices [...].</summary>
     public static Tensor OrientationLogits(Tensor shape)
     {
         using var scope = NewDisposeScope();
         var angles = arange(SpriteGrid.Sizes[2], dtype: ScalarType.Float64, device: shape.device).mul(2 * Math.PI / 39).unsqueeze(0);
-        var s = shape.unsqueeze(1);
+        var s = shape.unsqueeze(-1);
         var heart = angles.cos().mul(3.0);           // upright, κ = 3
         var ellipse = angles.mul(2).cos();           // flat, period π, κ = 1
         var isHeart = s.eq((long)SpriteShape.Heart).to(ScalarType.Float64);
@@ -46,19 +46,19 @@ public static class SpriteScm
         return heart.mul(isHeart).add(ellipse.mul(isEllipse)).MoveToOuterDisposeScope(); // squares: 0, uniform
     }
 
-    /// <summary>Logits [n, 32] of the posX index given orientation indices [n].</summary>
+    /// <summary>Logits [..., 32] of the posX index given orientation indices [...].</summary>
     public static Tensor PosXLogits(Tensor orientation)
     {
         using var scope = NewDisposeScope();
-        var mode = orientation.to(ScalarType.Float64).div(39).mul(0.6).add(0.2).mul(31).unsqueeze(1);
+        var mode = orientation.to(ScalarType.Float64).div(39).mul(0.6).add(0.2).mul(31).unsqueeze(-1);
         return DiscreteNormal(mode, 6.0, SpriteGrid.Sizes[3], orientation.device).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Logits [n, 32] of the posY index given scale indices [n].</summary>
+    /// <summary>Logits [..., 32] of the posY index given scale indices [...].</summary>
     public static Tensor PosYLogits(Tensor scale)
     {
         using var scope = NewDisposeScope();
-        var mode = scale.to(ScalarType.Float64).div(5).mul(0.5).add(0.25).mul(31).unsqueeze(1);
+        var mode = scale.to(ScalarType.Float64).div(5).mul(0.5).add(0.25).mul(31).unsqueeze(-1);
         return DiscreteNormal(mode, 6.0, SpriteGrid.Sizes[4], scale.device).MoveToOuterDisposeScope();
     }
 
@@ -79,7 +79,7 @@ public static class SpriteScm
         return stack([shape, scale, orientation, posX, posY], 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>−(k − mode)² / (2σ²) for k = 0 … size − 1: a normal discretized on the index.</summary>
+    /// <summary>−(k − mode)² / (2σ²) for k = 0 … size − 1 along a new last dim of <paramref name="mode"/> [..., 1]: a normal discretized on the index.</summary>
     private static Tensor DiscreteNormal(Tensor mode, double sigma, int size, Device device) =>
-        arange(size, dtype: ScalarType.Float64, device: device).unsqueeze(0).sub(mode).square().div(-2 * sigma * sigma);
+        arange(size, dtype: ScalarType.Float64, device: device).sub(mode).square().div(-2 * sigma * sigma);
 }
