@@ -31,21 +31,12 @@ internal sealed class CausalVaeNetworks : IDisposable
     /// <summary>Both networks, initialized from <paramref name="seed"/> on <paramref name="device"/>.</summary>
     public static CausalVaeNetworks Create(long seed, Device device, int latent, int hidden = 512)
     {
-        var state = random.get_rng_state();
-        try
-        {
-            random.manual_seed(seed);
-            var encoder = new CausalVaeEncoder(hidden, latent);
-            var decoder = new CausalVaeDecoder(hidden, latent);
-            encoder.to(device);
-            decoder.to(device);
-            return new CausalVaeNetworks(encoder, decoder, latent);
-        }
-        finally
-        {
-            random.set_rng_state(state);
-            state.Dispose();
-        }
+        using var seedScope = new TorchSeedScope(seed);
+        var encoder = new CausalVaeEncoder(hidden, latent);
+        var decoder = new CausalVaeDecoder(hidden, latent);
+        encoder.to(device);
+        decoder.to(device);
+        return new CausalVaeNetworks(encoder, decoder, latent);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal sealed class VaeNetworks : IDisposable
     /// <summary>Fresh networks with PyTorch's default initialization drawn from <paramref name="seed"/>, on <paramref name="device"/>.</summary>
     public static VaeNetworks Create(long seed, Device device, int hidden = 400, int latent = 50)
     {
-        using var generatorState = new RandomSeedScope(seed);
+        using var generatorState = new TorchSeedScope(seed);
         var encoder = new VaeEncoder(hidden, latent);
         var decoder = new VaeDecoder(hidden, latent);
         encoder.to(device);
@@ -48,24 +48,6 @@ internal sealed class VaeNetworks : IDisposable
     {
         Encoder.Dispose();
         Decoder.Dispose();
-    }
-
-    /// <summary>Seeds TorchSharp's global generator for the initialization and restores its state afterwards.</summary>
-    private sealed class RandomSeedScope : IDisposable
-    {
-        private readonly Tensor _state;
-
-        public RandomSeedScope(long seed)
-        {
-            _state = random.get_rng_state();
-            random.manual_seed(seed);
-        }
-
-        public void Dispose()
-        {
-            random.set_rng_state(_state);
-            _state.Dispose();
-        }
     }
 }
 

@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Examples;
+
+/// <summary>
+/// Seeds TorchSharp's global generator for a network's initialization and restores its state
+/// afterwards, so creating networks from a seed does not change the draws the rest of the program makes.
+/// </summary>
+internal sealed class TorchSeedScope : IDisposable
+{
+    private readonly Tensor _state;
+
+    /// <summary>Seeds the global generator with <paramref name="seed"/>, keeping its current state.</summary>
+    public TorchSeedScope(long seed)
+    {
+        _state = random.get_rng_state();
+        random.manual_seed(seed);
+    }
+
+    /// <summary>Restores the generator state saved at construction.</summary>
+    public void Dispose()
+    {
+        random.set_rng_state(_state);
+        _state.Dispose();
+    }
+}
