@@ -4,8 +4,8 @@ namespace Ppl.Tests;
 
 /// <summary>
 /// <see cref="TensorMemory.Tune"/> against glibc's own bookkeeping (<c>mallinfo2</c>, summed over
-/// every arena): after tuning, freed blocks of a few megabytes stay in the heap for the next
-/// allocation instead of going back to the system, and such blocks are not given mappings of their own.
+/// every arena): after tuning, blocks of a few megabytes are not given mappings of their own, and
+/// freeing them does not shrink the heap (the memory stays for the next allocation).
 /// </summary>
 public sealed class TensorMemoryTests
 {
@@ -48,16 +48,18 @@ public sealed class TensorMemoryTests
         // glibc's defaults (128 KiB mapping threshold until a mapped block is freed; trimming past
         // twice that) would map each block on its own and give its pages back on free
         Assert.True(held.MappedBytes - before.MappedBytes < BlockBytes, $"{(held.MappedBytes - before.MappedBytes) >> 20} MiB of the {Blocks} blocks were mapped separately");
-        Assert.True(after.FreeBytes - held.FreeBytes >= (Blocks - 1) * (long)BlockBytes, $"only {(after.FreeBytes - held.FreeBytes) >> 20} MiB of {Blocks * BlockBytes >> 20} MiB freed stayed in the heap");
+        // kept means the heap did not shrink when they were freed (other test threads may grow it
+        // meanwhile, or reuse the freed blocks at once, so the free-byte count itself is not a measure)
+        Assert.True(after.HeapBytes >= held.HeapBytes - BlockBytes, $"the heap shrank by {(held.HeapBytes - after.HeapBytes) >> 20} MiB when {Blocks * BlockBytes >> 20} MiB were freed");
     }
 
     private static bool HasGlibc() =>
         OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var libc) && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _);
 
-    private static (long MappedBytes, long FreeBytes) MallInfo()
+    private static (long MappedBytes, long HeapBytes) MallInfo()
     {
         var info = mallinfo2();
-        return ((long)info.Hblkhd, (long)info.Fordblks);
+        return ((long)info.Hblkhd, (long)info.Arena);
     }
 
     [DllImport("libc.so.6")]
