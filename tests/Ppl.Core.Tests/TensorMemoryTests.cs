@@ -4,8 +4,8 @@ namespace Ppl.Tests;
 
 /// <summary>
 /// <see cref="TensorMemory.Tune"/> against glibc's own bookkeeping (<c>mallinfo2</c>, summed over
-/// every arena): after tuning, blocks of a few megabytes are not given mappings of their own, and
-/// freeing them does not shrink the heap (the memory stays for the next allocation).
+/// every arena): after tuning, blocks of a few megabytes come from the heap instead of mappings of
+/// their own, which the kernel would zero-fill afresh on every allocation.
 /// </summary>
 public sealed class TensorMemoryTests
 {
@@ -21,7 +21,7 @@ public sealed class TensorMemoryTests
     }
 
     [Fact]
-    public unsafe void FreedMegabyteBlocksStayInTheHeapAndAreNotMappedSeparately()
+    public unsafe void MegabyteBlocksComeFromTheHeapNotFromMappingsOfTheirOwn()
     {
         if (!HasGlibc())
         {
@@ -31,36 +31,31 @@ public sealed class TensorMemoryTests
 
         Assert.True(TensorMemory.Tune());
         var blocks = new nint[Blocks];
-        var before = MallInfo();
+        long before = MappedBytes();
         for (int i = 0; i < Blocks; i++)
         {
             blocks[i] = (nint)NativeMemory.Alloc(BlockBytes);
             new Span<byte>((void*)blocks[i], BlockBytes).Fill(1); // touch every page
         }
 
-        var held = MallInfo();
+        long held = MappedBytes();
         foreach (var block in blocks)
         {
             NativeMemory.Free((void*)block);
         }
 
-        var after = MallInfo();
-        // glibc's defaults (128 KiB mapping threshold until a mapped block is freed; trimming past
-        // twice that) would map each block on its own and give its pages back on free
-        Assert.True(held.MappedBytes - before.MappedBytes < BlockBytes, $"{(held.MappedBytes - before.MappedBytes) >> 20} MiB of the {Blocks} blocks were mapped separately");
-        // kept means the heap did not shrink when they were freed (other test threads may grow it
-        // meanwhile, or reuse the freed blocks at once, so the free-byte count itself is not a measure)
-        Assert.True(after.HeapBytes >= held.HeapBytes - BlockBytes, $"the heap shrank by {(held.HeapBytes - after.HeapBytes) >> 20} MiB when {Blocks * BlockBytes >> 20} MiB were freed");
+        // Retention (the trim threshold) is not asserted here: a test runs on a pool thread, whose
+        // arena is a secondary heap that glibc deletes whole once it is free, whatever the threshold
+        // (CI saw its heap shrink by 8 MiB); the main thread's heap (a training loop on the main
+        // thread) keeps them. The page faults it saves are measured in benchmarks/ instead
+        // (docs/design/performance-under-load.md, section 2).
+        Assert.True(held - before < BlockBytes, $"{(held - before) >> 20} MiB of the {Blocks} blocks were mapped separately");
     }
 
     private static bool HasGlibc() =>
         OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var libc) && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _);
 
-    private static (long MappedBytes, long HeapBytes) MallInfo()
-    {
-        var info = mallinfo2();
-        return ((long)info.Hblkhd, (long)info.Arena);
-    }
+    private static long MappedBytes() => (long)mallinfo2().Hblkhd;
 
     [DllImport("libc.so.6")]
     private static extern MallInfo2 mallinfo2();
