@@ -14,13 +14,11 @@ namespace Ppl.Inference;
 internal static class CpuFiniteScan
 {
     /// <summary>Whether <paramref name="t"/> can be scanned in place.</summary>
-    public static bool Applies(Tensor t) =>
-        FastPaths.Enabled && (t.dtype == ScalarType.Float32 || t.dtype == ScalarType.Float64)
-        && t.device_type == DeviceType.CPU && t.is_contiguous() && t.numel() * t.ElementSize <= int.MaxValue;
+    public static bool Applies(Tensor t) => FastPaths.Enabled && CpuFloatTensor.Qualifies(t);
 
     /// <summary>Whether every entry is finite; call only when <see cref="Applies"/>.</summary>
     public static bool AllFinite(Tensor t) =>
-        t.dtype == ScalarType.Float32 ? AllFinite(MemoryMarshal.Cast<byte, float>(t.bytes)) : AllFinite(MemoryMarshal.Cast<byte, double>(t.bytes));
+        t.dtype == ScalarType.Float32 ? AllFinite<float>(CpuFloatTensor.Elements<float>(t)) : AllFinite<double>(CpuFloatTensor.Elements<double>(t));
 
     private static bool AllFinite<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -25,25 +25,24 @@ internal static class FusedAdamKernel
     public static bool TryUpdate(Tensor values, Tensor grad, Tensor expAvg, Tensor expAvgSq, in AdamStep step)
     {
         var dtype = values.dtype;
-        if (!FastPaths.Enabled || (dtype != ScalarType.Float32 && dtype != ScalarType.Float64)
-            || !Qualifies(values, dtype) || !Qualifies(grad, dtype) || !Qualifies(expAvg, dtype) || !Qualifies(expAvgSq, dtype))
+        if (!FastPaths.Enabled || !Qualifies(values, dtype) || !Qualifies(grad, dtype) || !Qualifies(expAvg, dtype) || !Qualifies(expAvgSq, dtype))
         {
             return false;
         }
 
         long n = values.numel();
-        if (grad.numel() != n || expAvg.numel() != n || expAvgSq.numel() != n || n * values.ElementSize > int.MaxValue)
+        if (grad.numel() != n || expAvg.numel() != n || expAvgSq.numel() != n)
         {
             return false;
         }
 
         if (dtype == ScalarType.Float32)
         {
-            Run(Floats<float>(values), Floats<float>(grad), Floats<float>(expAvg), Floats<float>(expAvgSq), Constants<float>.Of(step), step.EpsAfterBiasCorrection);
+            Run(CpuFloatTensor.Elements<float>(values), CpuFloatTensor.Elements<float>(grad), CpuFloatTensor.Elements<float>(expAvg), CpuFloatTensor.Elements<float>(expAvgSq), Constants<float>.Of(step), step.EpsAfterBiasCorrection);
         }
         else
         {
-            Run(Floats<double>(values), Floats<double>(grad), Floats<double>(expAvg), Floats<double>(expAvgSq), Constants<double>.Of(step), step.EpsAfterBiasCorrection);
+            Run(CpuFloatTensor.Elements<double>(values), CpuFloatTensor.Elements<double>(grad), CpuFloatTensor.Elements<double>(expAvg), CpuFloatTensor.Elements<double>(expAvgSq), Constants<double>.Of(step), step.EpsAfterBiasCorrection);
         }
 
         using var flat = values.view(-1);
@@ -52,11 +51,7 @@ internal static class FusedAdamKernel
         return true;
     }
 
-    private static bool Qualifies(Tensor t, ScalarType dtype) =>
-        t.dtype == dtype && t.device_type == DeviceType.CPU && t.is_contiguous();
-
-    private static Span<T> Floats<T>(Tensor t)
-        where T : unmanaged => MemoryMarshal.Cast<byte, T>(t.bytes);
+    private static bool Qualifies(Tensor t, ScalarType dtype) => t.dtype == dtype && CpuFloatTensor.Qualifies(t);
 
     private static void Run<T>(Span<T> p, Span<T> g, Span<T> m, Span<T> v, Constants<T> c, bool epsAfter)
         where T : unmanaged, IFloatingPointIeee754<T>
