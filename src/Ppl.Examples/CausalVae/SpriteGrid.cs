@@ -16,14 +16,35 @@ public static class SpriteGrid
     /// <summary>The number of units in the grid: 737,280.</summary>
     public static long Count => 3L * 6 * 40 * 32 * 32;
 
+    private const double MinScale = 0.5;
+    private const double ScaleStep = 0.5 / 5;
+    private const double OrientationStep = 2 * Math.PI / 39;
+    private const double PositionStep = 1.0 / 31;
+
     /// <summary>The scale of scale index <paramref name="k"/> (0–5): 0.5 + 0.1k.</summary>
-    public static double Scale(long k) => 0.5 + (0.5 * k / 5);
+    public static double Scale(long k) => MinScale + (k * ScaleStep);
 
     /// <summary>The orientation of orientation index <paramref name="k"/> (0–39): 2πk/39.</summary>
-    public static double Orientation(long k) => 2 * Math.PI * k / 39;
+    public static double Orientation(long k) => k * OrientationStep;
 
     /// <summary>The position of position index <paramref name="k"/> (0–31): k/31.</summary>
-    public static double Position(long k) => k / 31.0;
+    public static double Position(long k) => k * PositionStep;
+
+    /// <summary>
+    /// The factor values of factor indices [n, 5] as float64 vectors, the same numbers as
+    /// <see cref="Scale"/>, <see cref="Orientation"/> and <see cref="Position"/> give one at a time.
+    /// </summary>
+    public static (Tensor Scale, Tensor Orientation, Tensor PosX, Tensor PosY) Values(Tensor factorIndices)
+    {
+        ArgumentNullException.ThrowIfNull(factorIndices);
+        using var scope = NewDisposeScope();
+        var f = factorIndices.to(ScalarType.Float64);
+        var scale = f[.., 1].mul(ScaleStep).add(MinScale);
+        var orientation = f[.., 2].mul(OrientationStep);
+        var posX = f[.., 3].mul(PositionStep);
+        var posY = f[.., 4].mul(PositionStep);
+        return (scale.MoveToOuterDisposeScope(), orientation.MoveToOuterDisposeScope(), posX.MoveToOuterDisposeScope(), posY.MoveToOuterDisposeScope());
+    }
 
     /// <summary>The factor indices [n, 5] (int64: shape, scale, orientation, posX, posY) of the units <paramref name="indices"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, <see cref="Count"/>).</exception>

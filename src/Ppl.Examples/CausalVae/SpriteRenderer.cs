@@ -42,11 +42,7 @@ public static class SpriteRenderer
         }
 
         using var scope = NewDisposeScope();
-        var f = factorIndices.to(ScalarType.Float64);
-        var scale = f[.., 1].mul(0.5 / 5).add(0.5);
-        var orientation = f[.., 2].mul(2 * Math.PI / 39);
-        var posX = f[.., 3].div(31.0);
-        var posY = f[.., 4].div(31.0);
+        var (scale, orientation, posX, posY) = SpriteGrid.Values(factorIndices);
         return RenderValues(factorIndices[.., 0], scale, orientation, posX, posY).MoveToOuterDisposeScope();
     }
 

@@ -37,7 +37,7 @@ public static class SpriteScm
     public static Tensor OrientationLogits(Tensor shape)
     {
         using var scope = NewDisposeScope();
-        var angles = arange(SpriteGrid.Sizes[2], dtype: ScalarType.Float64, device: shape.device).mul(2 * Math.PI / 39).unsqueeze(0);
+        var angles = arange(SpriteGrid.Sizes[2], dtype: ScalarType.Float64, device: shape.device).mul(SpriteGrid.Orientation(1));
         var s = shape.unsqueeze(-1);
         var heart = angles.cos().mul(3.0);           // upright, κ = 3
         var ellipse = angles.mul(2).cos();           // flat, period π, κ = 1
