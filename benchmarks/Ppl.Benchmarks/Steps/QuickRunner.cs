@@ -39,7 +39,7 @@ public static class QuickRunner
                     {
                         var step = () => { method.Invoke(instance, null); };
                         var (created, live) = TensorsPerStepColumn.Count(step);
-                        WarmUp(step, steps);
+                        StepWarmUp.Run(step, Math.Max(30, steps / 10), 300); // a tenth of the timed count, at least 30 calls and 300 ms
                         long alloc0 = GC.GetAllocatedBytesForCurrentThread();
                         double cpu0 = ThreadCpuClock.Now();
                         var times = new double[steps];
@@ -62,20 +62,6 @@ public static class QuickRunner
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// Runs steps until both a tenth of the timed count (at least 30) and 300 ms have passed, so
-    /// .NET's tiered JIT has promoted the hot methods (it waits for 30 calls and a quiet 100 ms)
-    /// before the clock starts.
-    /// </summary>
-    private static void WarmUp(Action step, int steps)
-    {
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < Math.Max(30, steps / 10) || clock.ElapsedMilliseconds < 300; i++)
-        {
-            step();
         }
     }
 }

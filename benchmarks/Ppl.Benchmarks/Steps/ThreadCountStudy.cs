@@ -127,7 +127,7 @@ public static class ThreadCountStudy
         {
             Action step = () => stepFunc();
             set_num_threads(threadCounts[0]);
-            WarmUp(step, warmUpMs); // past tiered JIT (instrumented, then optimized code: 300 ms left the first row's CPU above its wall time)
+            StepWarmUp.Run(step, 3, warmUpMs); // past tiered JIT (instrumented, then optimized code: 300 ms left the first row's CPU above its wall time)
             var steps = new int[threadCounts.Count];
             var wall = threadCounts.Select(_ => new List<double>()).ToArray();
             var cpu = new double[threadCounts.Count];
@@ -137,7 +137,7 @@ public static class ThreadCountStudy
                 {
                     int k = r % 2 == 0 ? j : threadCounts.Count - 1 - j;
                     set_num_threads(threadCounts[k]);
-                    double perStep = WarmUp(step, 100);
+                    double perStep = StepWarmUp.Run(step, 3, 100);
                     if (steps[k] == 0)
                     {
                         steps[k] = (int)Math.Clamp(Math.Round(CellSeconds / perStep), 3, 1_000_000);
@@ -166,20 +166,6 @@ public static class ThreadCountStudy
         {
             cleanup();
         }
-    }
-
-    /// <summary>Steps for at least 3 calls and <paramref name="milliseconds"/>; returns the seconds per step seen.</summary>
-    private static double WarmUp(Action step, int milliseconds)
-    {
-        var clock = Stopwatch.StartNew();
-        int calls = 0;
-        while (calls < 3 || clock.ElapsedMilliseconds < milliseconds)
-        {
-            step();
-            calls++;
-        }
-
-        return clock.Elapsed.TotalSeconds / calls;
     }
 
     /// <summary>
