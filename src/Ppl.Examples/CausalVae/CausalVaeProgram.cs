@@ -36,7 +36,7 @@ internal static class CausalVaeProgram
             z = Sample("z", new Normal(zeros(n, batch.Networks.Latent, dtype: x.dtype, device: x.device), 1.0).ToEvent(1));
         }
 
-        var logits = decoder.forward(z, CausalVaeNetworks.LabelCode(shape, scale, orientation, posX, posY, x.dtype));
+        var logits = decoder.forward(z, [shape, scale, orientation, posX, posY]);
         Deterministic("image_probs", logits.sigmoid(), eventDim: 1);
         return Sample("image", Bernoulli.FromLogits(logits).ToEvent(1).Unvalidated(), obs: x);
     }
@@ -47,8 +47,7 @@ internal static class CausalVaeProgram
         var x = batch.Rows.Select(batch.Images);
         var f = batch.Rows.Select(batch.Factors);
         using var rows = batch.Rows.Plate("data", device: x.device);
-        var code = CausalVaeNetworks.LabelCode(f[.., 0], f[.., 1], f[.., 2], f[.., 3], f[.., 4], x.dtype);
-        var (loc, scale) = encoder.forward(x, code);
+        var (loc, scale) = encoder.forward(x, [f[.., 0], f[.., 1], f[.., 2], f[.., 3], f[.., 4]]);
         using (new ScaleMessenger(batch.Beta).Install())
         {
             return Sample("z", new Normal(loc, scale).ToEvent(1));
