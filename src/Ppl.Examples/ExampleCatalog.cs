@@ -1,4 +1,5 @@
 using Ppl.Examples.BnnRegression;
+using Ppl.Examples.CausalVae;
 using Ppl.Examples.Confounding;
 using Ppl.Examples.FrozenLake;
 using Ppl.Examples.GillespieScm;
@@ -16,6 +17,6 @@ public static class ExampleCatalog
     public static IReadOnlyList<IExample> All { get; } =
         [
             new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample(),
-            new VaeMnistExample(), new SsVaeMnistExample(), new BnnRegressionExample(),
+            new VaeMnistExample(), new SsVaeMnistExample(), new BnnRegressionExample(), new CausalVaeExample(),
         ];
 }

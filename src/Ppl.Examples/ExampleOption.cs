@@ -5,4 +5,5 @@ namespace Ppl.Examples;
 /// <param name="Description">One line for <c>--help</c>.</param>
 /// <param name="Default">The value when the option is not given.</param>
 /// <param name="Allowed">The accepted values; null accepts any.</param>
-public sealed record ExampleOption(string Name, string Description, string Default, IReadOnlyList<string>? Allowed = null);
+/// <param name="IsFlag">A switch without a value (e.g. <c>--full</c>): "true" when given, else <paramref name="Default"/>; read it with <see cref="ExampleOptions.GetFlag"/>.</param>
+public sealed record ExampleOption(string Name, string Description, string Default, IReadOnlyList<string>? Allowed = null, bool IsFlag = false);

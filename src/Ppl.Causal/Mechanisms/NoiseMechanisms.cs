@@ -14,7 +14,7 @@ namespace Ppl.Causal;
 /// <item><see cref="TransformedDistribution"/>: the base value u = T⁻¹(x) is shared through the base's own mechanism, x_w = T_w(u_w);</item>
 /// <item><see cref="Categorical"/> and <see cref="Bernoulli"/>: Gumbel-max mechanisms, the noise drawn from its exact posterior given x;</item>
 /// <item><see cref="Delta"/>: its point in every world;</item>
-/// <item><see cref="Independent"/>, <see cref="ExpandedDistribution"/>, <see cref="MaskedDistribution"/>: through to their base.</item>
+/// <item><see cref="Independent"/>, <see cref="ExpandedDistribution"/>, <see cref="MaskedDistribution"/>, <see cref="UnvalidatedDistribution"/>: through to their base.</item>
 /// </list>
 /// Register a mechanism for another family with <see cref="Register{TDistribution}"/>; a family
 /// without one has its non-factual worlds drawn independently (with a warning).
@@ -83,5 +83,6 @@ public static class NoiseMechanisms
         Register<Independent>((d, factual, c) => c.Push(d.Base, factual));
         Register<ExpandedDistribution>((d, factual, c) => c.Push(d.Base, factual));
         Register<MaskedDistribution>((d, factual, c) => c.Push(d.Base, factual));
+        Register<UnvalidatedDistribution>((d, factual, c) => c.Push(d.Base, factual));
     }
 }

@@ -16,7 +16,8 @@ internal sealed class CausalVaeNetworks : IDisposable
     /// <summary>Pixels per image.</summary>
     public const int Pixels = SpriteRenderer.Side * SpriteRenderer.Side;
 
-    private CausalVaeNetworks(CausalVaeEncoder encoder, CausalVaeDecoder decoder, int latent) => (Encoder, Decoder, Latent) = (encoder, decoder, latent);
+    private CausalVaeNetworks(CausalVaeEncoder encoder, CausalVaeDecoder decoder, int latent, Device device) =>
+        (Encoder, Decoder, Latent, Device) = (encoder, decoder, latent, device);
 
     /// <summary>q(z | image, labels).</summary>
     public CausalVaeEncoder Encoder { get; }
@@ -27,6 +28,9 @@ internal sealed class CausalVaeNetworks : IDisposable
     /// <summary>The style latent's size.</summary>
     public int Latent { get; }
 
+    /// <summary>Where the networks' parameters live, and so the program's tensors.</summary>
+    public Device Device { get; }
+
     /// <summary>Both networks, initialized from <paramref name="seed"/> on <paramref name="device"/>.</summary>
     public static CausalVaeNetworks Create(long seed, Device device, int latent, int hidden = 512)
     {
@@ -35,7 +39,7 @@ internal sealed class CausalVaeNetworks : IDisposable
         var decoder = new CausalVaeDecoder(hidden, latent);
         encoder.to(device);
         decoder.to(device);
-        return new CausalVaeNetworks(encoder, decoder, latent);
+        return new CausalVaeNetworks(encoder, decoder, latent, device);
     }
 
     /// <inheritdoc />

@@ -13,6 +13,9 @@ public static class SpriteGrid
     /// <summary>Values per factor, in the order shape, scale, orientation, posX, posY.</summary>
     public static IReadOnlyList<int> Sizes { get; } = [3, 6, 40, 32, 32];
 
+    /// <summary>The factors' names in that order, which are also the causal VAE's label sites.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["shape", "scale", "orientation", "posX", "posY"];
+
     /// <summary>The number of units in the grid: 737,280.</summary>
     public static long Count => 3L * 6 * 40 * 32 * 32;
 

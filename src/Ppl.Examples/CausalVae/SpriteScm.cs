@@ -29,7 +29,8 @@ public static class SpriteScm
     public static Tensor ScaleLogits(Tensor shape)
     {
         using var scope = NewDisposeScope();
-        var mode = tensor(ScaleMode, dtype: ScalarType.Float64, device: shape.device).index_select(0, shape.flatten()).view(shape.shape).unsqueeze(-1);
+        // advanced indexing rather than index_select, which has no meta kernel
+        var mode = tensor(ScaleMode, dtype: ScalarType.Float64, device: shape.device).index(TensorIndex.Tensor(shape)).unsqueeze(-1);
         return DiscreteNormal(mode, 1.2, SpriteGrid.Sizes[1], shape.device).MoveToOuterDisposeScope();
     }
 

@@ -19,7 +19,7 @@ public sealed class FrozenLakeCfopeExample : IExample
 {
     private const double BehaviourEpsilon = 0.2;
     private const double TargetEpsilon = 0.1;
-    private const string Auto = "auto";
+    private const string Auto = ExampleOptions.Auto;
 
     /// <inheritdoc />
     public string Name => "frozenlake-cfope";
@@ -148,7 +148,7 @@ public sealed class FrozenLakeCfopeExample : IExample
     }
 
     private static long Sized(ExampleOptions options, string name, long smoke, long full) =>
-        options.Get(name, Auto) == Auto ? (options.Smoke ? smoke : full) : options.GetInt64(name, full);
+        options.GetInt64OrAuto(name, options.Smoke ? smoke : full);
 
     /// <summary>Four decimals, or three significant digits for tiny nonzero numbers (importance weights can be 1e-20).</summary>
     private static string Number(double value) =>

@@ -24,7 +24,7 @@ public sealed class VaeMnistExample : IExample
     // the plot at its epochs 10 and 30 (the plot's epoch 0 is after one epoch of training)
     private static readonly (int Epoch, double TestElbo)[] PyroPublished = [(10, -107.8), (30, -103.6)];
 
-    private const string Auto = "auto";
+    private const string Auto = ExampleOptions.Auto;
 
     /// <inheritdoc />
     public string Name => "vae-mnist";
@@ -97,8 +97,7 @@ public sealed class VaeMnistExample : IExample
         return new ExampleResult(values);
     }
 
-    private static int IntOption(ExampleOptions options, string name, int auto) =>
-        options.Get(name, Auto) == Auto ? auto : checked((int)options.GetInt64(name, auto));
+    private static int IntOption(ExampleOptions options, string name, int auto) => checked((int)options.GetInt64OrAuto(name, auto));
 
     private static (Tensor Train, Tensor Test, string Source) LoadImages(ExampleOptions options, TextWriter output, Device device)
     {

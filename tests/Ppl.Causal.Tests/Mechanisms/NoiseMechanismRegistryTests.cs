@@ -70,4 +70,29 @@ public sealed class NoiseMechanismRegistryTests
         Assert.True(NoiseMechanisms.IsRegistered(Categorical.FromLogits(zeros(3))));
         Assert.False(NoiseMechanisms.IsRegistered(new Poisson(2.0)));
     }
+
+    [Fact]
+    public void AnUnvalidatedSiteSharesItsBasesNoise()
+    {
+        using var scope = NewDisposeScope();
+        Assert.True(NoiseMechanisms.IsRegistered(new Normal(0.0, 1.0).Unvalidated()));
+        var evidence = new Dictionary<string, Tensor> { ["a"] = tensor(0.5, dtype: float64), ["y"] = tensor(2.0, dtype: float64) };
+        Func<bool, Tensor> model = _ =>
+        {
+            var a = Sample("a", new Normal(tensor(0.0, dtype: float64), 1.0));
+            a = CausalPrimitives.Intervene(a, tensor(1.0, dtype: float64), "a");
+            return Sample("y", new Normal(a, 1.0).Unvalidated());
+        };
+
+        var twin = new TwinWorldCounterfactual();
+        Tensor y;
+        using (twin.Install())
+        {
+            y = model.Condition(evidence).Invoke(false);
+        }
+
+        // additive noise: ε = 2 − 0.5, so y = 1 + ε under do(a = 1)
+        Assert.Equal(2.0, twin.FactualOf(y).item<double>(), 12);
+        Assert.Equal(2.5, twin.CounterfactualOf(y).item<double>(), 12);
+    }
 }

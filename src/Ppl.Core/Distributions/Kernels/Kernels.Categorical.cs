@@ -28,7 +28,7 @@ internal static partial class Kernels
         long draws = sampleShape.Aggregate(1L, (a, b) => a * b);
         long categories = normalizedLogits.Shape()[^1];
         var cdf = normalizedLogits.to(ScalarType.Float64).exp().cumsum(-1);
-        var total = cdf.narrow(-1, categories - 1, 1); // ≈ 1; scaling by it keeps each category's width exact
+        var total = cdf.narrow(-1, categories - 1, 1).contiguous(); // ≈ 1; scaling by it keeps each category's width exact (contiguous: searchsorted warns on a strided value tensor)
         var u = torch.rand([.. batch, draws], dtype: ScalarType.Float64, device: cdf.device, generator: generator);
 
         // the first category whose cumulative probability exceeds u·total; categories of
