@@ -81,10 +81,11 @@ public sealed class CausalVaeExample : IExample
         using var scope = NewDisposeScope();
         var device = CPU;
         random.manual_seed(seed);
-        var trainFactors = SpriteScm.Sample(settings.Images, new Generator((ulong)seed), device);
-        var testFactors = SpriteScm.Sample(settings.Test, new Generator((ulong)seed + 1), device);
+        var (train, test) = CausalVaeData.Split(settings.Images, settings.Test, seed);
+        var trainFactors = train.to(device);
+        var testFactors = test.to(device);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"dSprites from the SCM: {settings.Images:N0} training units, {settings.Test:N0} held-out units, rendered on the fly; β = {settings.Beta}, z of size {settings.Latent}, hidden {settings.Hidden}, batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Epochs} epochs."));
+            $"dSprites from the SCM: {settings.Images:N0} training units, {settings.Test:N0} held-out units (no training unit in a held-out unit's grid cell), rendered on the fly; β = {settings.Beta}, z of size {settings.Latent}, hidden {settings.Hidden}, batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Epochs} epochs."));
 
         using var networks = CausalVaeNetworks.Create(seed, device, settings.Latent, settings.Hidden);
         using var adam = new Adam(settings.LearningRate);
