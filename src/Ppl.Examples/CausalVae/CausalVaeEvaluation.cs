@@ -29,15 +29,13 @@ internal static class CausalVaeEvaluation
             using var scope = NewDisposeScope();
             int count = Math.Min(Chunk, n - start);
             var factors = testFactors[start..(start + count)].to(networks.Device);
-            var images = Render(factors);
-            var batch = CausalVaeBatch.Of(images, factors, networks);
+            var batch = CausalVaeBatch.Of(factors, networks);
+            var images = batch.Images!;
             var target = OtherShapes(factors[.., 0], seed + start);
             var actions = new Dictionary<string, Intervention> { ["shape"] = target };
 
             var answer = CausalVaeQueries.Counterfactual(batch, actions);
-            var truth = Render(answer.Factors);
-            var edited = factors.clone();
-            edited[.., 0] = target;
+            var truth = CausalVaeBatch.ImagesOf(answer.Factors);
             var (_, sampled) = CausalVaeQueries.InterventionalSample(networks, count, actions, seed + start + 1);
             var scores = new[]
             {
@@ -46,7 +44,7 @@ internal static class CausalVaeEvaluation
                 Iou.PerImage(Binary(answer.Probs), truth),
                 Iou.PerImage(Binary(CausalVaeQueries.ShapeOnlyEdit(batch, target)), truth),
                 Iou.PerImage(Binary(sampled), truth),
-                Iou.PerImage(Render(edited), truth),
+                Iou.PerImage(CausalVaeBatch.ImagesOf(batch.WithShape(target).Factors!), truth),
                 answer.Factors[.., 1..].ne(factors[.., 1..]).any(1).to(ScalarType.Float64),
             };
             for (int k = 0; k < scores.Length; k++)
@@ -59,9 +57,6 @@ internal static class CausalVaeEvaluation
 
         return new CausalVaeScores(n, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, sums[4] / n, sums[5] / n, sums[6] / n);
     }
-
-    /// <summary>The generator's images of factor indices [n, 5] as flat rows [n, 4096].</summary>
-    public static Tensor Render(Tensor factors) => SpriteRenderer.Render(factors).view(-1, CausalVaeNetworks.Pixels);
 
     /// <summary>A decoded mean as a binary image: pixel probability above one half.</summary>
     public static Tensor Binary(Tensor probs) => probs.gt(0.5);

@@ -13,9 +13,8 @@ internal static class CausalVaePictures
     public static void WriteReconstructions(string path, CausalVaeNetworks networks, Tensor factors)
     {
         using var scope = NewDisposeScope();
-        var images = CausalVaeEvaluation.Render(factors);
-        var batch = CausalVaeBatch.Of(images, factors, networks);
-        var rows = cat([images.to(ScalarType.Float32), CausalVaeQueries.Reconstruct(batch), CausalVaeQueries.DecodeLabelsOnly(batch)], 0);
+        var batch = CausalVaeBatch.Of(factors, networks);
+        var rows = cat([batch.Images!.to(ScalarType.Float32), CausalVaeQueries.Reconstruct(batch), CausalVaeQueries.DecodeLabelsOnly(batch)], 0);
         ImageGrid.WritePng(path, rows.cpu().view(-1, Side, Side), columns: (int)factors.shape[0]);
     }
 
@@ -28,22 +27,23 @@ internal static class CausalVaePictures
     {
         using var scope = NewDisposeScope();
         int n = (int)factors.shape[0];
-        var images = CausalVaeEvaluation.Render(factors);
-        var batch = CausalVaeBatch.Of(images, factors, networks);
+        var batch = CausalVaeBatch.Of(factors, networks);
         var target = CausalVaeEvaluation.OtherShapes(factors[.., 0], seed);
         var answers = Enumerable.Range(0, 3)
             .Select(s => CausalVaeQueries.Counterfactual(batch, new Dictionary<string, Intervention> { ["shape"] = full([n], s, dtype: ScalarType.Int64, device: factors.device) }))
             .ToArray();
-        var truthFactors = stack(Enumerable.Range(0, n).Select(i => answers[target[i].item<long>()].Factors[i]).ToArray(), 0);
+        // each unit's row of the answer to its own s′: [shape, unit] → [unit]
+        var truthFactors = stack(answers.Select(a => a.Factors).ToArray(), 0)
+            .index(TensorIndex.Tensor(target), TensorIndex.Tensor(arange(n, dtype: ScalarType.Int64, device: factors.device)));
         var (_, sampled) = CausalVaeQueries.InterventionalSample(networks, n, new Dictionary<string, Intervention> { ["shape"] = target }, seed + 1);
         var columns = new[]
         {
-            images.to(ScalarType.Float32),
+            batch.Images!.to(ScalarType.Float32),
             CausalVaeQueries.Reconstruct(batch),
             answers[0].Probs,
             answers[1].Probs,
             answers[2].Probs,
-            CausalVaeEvaluation.Render(truthFactors).to(ScalarType.Float32),
+            CausalVaeBatch.ImagesOf(truthFactors).to(ScalarType.Float32),
             CausalVaeQueries.ShapeOnlyEdit(batch, target),
             sampled,
         };
@@ -59,12 +59,12 @@ internal static class CausalVaePictures
         using var scope = NewDisposeScope();
         int n = (int)factors.shape[0];
         int scales = SpriteGrid.Sizes[1];
-        var batch = CausalVaeBatch.Of(CausalVaeEvaluation.Render(factors), factors, networks);
+        var batch = CausalVaeBatch.Of(factors, networks);
         var answers = Enumerable.Range(0, scales)
             .Select(k => CausalVaeQueries.Counterfactual(batch, new Dictionary<string, Intervention> { ["scale"] = full([n], k, dtype: ScalarType.Int64, device: factors.device) }))
             .ToArray();
         var model = stack(answers.Select(a => a.Probs).ToArray(), 1);
-        var truth = stack(answers.Select(a => CausalVaeEvaluation.Render(a.Factors).to(ScalarType.Float32)).ToArray(), 1);
+        var truth = stack(answers.Select(a => CausalVaeBatch.ImagesOf(a.Factors).to(ScalarType.Float32)).ToArray(), 1);
         ImageGrid.WritePng(path, stack([model, truth], 1).cpu().view(-1, Side, Side), columns: scales);
     }
 }

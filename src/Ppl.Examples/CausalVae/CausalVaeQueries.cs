@@ -85,9 +85,7 @@ internal static class CausalVaeQueries
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(shape);
-        var edited = batch.Factors!.clone();
-        edited[.., 0] = shape;
-        return Decode(batch with { Factors = edited }, StyleMeans(batch));
+        return Decode(batch.WithShape(shape), StyleMeans(batch));
     }
 
     /// <summary>

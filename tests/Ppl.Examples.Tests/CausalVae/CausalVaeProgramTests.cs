@@ -42,7 +42,7 @@ public sealed class CausalVaeProgramTests
 
         // do(shape = square) on eight units: both worlds decode an image per unit
         var units = factors[..8];
-        var batch = CausalVaeBatch.Of(CausalVaeEvaluation.Render(units), units, networks);
+        var batch = CausalVaeBatch.Of(units, networks);
         CounterfactualImages answer;
         using (svi.ParamStore.Activate())
         {
@@ -88,8 +88,7 @@ public sealed class CausalVaeProgramTests
         var meta = device("meta");
         using var networks = CausalVaeNetworks.Create(3, meta, latent: 2, hidden: 16);
         var factors = zeros(6, 5, dtype: ScalarType.Int64, device: meta);
-        var images = zeros(6, CausalVaeNetworks.Pixels, device: meta);
-        var batch = CausalVaeBatch.Of(images, factors, networks);
+        var batch = CausalVaeBatch.Of(factors, networks);
         Func<CausalVaeBatch, object?> model = CausalVaeProgram.Model;
 
         using var store = new Ppl.Params.ParamStore();
