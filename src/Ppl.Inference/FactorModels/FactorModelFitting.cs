@@ -2,6 +2,7 @@ using Ppl.Data;
 using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using Ppl.Params;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference.FactorModels;
@@ -11,8 +12,10 @@ public static class FactorModelFitting
 {
     /// <summary>
     /// Fits <paramref name="model"/> to <paramref name="causes"/> [N, m] (its entries where
-    /// <paramref name="observed"/> is true; all when null) with <see cref="TraceElbo"/>, Adam and a mean-field
-    /// Normal guide whose per-unit parameters follow the subsampled <c>units</c> plate.
+    /// <paramref name="observed"/> is true; all when null) with <see cref="TraceElbo"/> and Adam over
+    /// minibatches of units (the <c>units</c> plate subsamples them). The guide is an
+    /// <see cref="AutoGuideList{TArgs}"/>: <see cref="AutoNormal{TArgs}"/> for the per-cause latents θ
+    /// and an amortized <see cref="FactorEncoder"/> for each unit's Z_i, which sees only the causes.
     /// </summary>
     /// <exception cref="ArgumentException">The shapes do not fit the model.</exception>
     public static FittedFactorModel Fit(FactorModel model, Tensor causes, Tensor? observed = null, FactorFitOptions? options = null)
@@ -22,15 +25,44 @@ public static class FactorModelFitting
         options ??= new FactorFitOptions();
         options.Validate();
         var store = new ParamStore();
-        var guide = new AutoNormal<FactorData>(model.Model) { Subsamples = (data, plate) => plate == FactorModel.UnitsPlate ? data.Rows.Indices(causes.device) : null };
-        var losses = new List<double>();
+        FactorEncoder? encoder = null;
+        AutoGuideList<FactorData>? guide = null;
         try
         {
+            AmortizedLatentGuide? latent = null;
+            if (model.Factors > 0)
+            {
+                encoder = new FactorEncoder(model.Causes, model.Factors, options.EncoderHiddenUnits, options.Seed);
+                encoder.to(causes.device);
+                latent = new AmortizedLatentGuide(model, encoder);
+            }
+
+            if (model.CauseLatentSites.Count > 0 || latent is not null)
+            {
+                guide = new AutoGuideList<FactorData>(model.Model) { Subsamples = (data, plate) => plate == FactorModel.UnitsPlate ? data.Rows.Indices(causes.device) : null };
+                if (model.CauseLatentSites.Count > 0)
+                {
+                    guide.Add(m => new AutoNormal<FactorData>(m), [.. model.CauseLatentSites]);
+                }
+
+                if (latent is not null)
+                {
+                    guide.Add(latent.Run, latent.Median, FactorModel.LatentSite);
+                }
+            }
+
             long n = causes.shape[0];
             var batches = new MiniBatches(n, Math.Min(options.BatchSize, n), seed: options.Seed);
             double steps = (double)options.Epochs * batches.BatchesPerEpoch;
-            using var adam = new Adam(options.LearningRate) { Schedule = LearningRateSchedule.Exponential(Math.Pow(options.LearningRateDecay, 1 / steps)) };
-            var svi = new Svi<FactorData>(model.Model, guide.Guide, adam, new TraceElbo(), store, seed: options.Seed);
+            double encoderRate = options.EncoderLearningRate ?? options.LearningRate * 2 / Math.Sqrt(model.Causes);
+            using var adam = new Adam(options.LearningRate)
+            {
+                Schedule = LearningRateSchedule.Exponential(Math.Pow(options.LearningRateDecay, 1 / steps)),
+                PerParameter = name => name.StartsWith(AmortizedLatentGuide.ModuleName, StringComparison.Ordinal) ? new OptimizerOptions { LearningRate = encoderRate } : null,
+            };
+            Func<FactorData, object?> guideProgram = guide is null ? _ => null : guide.Guide;
+            var svi = new Svi<FactorData>(model.Model, guideProgram, adam, new TraceElbo { NumParticles = options.Particles, VectorizeParticles = options.Particles > 1 }, store, seed: options.Seed);
+            var losses = new List<double>();
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
                 double total = 0;
@@ -41,13 +73,15 @@ public static class FactorModelFitting
                 }
 
                 losses.Add(total / n);
+                options.Progress?.Report(epoch + 1);
             }
 
-            return new FittedFactorModel(model, guide, store, FactorData.All(causes, observed), losses);
+            return new FittedFactorModel(model, guide, latent, encoder, store, FactorData.All(causes, observed), losses);
         }
         catch
         {
-            guide.Dispose();
+            guide?.Dispose();
+            encoder?.Dispose();
             store.Dispose();
             throw;
         }

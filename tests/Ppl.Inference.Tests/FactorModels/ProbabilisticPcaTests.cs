@@ -25,16 +25,15 @@ public sealed class ProbabilisticPcaTests
         var a = z.matmul(w.T).add(randn(N, M, dtype: float64, generator: g).mul(0.5)).add(tensor(new[] { 1.0, -2, 0, 3, 0.5, 0, -1, 2 }, dtype: float64)).to(float32);
 
         var (sigma2Ml, covarianceMl) = MaximumLikelihood(a, K);
-        using var fit = FactorModelFitting.Fit(new ProbabilisticPca(M, K), a, options: new FactorFitOptions { Epochs = 1500, BatchSize = 1000, LearningRate = 0.05, LearningRateDecay = 0.05, Seed = 3 });
+        using var fit = FactorModelFitting.Fit(new ProbabilisticPca(M, K), a, options: new FactorFitOptions { Epochs = 1000, BatchSize = 250, LearningRate = 0.1, LearningRateDecay = 0.01, Seed = 3 });
 
-        var loadings = fit.Medians()[ProbabilisticPca.LoadingsSite].to(float64);
+        var loadings = fit.CauseMedians()[ProbabilisticPca.LoadingsSite].to(float64);
         double sigma2 = Math.Pow(fit.Parameter("noise_scale").to(float64).item<double>(), 2);
         var covariance = loadings.matmul(loadings.T).add(eye(M, dtype: float64).mul(sigma2));
         var reference = tensor(covarianceMl.ToArray(), dtype: float64);
         double relative = covariance.sub(reference).norm().item<double>() / reference.norm().item<double>();
 
         Assert.True(Math.Abs((sigma2 / sigma2Ml) - 1) < 0.05 && relative < 0.03, $"σ² {sigma2:F4} vs ML {sigma2Ml:F4}; covariance off by {relative:P2}; fit eig {string.Join(", ", linalg.eigvalsh(covariance).data<double>().ToArray().Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; ML eig {string.Join(", ", linalg.eigvalsh(reference).data<double>().ToArray().Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; mean {fit.Parameter("mean").str()}");
-        Assert.True(relative < 0.03, $"model covariance off the ML one by {relative:P2} (Frobenius)");
         Assert.Equal([(long)N, (long)K], fit.SubstituteConfounders().shape);
         Assert.True(fit.Losses[^1] < fit.Losses[0]);
     }
