@@ -18,9 +18,16 @@ internal sealed class AmortizedLatentGuide(FactorModel model, FactorEncoder enco
     private readonly Transform _toSupport = Bijectors.BijectTo(model.LatentSupport);
 
     /// <summary>Samples <c>z</c> for the batch's units.</summary>
-    public object? Run(FactorData data)
+    public object? Run(FactorData data) => Run(data, 1.0);
+
+    /// <summary>
+    /// Samples <c>z</c> from the guide with its scale multiplied by <paramref name="widen"/>: a proposal
+    /// for importance sampling, whose tails must cover the posterior's.
+    /// </summary>
+    public object? Run(FactorData data, double widen)
     {
         var (loc, scale) = Encode(data, Module(ModuleName, encoder));
+        scale = widen == 1.0 ? scale : scale.mul(widen);
         using var units = data.Rows.Plate(FactorModel.UnitsPlate, dim: -2, device: loc.device);
         Distribution q = new Normal(loc.unsqueeze(-2), scale.unsqueeze(-2));
         if (!model.LatentSupport.Equals(Constraints.Real))

@@ -5,51 +5,57 @@ using static TorchSharp.torch;
 namespace Ppl.Inference.FactorModels;
 
 /// <summary>
-/// Posterior draws of a fitted factor model for its predictive check: θ from the guide, and each unit's
-/// Z_i from its exact conditional posterior p(Z_i | A_i,obs, θ) by sampling-importance-resampling with
-/// the encoder as the proposal. The mean-field encoder is a little overconfident, and a check fed its
-/// draws would find a model that fits too surprised by held-out entries: it would judge the
-/// approximation, not the model.
+/// Posterior draws and means of a fitted factor model's Z: θ at its posterior median (the per-cause
+/// parameters are pinned down by all N units), and each unit's Z_i from its conditional posterior
+/// p(Z_i | A_i,obs, θ) by importance sampling with the encoder, widened, as the proposal. The encoder is
+/// a linear, mean-field approximation: its own draws would make the predictive check judge it rather
+/// than the model, and its mean is off where the posterior is not linear in the causes.
 /// </summary>
 internal static class ConditionalPosteriorDraws
 {
+    /// <summary>
+    /// The proposals' scale relative to the encoder's for the posterior mean: importance sampling needs a
+    /// proposal with heavier tails than the target, and the mean-field encoder's are lighter.
+    /// </summary>
+    public const double Widen = 1.5;
+
     /// <summary>The plate of the proposals per unit, left of the model's plates.</summary>
     public const string ProposalsPlate = "_proposals";
 
     /// <summary>
     /// <paramref name="count"/> draws stacked on a leading dim (θ sites [count, ..site shape], <c>z</c>
-    /// [count, N, 1, K]), each Z_i resampled from <paramref name="proposals"/> encoder proposals.
+    /// [count, N, 1, K]): θ at its median, and each unit's Z_i resampled from the importance weights
+    /// of <paramref name="proposals"/> widened encoder proposals (with replacement, so the draws of a
+    /// unit share proposals; each is marginally a draw from the weighted set).
     /// </summary>
-    public static Dictionary<string, Tensor> Draw(FittedFactorModel fit, int count, int proposals, Generator generator)
+    public static Dictionary<string, Tensor> Draw(FittedFactorModel fit, int count, int proposals, Generator generator, int round = 64)
     {
-        var draws = Enumerable.Range(0, count).Select(_ => DrawOne(fit, proposals, generator)).ToList();
-        var stacked = draws[0].Keys.ToDictionary(name => name, name => stack(draws.Select(d => d[name]), 0), StringComparer.Ordinal);
-        foreach (var value in draws.SelectMany(d => d.Values))
-        {
-            value.Dispose();
-        }
-
-        return stacked;
-    }
-
-    private static Dictionary<string, Tensor> DrawOne(FittedFactorModel fit, int proposals, Generator generator)
-    {
-        using var scope = NewDisposeScope(); // the proposals' traces are N × m per proposal: release them every draw
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var active = fit.Store.Activate();
-        var data = fit.Data;
-        Func<FactorData, object?> guide = fit.Guide;
-        var guideTrace = guide.GetTrace(data);
-        var draw = fit.Model.CauseLatentSites.ToDictionary(s => s, s => guideTrace[s].Value!, StringComparer.Ordinal);
-        if (fit.LatentGuide is not { } latent)
+        var theta = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
+        var draws = theta.ToDictionary(p => p.Key, p => p.Value.expand([count, .. p.Value.shape]).clone(), StringComparer.Ordinal);
+        if (fit.LatentGuide is { } latent)
         {
-            return Keep(draw);
+            var values = new List<Tensor>();
+            var logWeights = new List<Tensor>();
+            using (fit.Store.Activate())
+            {
+                for (int done = 0; done < proposals; done += round)
+                {
+                    using var roundScope = NewDisposeScope();
+                    var (v, lw) = Proposals(fit, latent, fit.Data, theta, Math.Min(round, proposals - done), Widen);
+                    values.Add(v.MoveToOuterDisposeScope());
+                    logWeights.Add(lw.MoveToOuterDisposeScope());
+                }
+            }
+
+            var all = cat(values, 1); // [N, L, K]
+            var chosen = cat(logWeights, 0).T.to(float64).softmax(-1).multinomial(count, replacement: true, generator: generator); // [N, count]
+            var z = all.gather(1, chosen.unsqueeze(-1).expand(-1, -1, all.shape[2])); // [N, count, K]
+            draws[FactorModel.LatentSite] = z.permute(1, 0, 2).unsqueeze(-2); // [count, N, 1, K]
         }
 
-        var (values, logWeights) = Proposals(fit, latent, data, draw, proposals); // [N, L, K], [L, N]
-        var chosen = logWeights.T.softmax(-1).multinomial(1, generator: generator); // [N, 1]
-        draw[FactorModel.LatentSite] = values.gather(1, chosen.unsqueeze(-1).expand(-1, 1, values.shape[2])).squeeze(1).unsqueeze(-2); // [N, 1, K]
-        return Keep(draw);
+        return draws.ToDictionary(p => p.Key, p => p.Value.MoveToOuterDisposeScope(), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -67,7 +73,7 @@ internal static class ConditionalPosteriorDraws
         for (int done = 0; done < proposals; done += round)
         {
             using var roundScope = NewDisposeScope();
-            var (values, logWeights) = Proposals(fit, latent, data, theta, Math.Min(round, proposals - done));
+            var (values, logWeights) = Proposals(fit, latent, data, theta, Math.Min(round, proposals - done), Widen);
             var lw = logWeights.T.to(float64); // [N, L]
             var shift = logTotal is null ? lw.amax([1L]) : lw.amax([1L]).maximum(logTotal);
             var w = lw.sub(shift.unsqueeze(-1)).exp();
@@ -91,12 +97,12 @@ internal static class ConditionalPosteriorDraws
     /// <paramref name="count"/> encoder proposals of every unit's Z and their log importance weights
     /// log p(A_i,obs | Z, θ) + log p(Z) − log q(Z | A_i) at the given θ: values [N, L, K], weights [L, N].
     /// </summary>
-    private static (Tensor Values, Tensor LogWeights) Proposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int count)
+    private static (Tensor Values, Tensor LogWeights) Proposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int count, double widen)
     {
         Trace candidates, scored;
         using (Plate(ProposalsPlate, count, dim: -3))
         {
-            Func<FactorData, object?> encoder = latent.Run;
+            Func<FactorData, object?> encoder = d => latent.Run(d, widen);
             candidates = encoder.GetTrace(data);
             var z = candidates[FactorModel.LatentSite].Value!; // [L, N, 1, K]
             var conditioned = theta.ToDictionary(p => p.Key, p => p.Value.expand([count, 1, .. p.Value.shape]), StringComparer.Ordinal);
@@ -111,7 +117,4 @@ internal static class ConditionalPosteriorDraws
             .sub(proposal.UnscaledLogProb().squeeze(-1)); // [L, N]
         return (proposal.Value!.squeeze(-2).permute(1, 0, 2), logWeights);
     }
-
-    private static Dictionary<string, Tensor> Keep(Dictionary<string, Tensor> draw) =>
-        draw.ToDictionary(p => p.Key, p => p.Value.clone().MoveToOuterDisposeScope(), StringComparer.Ordinal);
 }

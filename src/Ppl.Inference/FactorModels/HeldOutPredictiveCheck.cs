@@ -1,4 +1,4 @@
-using static Ppl.Primitives;
+using Ppl.Distributions;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference.FactorModels;
@@ -8,16 +8,18 @@ namespace Ppl.Inference.FactorModels;
 /// held out (<see cref="FactorData.Observed"/>) replicates them from the posterior predictive
 /// (<see cref="Predictive{TArgs}"/> of the unconditioned model at posterior draws of θ and Z, Z_i
 /// conditioned on the unit's other causes only), and the held-out entries are compared with their
-/// replicas. θ comes from the guide; Z_i from its exact conditional posterior given θ, by
+/// replicas. θ is at its posterior median; Z_i comes from its exact conditional posterior given θ, by
 /// sampling-importance-resampling over <c>proposals</c> draws of the encoder, so the check judges the
 /// model rather than the encoder's (slightly overconfident) approximation.
 /// </summary>
 /// <remarks>
-/// Each posterior draw s gives θ_s, Z_s and a replica A_rep,s of the held-out entries; the unit's
-/// held-out log-likelihood ℓ_i(x; s) = Σ_{j held out} log p(x_ij | Z_i,s, θ_s) is computed for the data
-/// and the replica under the same draw (realized discrepancies, Gelman, Meng &amp; Stern 1996), and the
-/// unit's predictive p-value is the share of draws whose replica is less likely than the data, ties
-/// broken at random so that a well-specified model's p-values are uniform. Wang &amp; Blei average
+/// Each posterior draw s gives a replica A_rep,s of the held-out entries. The discrepancy is the unit's
+/// held-out log-likelihood at the posterior point, ℓ_i(x) = Σ_{j held out} log p(x_ij | Ẑ_i, θ̂) with
+/// Ẑ_i = E[Z_i | A_i,obs]: a fixed function of the data, so the held-out entries and the replicas are
+/// exchangeable when the model is right (a discrepancy evaluated at each draw's own parameters favours
+/// that draw's replica and skews the p-values). The unit's predictive p-value is the data's randomized
+/// rank among its replicas (the share of replicas less likely than the data, ties and the rank's
+/// granularity spread by one uniform per unit), so that a well-specified model's p-values are uniform. Wang &amp; Blei average
 /// them; a model that misses the dependence among causes still averages about 0.5, but its p-values
 /// pile up near 0 and 1. The decisive p-value is therefore a chi-square test of their uniformity.
 /// </remarks>
@@ -33,7 +35,7 @@ public static class HeldOutPredictiveCheck
     /// <paramref name="proposals"/> encoder draws.
     /// </summary>
     /// <exception cref="ArgumentException">The fit held out no entry.</exception>
-    public static PredictiveCheckResult Run(FittedFactorModel fit, int replications = 100, long seed = 0, int bins = 10, int proposals = 32, int chunk = 20)
+    public static PredictiveCheckResult Run(FittedFactorModel fit, int replications = 100, long seed = 0, int bins = 10, int proposals = 256, int chunk = 20)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentOutOfRangeException.ThrowIfLessThan(replications, 2);
@@ -50,42 +52,51 @@ public static class HeldOutPredictiveCheck
             throw new ArgumentException("HeldOutPredictiveCheck.Run: the observed mask holds out no entry.", nameof(fit));
         }
 
-        var observedLl = new List<Tensor>();
-        var replicatedLl = new List<Tensor>();
+        // the discrepancy: each unit's held-out log-likelihood at the posterior point (θ̂, Ẑ_i = E[Z_i | A_i,obs]),
+        // a fixed function of the data, so the data and replicas of the posterior predictive are exchangeable
         Func<FactorData, object?> model = fit.Model.Model;
-        var generator = new Generator((ulong)seed);
+        var entries = PointEntries(fit, proposals);
+        var obs = entries.LogProb(causes).mul(heldOut).sum([-1L]).index_select(0, units).to(float64); // [units with held-out entries]
+        var replicatedLl = new List<Tensor>();
+        var posteriorDraws = ConditionalPosteriorDraws.Draw(fit, replications, proposals, new Generator((ulong)seed));
         for (int start = 0, c = 0; start < replications; start += chunk, c++)
         {
             using var chunkScope = NewDisposeScope();
             int count = Math.Min(chunk, replications - start);
-            var posterior = ConditionalPosteriorDraws.Draw(fit, count, proposals, generator);
+            var posterior = posteriorDraws.ToDictionary(p => p.Key, p => p.Value.narrow(0, start, count), StringComparer.Ordinal);
             var draws = (posterior.Count == 0
                 ? new Predictive<FactorData>(model.Uncondition(), posterior, count, parallel: true, paramStore: fit.Store)
                 : new Predictive<FactorData>(model.Uncondition(), posterior, parallel: true, paramStore: fit.Store)).Sample(fit.Data, seed + c);
-            var replica = draws[FactorModel.CausesSite];
-            Trace trace;
-            using (no_grad())
-            using (fit.Store.Activate())
-            using (Plate(DrawsPlate, count, dim: -3))
-            {
-                var conditioned = posterior.ToDictionary(p => p.Key, p => p.Key == FactorModel.LatentSite ? p.Value : p.Value.unsqueeze(1), StringComparer.Ordinal); // θ [count, 1, m, K] under the draws plate
-                trace = model.Condition(conditioned).GetTrace(FactorData.All(causes));
-            }
-
-            var entries = trace[FactorModel.CausesSite].Distribution!;
-            observedLl.Add(entries.LogProb(causes).mul(heldOut).sum([-1L]).index_select(1, units).to(float64).MoveToOuterDisposeScope()); // [count, units with held-out entries]
-            replicatedLl.Add(entries.LogProb(replica.reshape(entries.BatchShape)).mul(heldOut).sum([-1L]).index_select(1, units).to(float64).MoveToOuterDisposeScope());
+            var replica = draws[FactorModel.CausesSite].reshape(count, causes.shape[0], causes.shape[1]);
+            replicatedLl.Add(entries.LogProb(replica).mul(heldOut).sum([-1L]).index_select(1, units).to(float64).MoveToOuterDisposeScope()); // [count, units]
         }
 
-        var obs = cat(observedLl, 0);
         var rep = cat(replicatedLl, 0);
-        var ties = rand(obs.shape, dtype: float64, generator: new Generator((ulong)seed + 1)).mul(rep.eq(obs).to(float64));
-        var unitP = rep.lt(obs).to(float64).add(ties).mean([0L]);
+        // the data's randomized rank among its R replicas, (#{rep < obs} + U·(#{rep = obs} + 1)) / (R + 1):
+        // exactly uniform on [0, 1] when the data and the replicas are exchangeable, ties and the finite R
+        // included (the plain share #{rep < obs}/R puts mass 1/(R + 1) on 1 and overfills the top bin)
+        var u = rand(obs.shape[0], dtype: float64, generator: new Generator((ulong)seed + 1));
+        var unitP = rep.lt(obs).to(float64).sum([0L]).add(rep.eq(obs).to(float64).sum([0L]).add(1).mul(u)).div(rep.shape[0] + 1);
         var counts = unitP.mul(bins).floor().clamp(0, bins - 1).to(int64).bincount(null, bins).to(float64);
         double expected = unitP.shape[0] / (double)bins;
         double chiSquare = counts.sub(expected).square().sum().item<double>() / expected;
         double p = special.gammaincc(tensor((bins - 1) / 2.0, float64), tensor(chiSquare / 2, float64)).item<double>();
         return new PredictiveCheckResult(p, chiSquare, bins, unitP.mean().item<double>(), Values(unitP));
+    }
+
+    /// <summary>The causes' distribution at θ's posterior median and Ẑ (batch [N, m]).</summary>
+    private static Distribution PointEntries(FittedFactorModel fit, int proposals)
+    {
+        var point = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
+        if (fit.Model.Factors > 0)
+        {
+            point[FactorModel.LatentSite] = fit.SubstituteConfounders(fit.Data.Causes!, fit.Data.Observed, Math.Max(proposals, 256)).unsqueeze(-2);
+        }
+
+        using var noGrad = no_grad();
+        using var active = fit.Store.Activate();
+        Func<FactorData, object?> model = fit.Model.Model;
+        return model.Condition(point).GetTrace(FactorData.All(fit.Data.Causes!))[FactorModel.CausesSite].Distribution!;
     }
 
     private static double[] Values(Tensor t) => t.contiguous().data<double>().ToArray();

@@ -17,7 +17,7 @@ namespace Ppl.Inference.FactorModels;
 /// model that gets every cause's margin right scores about 0.5 even when it ignores the dependence
 /// among causes: reported, not decisive.
 /// </param>
-/// <param name="UnitPValues">Each unit's P(log p(A_rep,i) &lt; log p(A_held,i)), ties broken at random (units with no held-out entry excluded).</param>
+/// <param name="UnitPValues">Each unit's P(log p(A_rep,i) &lt; log p(A_held,i)) as a randomized rank among its replicas (units with no held-out entry excluded).</param>
 public sealed record PredictiveCheckResult(
     double PValue,
     double ChiSquare,
