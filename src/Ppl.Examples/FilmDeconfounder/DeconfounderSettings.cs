@@ -13,5 +13,5 @@ internal sealed record DeconfounderSettings(int Films, int Actors, int Epochs, I
     public static DeconfounderSettings Default { get; } = new(3000, 300, 100, [0, 1, 2, 3, 4], 100, null);
 
     /// <summary>Small and fast, for the test suite.</summary>
-    public static DeconfounderSettings Smoke { get; } = new(400, 40, 30, [0, 2], 20, 5);
+    public static DeconfounderSettings Smoke { get; } = new(600, 60, 30, [2], 20, 5);
 }

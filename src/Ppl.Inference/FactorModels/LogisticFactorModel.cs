@@ -60,7 +60,7 @@ public sealed class LogisticFactorModel : FactorModel
     {
         var parameters = new Dictionary<string, Tensor>(StringComparer.Ordinal)
         {
-            [BiasParam] = Param(BiasParam, () => ColumnMeans(data) is { } means ? means.div(Trials).clamp(1e-3, 1 - 1e-3).logit() : zeros(Causes, device: device)), // the margins' log-odds
+            [BiasParam] = Param(BiasParam, () => ColumnMeans(data) is { } means ? Logit(means.div(Trials).clamp(1e-3, 1 - 1e-3)) : zeros(Causes, device: device)), // the margins' log-odds
         };
         if (Factors > 0)
         {
@@ -69,6 +69,9 @@ public sealed class LogisticFactorModel : FactorModel
 
         return parameters;
     }
+
+    /// <summary>log(p / (1 − p)) by ops that also run on the meta device (<c>logit</c> has no meta kernel).</summary>
+    private static Tensor Logit(Tensor p) => p.log().sub(p.neg().log1p());
 
     /// <inheritdoc />
     protected override Distribution LatentPrior(long n, Device device) => new Normal(zeros(n, 1, Factors, device: device), 1.0);

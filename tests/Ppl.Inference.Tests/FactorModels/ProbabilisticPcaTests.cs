@@ -25,7 +25,7 @@ public sealed class ProbabilisticPcaTests
         var a = z.matmul(w.T).add(randn(N, M, dtype: float64, generator: g).mul(0.5)).add(tensor(new[] { 1.0, -2, 0, 3, 0.5, 0, -1, 2 }, dtype: float64)).to(float32);
 
         var (sigma2Ml, covarianceMl) = MaximumLikelihood(a, K);
-        using var fit = FactorModelFitting.Fit(new ProbabilisticPca(M, K), a, options: new FactorFitOptions { Epochs = 1000, BatchSize = 250, LearningRate = 0.1, LearningRateDecay = 0.01, Seed = 3 });
+        using var fit = FactorModelFitting.Fit(new ProbabilisticPca(M, K), a, options: new FactorFitOptions { Epochs = 1000, BatchSize = 250, LearningRate = 0.1, EncoderLearningRate = 0.1, LearningRateDecay = 0.01, Seed = 3 });
 
         var loadings = fit.CauseMedians()[ProbabilisticPca.LoadingsSite].to(float64);
         double sigma2 = Math.Pow(fit.Parameter("noise_scale").to(float64).item<double>(), 2);
