@@ -24,6 +24,7 @@ public sealed class DeconfounderExample : IExample
         new("seeds", "Simulated data sets, each analysed from scratch (seeds seed, seed+1, …).", "1"),
         new("epochs", "SVI epochs per factor-model fit (smoke: 30).", "100"),
         new("out", "Directory the PNG pictures are written to.", "deconfounder-plots"),
+        new("csv", "Your own films instead of the simulation: a CSV with a header 'revenue,<actor>,…' and 0/1 casting (no truth to compare with).", ""),
     ];
 
     /// <inheritdoc />
@@ -39,8 +40,11 @@ public sealed class DeconfounderExample : IExample
         for (int s = 0; s < seeds; s++)
         {
             long seed = options.Seed + s;
-            var data = FilmSimulation.Generate(seed, settings.Films, settings.Actors);
-            output.WriteLine($"Simulation A, seed {seed}: {data.Films:N0} films, {settings.Actors} actors and the planted \"{FilmSimulation.PlantedName}\"; "
+            string csv = options.Get("csv", string.Empty);
+            var data = csv.Length > 0 ? FilmCsv.Load(csv) : FilmSimulation.Generate(seed, settings.Films, settings.Actors);
+            output.WriteLine(csv.Length > 0
+                ? $"{csv}: {data.Films:N0} films, {data.Actors.Count} actors; {data.Casting.mean().item<float>():P1} of the casting matrix is 1."
+                : $"Simulation A, seed {seed}: {data.Films:N0} films, {settings.Actors} actors and the planted \"{FilmSimulation.PlantedName}\"; "
                 + $"{data.Casting.mean().item<float>():P1} of the casting matrix is 1.");
             int steps = (2 * settings.Factors.Count) + 6 + ((settings.InterventionalCauses ?? (settings.Actors + 1)) / 50);
             var findings = ExampleProgress.Run(output, $"deconfounder seed {seed}", steps, progress =>
@@ -57,10 +61,16 @@ public sealed class DeconfounderExample : IExample
 
             if (s == 0)
             {
-                DeconfounderPictures.Effects(Path.Combine(outDir, "effects.png"), data, findings.Estimates);
-                DeconfounderPictures.Check(Path.Combine(outDir, "check.png"), findings.Chosen, findings.Check, findings.IndependentCheck);
+                var pictures = new List<string> { Path.Combine(outDir, "check.png") };
+                DeconfounderPictures.Check(pictures[0], findings.Chosen, findings.Check, findings.IndependentCheck);
+                if (data.Truth is not null)
+                {
+                    pictures.Add(Path.Combine(outDir, "effects.png"));
+                    DeconfounderPictures.Effects(pictures[1], data, findings.Estimates);
+                }
+
                 output.WriteLine();
-                output.WriteLine($"Pictures: {Path.Combine(outDir, "effects.png")}, {Path.Combine(outDir, "check.png")}");
+                output.WriteLine($"Pictures: {string.Join(", ", pictures)}");
             }
 
             output.WriteLine();

@@ -47,4 +47,45 @@ public sealed class DeconfounderExampleTests
             }
         }
     }
+
+    [Fact]
+    public void RealDataComeFromACsvAndAreAnalysedWithoutATruth()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ppl-deconfounder-csv-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var films = FilmSimulation.Generate(seed: 4, films: 600, actors: 60);
+            string csv = Path.Combine(dir, "films.csv");
+            var casting = films.Casting.data<float>().ToArray();
+            var revenue = films.Revenue.data<float>().ToArray();
+            var lines = new List<string> { "revenue," + string.Join(",", films.Actors) };
+            for (int i = 0; i < 600; i++)
+            {
+                lines.Add(revenue[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "," + string.Join(",", casting.Skip(i * 61).Take(61).Select(v => v == 1 ? "1" : "0")));
+            }
+
+            File.WriteAllLines(csv, lines);
+            var loaded = FilmCsv.Load(csv);
+            Assert.True(loaded.Casting.equal(films.Casting).all().item<bool>());
+            Assert.Null(loaded.Truth);
+
+            using var output = new StringWriter();
+            var options = new ExampleOptions(Seed: 0, Smoke: true, Extra: new Dictionary<string, string> { ["out"] = dir, ["csv"] = csv });
+            var values = new DeconfounderExample().Run(options, output).Values;
+            string text = output.ToString();
+            Assert.Contains("films.csv: 600 films, 61 actors", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("RMSE", text, StringComparison.Ordinal);
+            Assert.True(values["two-ways max diff"] < 1e-3);
+            Assert.True(File.Exists(Path.Combine(dir, "check.png")));
+
+            File.WriteAllLines(csv, ["revenue,a,b", "1.5,0,2"]);
+            var e = Assert.Throws<FormatException>(() => FilmCsv.Load(csv));
+            Assert.Contains("line 2, actor 'b'", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
