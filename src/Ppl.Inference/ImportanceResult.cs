@@ -29,7 +29,11 @@ public sealed class ImportanceResult : IDisposable
         // log-mean-exp with an amax shift (Kernels.LogSumExp), which also runs on meta
         var logTotal = Distributions.Kernels.LogSumExp(logWeights, 0);
         LogEvidence = logTotal.sub(Math.Log(NumSamples));
-        NormalizedWeights = logWeights.sub(logTotal).exp();
+        // exp(lw − max) / Σ: the largest weight is exactly 1 before the division, so equal log-weights
+        // give equal weights summing to 1; exp(lw − logTotal) inherits logTotal's rounding, which for
+        // float32 log-weights of a large data set (|lw| ~ 10⁵, a float32 step of 0.01) scales every weight
+        var shifted = logWeights.sub(logWeights.amax([0L], keepdim: true)).exp();
+        NormalizedWeights = shifted.div(shifted.sum());
         EffectiveSampleSize = NormalizedWeights.square().sum().reciprocal();
         EffectiveSampleSizeFraction = EffectiveSampleSize.div(NumSamples);
     }

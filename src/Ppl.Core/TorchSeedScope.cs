@@ -1,12 +1,15 @@
 using static TorchSharp.torch;
 
-namespace Ppl.Examples;
+namespace Ppl;
 
 /// <summary>
 /// Seeds TorchSharp's global generator for a network's initialization and restores its state
 /// afterwards, so creating networks from a seed does not change the draws the rest of the program makes.
 /// </summary>
-internal sealed class TorchSeedScope : IDisposable
+/// <example><code>
+/// using (new TorchSeedScope(seed)) { encoder = new MyEncoder(); }   // same weights for the same seed
+/// </code></example>
+public sealed class TorchSeedScope : IDisposable
 {
     private readonly Tensor _state;
 

@@ -1,0 +1,64 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Inference.FactorModels;
+
+/// <summary>
+/// Chooses among factor models (families and numbers of factors) by held-out ELBO: each candidate is
+/// fitted to the same units, and scored on units it never saw (<see cref="FittedFactorModel.HeldOutElbo"/>;
+/// the encoder is amortized, so new units need no fitting).
+/// </summary>
+public static class FactorModelSelection
+{
+    /// <summary>
+    /// Fits every candidate to the units <paramref name="validation"/> leaves out of <paramref name="causes"/>
+    /// [N, m] and scores it on those it marks (bool [N]); the result lists the candidates in the order
+    /// given, each with its held-out ELBO per unit, and the best.
+    /// </summary>
+    /// <exception cref="ArgumentException">No candidate, a candidate of another width than the causes, or a split with no unit on one side.</exception>
+    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, FactorFitOptions? options = null, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(causes);
+        ArgumentNullException.ThrowIfNull(validation);
+        if (candidates.Count == 0)
+        {
+            throw new ArgumentException("FactorModelSelection.Run: give at least one candidate model.", nameof(candidates));
+        }
+
+        foreach (var model in candidates.Where(c => c.Causes != causes.shape[1]))
+        {
+            throw new ArgumentException($"FactorModelSelection.Run: {Describe(model)} models {model.Causes} causes, the data has {causes.shape[1]}.", nameof(candidates));
+        }
+
+        if (validation.dtype != ScalarType.Bool || validation.shape.Length != 1 || validation.shape[0] != causes.shape[0])
+        {
+            throw new ArgumentException($"FactorModelSelection.Run: the validation mask must be bool [{causes.shape[0]}]; got {validation.dtype} {Distributions.ShapeUtil.Format(validation.shape)}.", nameof(validation));
+        }
+
+        long held = validation.sum().item<long>();
+        if (held == 0 || held == causes.shape[0])
+        {
+            throw new ArgumentException($"FactorModelSelection.Run: the validation mask must leave units on both sides; it marks {held} of {causes.shape[0]}.", nameof(validation));
+        }
+
+        using var scope = NewDisposeScope();
+        var train = causes.index(validation.logical_not());
+        var test = causes.index(validation);
+        var scores = new List<FactorModelScore>();
+        foreach (var model in candidates)
+        {
+            progress?.Report(Describe(model));
+            using var fit = FactorModelFitting.Fit(model, train, options: options);
+            scores.Add(new FactorModelScore(model, Describe(model), fit.HeldOutElbo(test), fit.Losses[^1]));
+        }
+
+        return new FactorModelScores(scores);
+    }
+
+    /// <summary>A model's family and number of factors, e.g. <c>LogisticFactorModel K=2</c>.</summary>
+    public static string Describe(FactorModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return $"{model.GetType().Name} K={model.Factors}";
+    }
+}

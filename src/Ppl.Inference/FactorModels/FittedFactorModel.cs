@@ -1,0 +1,115 @@
+using Ppl.Inference.Guides;
+using Ppl.Params;
+using static TorchSharp.torch;
+
+namespace Ppl.Inference.FactorModels;
+
+/// <summary>
+/// A <see cref="FactorModel"/> fitted by SVI (<see cref="FactorModelFitting.Fit"/>): the guide
+/// (a mean-field Normal over the per-cause latents θ and the amortized encoder q(Z_i | A_i)), the
+/// parameter store that holds it and the model's own parameters, and the −ELBO per epoch.
+/// </summary>
+public sealed class FittedFactorModel : IDisposable
+{
+    private readonly AutoGuideList<FactorData>? _guide;
+    private readonly AmortizedLatentGuide? _latent;
+    private readonly FactorEncoder? _encoder;
+
+    internal FittedFactorModel(FactorModel model, AutoGuideList<FactorData>? guide, AmortizedLatentGuide? latent, FactorEncoder? encoder, ParamStore store, FactorData data, IReadOnlyList<double> losses)
+    {
+        Model = model;
+        (_guide, _latent, _encoder) = (guide, latent, encoder);
+        Store = store;
+        Data = data;
+        Losses = losses;
+    }
+
+    /// <summary>The encoder's guide of Z, null without factors.</summary>
+    internal AmortizedLatentGuide? LatentGuide => _latent;
+
+    /// <summary>The model that was fitted.</summary>
+    public FactorModel Model { get; }
+
+    /// <summary>The guide's and the model's parameters (activate it to run <see cref="Guide"/> or the model).</summary>
+    public ParamStore Store { get; }
+
+    /// <summary>The data it was fitted to, all units as one batch.</summary>
+    public FactorData Data { get; }
+
+    /// <summary>The −ELBO per unit after each epoch (the mean of its steps' estimates).</summary>
+    public IReadOnlyList<double> Losses { get; }
+
+    /// <summary>The guide program q(θ, Z | A) (nothing to draw for a model without latents), e.g. for <see cref="Predictive{TArgs}"/>.</summary>
+    public object? Guide(FactorData data) => _guide?.Guide(data);
+
+    /// <summary>The guide's median of the per-cause latents θ (e.g. PPCA's <c>loadings</c>, [m, K]); empty when θ is all parameters.</summary>
+    public IReadOnlyDictionary<string, Tensor> CauseMedians()
+    {
+        if (_guide is null || Model.CauseLatentSites.Count == 0)
+        {
+            return new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        }
+
+        using (Store.Activate())
+        {
+            var medians = _guide.Median(Data);
+            return Model.CauseLatentSites.ToDictionary(s => s, s => medians[s], StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The substitute confounder Ẑ_i = E[Z_i | A_i] for every unit of <paramref name="causes"/> [N, m]
+    /// (those fitted, or new ones: the encoder is amortized), reading only the entries
+    /// <paramref name="observed"/> marks; [N, K]. The posterior mean is under the model with θ at its
+    /// posterior median, by self-normalized importance sampling with <paramref name="proposals"/> encoder
+    /// draws per unit: the encoder's own mean is a linear function of the causes and misses where the
+    /// posterior is not (a cause cast only at high Z_i1 truncates Z_i1's posterior), and a confounder
+    /// estimate that is off in a way correlated with a cause leaves bias in that cause's effect. With
+    /// <paramref name="proposals"/> = 0, the encoder's mean E_q[Z_i | A_i].
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no factors.</exception>
+    public Tensor SubstituteConfounders(Tensor causes, Tensor? observed = null, int proposals = 256)
+    {
+        ArgumentNullException.ThrowIfNull(causes);
+        ArgumentOutOfRangeException.ThrowIfNegative(proposals);
+        var latent = _latent ?? throw new InvalidOperationException($"{Model.GetType().Name} with 0 factors has no latent Z to substitute for the confounder.");
+        var data = FactorData.All(causes, observed);
+        return proposals == 0 ? latent.Mean(data) : ConditionalPosteriorDraws.Mean(this, latent, data, proposals);
+    }
+
+    /// <summary>Ẑ for the units the model was fitted to, from the entries it saw.</summary>
+    public Tensor SubstituteConfounders() => SubstituteConfounders(Data.Causes!, Data.Observed);
+
+    /// <summary>
+    /// The held-out ELBO per unit of new units <paramref name="causes"/> [N′, m], in nats: the mean over
+    /// them of E_q[log p(A_i | Z_i, θ̂) + log p(Z_i) − log q(Z_i | A_i)], θ at its posterior median and Z_i
+    /// from the encoder, by <paramref name="particles"/> draws. Higher is better; it compares numbers of
+    /// factors, and models whose causes have the same kind of density (two pmfs on counts, say).
+    /// </summary>
+    public double HeldOutElbo(Tensor causes, Tensor? observed = null, int particles = 16, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(causes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(particles, 1);
+        using var scope = NewDisposeScope();
+        using var seeded = new TorchSeedScope(seed);
+        using var noGrad = no_grad();
+        using var active = Store.Activate();
+        var data = FactorData.All(causes, observed);
+        Func<FactorData, object?> model = Model.Model;
+        var conditioned = model.Condition(CauseMedians());
+        Func<FactorData, object?> guide = _latent is null ? _ => null : _latent.Run;
+        double loss = new TraceElbo { NumParticles = particles, VectorizeParticles = particles > 1 }.Loss(conditioned, guide, data);
+        return -loss / causes.shape[0];
+    }
+
+    /// <summary>The model's own (non-latent) parameter <paramref name="name"/>, constrained (e.g. PPCA's <c>noise_scale</c>).</summary>
+    public Tensor Parameter(string name) => Store[name];
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _guide?.Dispose();
+        _encoder?.Dispose();
+        Store.Dispose();
+    }
+}

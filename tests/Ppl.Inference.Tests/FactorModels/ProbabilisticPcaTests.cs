@@ -1,0 +1,60 @@
+using MathNet.Numerics.LinearAlgebra;
+using Ppl.Inference.FactorModels;
+using Ppl.Testing;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Inference.FactorModels;
+
+/// <summary>
+/// PPCA fitted by SVI against Tipping &amp; Bishop's closed-form maximum-likelihood solution, computed
+/// independently from the sample covariance's eigen-decomposition (MathNet): σ²_ML is the mean of the
+/// m − K smallest eigenvalues and the model covariance is U_K(Λ_K − σ²_ML)U_Kᵀ + σ²_ML·I.
+/// </summary>
+[Trait(Stage.Key, Stage.Statistical)]
+[Collection("Sequential")]
+public sealed class ProbabilisticPcaTests
+{
+    [Fact]
+    public void SviRecoversTheMaximumLikelihoodCovarianceAndNoise()
+    {
+        using var scope = NewDisposeScope();
+        const int N = 2000, M = 8, K = 2;
+        var g = new Generator(11);
+        var w = randn(M, K, dtype: float64, generator: g).mul(1.5);
+        var z = randn(N, K, dtype: float64, generator: g);
+        var a = z.matmul(w.T).add(randn(N, M, dtype: float64, generator: g).mul(0.5)).add(tensor(new[] { 1.0, -2, 0, 3, 0.5, 0, -1, 2 }, dtype: float64)).to(float32);
+
+        var (sigma2Ml, covarianceMl) = MaximumLikelihood(a, K);
+        using var fit = FactorModelFitting.Fit(new ProbabilisticPca(M, K), a, options: new FactorFitOptions { Epochs = 1000, BatchSize = 250, LearningRate = 0.1, EncoderLearningRate = 0.1, LearningRateDecay = 0.01, Seed = 3 });
+
+        var loadings = fit.CauseMedians()[ProbabilisticPca.LoadingsSite].to(float64);
+        double sigma2 = Math.Pow(fit.Parameter("noise_scale").to(float64).item<double>(), 2);
+        var covariance = loadings.matmul(loadings.T).add(eye(M, dtype: float64).mul(sigma2));
+        var reference = tensor(covarianceMl.ToArray(), dtype: float64);
+        double relative = covariance.sub(reference).norm().item<double>() / reference.norm().item<double>();
+
+        Assert.True(Math.Abs((sigma2 / sigma2Ml) - 1) < 0.05 && relative < 0.03, $"σ² {sigma2:F4} vs ML {sigma2Ml:F4}; covariance off by {relative:P2}; fit eig {string.Join(", ", linalg.eigvalsh(covariance).data<double>().ToArray().Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; ML eig {string.Join(", ", linalg.eigvalsh(reference).data<double>().ToArray().Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; mean {fit.Parameter("mean").str()}");
+        Assert.Equal([(long)N, (long)K], fit.SubstituteConfounders().shape);
+        Assert.True(fit.Losses[^1] < fit.Losses[0]);
+    }
+
+    private static (double Sigma2, Matrix<double> Covariance) MaximumLikelihood(Tensor a, int k)
+    {
+        int n = (int)a.shape[0], m = (int)a.shape[1];
+        double[] values = a.to(float64).data<double>().ToArray();
+        var x = Matrix<double>.Build.Dense(n, m, (i, j) => values[(i * m) + j]);
+        var centred = x - Matrix<double>.Build.Dense(n, m, (i, j) => x.Column(j).Average());
+        var s = centred.TransposeThisAndMultiply(centred) / n;
+        var evd = s.Evd(Symmetricity.Symmetric);
+        var order = Enumerable.Range(0, m).OrderByDescending(i => evd.EigenValues[i].Real).ToArray();
+        double sigma2 = order.Skip(k).Average(i => evd.EigenValues[i].Real);
+        var covariance = Matrix<double>.Build.DenseIdentity(m) * sigma2;
+        foreach (int i in order.Take(k))
+        {
+            var u = evd.EigenVectors.Column(i);
+            covariance += u.OuterProduct(u) * (evd.EigenValues[i].Real - sigma2);
+        }
+
+        return (sigma2, covariance);
+    }
+}
