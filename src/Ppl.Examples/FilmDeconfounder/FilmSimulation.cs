@@ -26,14 +26,14 @@ internal static class FilmSimulation
         var z = randn(films, confounders, dtype: float64, generator: g);
         var theta = randn(actors, confounders, dtype: float64, generator: g);
         var bias = randn(actors, dtype: float64, generator: g).mul(0.3).sub(3.5);
-        var logits = z.matmul(theta.T).add(bias);
+        var logits = z.CheckedMatMul(theta.T).add(bias);
         var planted = z.select(1, 0).sub(1.5).mul(4).unsqueeze(-1);
         var casting = rand(films, actors + 1, dtype: float64, generator: g).lt(cat([logits, planted], 1).sigmoid()).to(float64);
 
         var causal = randperm(actors, generator: g).narrow(0, 0, actors / 5);
         var effects = zeros(actors + 1, dtype: float64).index_copy(0, causal, randn(actors / 5, dtype: float64, generator: g).mul(0.5));
         var gamma = randn(confounders, dtype: float64, generator: g).mul(2).index_fill(0, tensor(new long[] { 0 }), 2.0);
-        var revenue = casting.matmul(effects.unsqueeze(-1)).squeeze(-1).add(z.matmul(gamma.unsqueeze(-1)).squeeze(-1)).add(randn(films, dtype: float64, generator: g));
+        var revenue = casting.CheckedMatMul(effects.unsqueeze(-1)).squeeze(-1).add(z.CheckedMatMul(gamma.unsqueeze(-1)).squeeze(-1)).add(randn(films, dtype: float64, generator: g));
 
         var names = Enumerable.Range(0, actors).Select(j => $"actor {j:D3}").Append(PlantedName).ToList();
         return new FilmData(casting.to(float32), revenue.to(float32), names, new FilmTruth(z.to(float32), effects, gamma, actors));
