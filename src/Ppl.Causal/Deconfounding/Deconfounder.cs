@@ -87,10 +87,11 @@ public sealed class Deconfounder
         var causes = Factors.Data.Causes!;
         CheckCause(cause, causes.shape[1]);
         using var scope = NewDisposeScope();
-        var adjustment = SubstituteConfounders.shape[1] == 0 ? null : SubstituteConfounders;
+        var adjustment = SubstituteConfounders.shape[1] == 0 ? null : SubstituteConfounders.to(float64);
         var index = tensor(new long[] { cause }, device: causes.device);
-        var treated = Outcome.Mean(causes.to(float64).index_fill(1, index, 1.0), adjustment?.to(float64));
-        var untreated = Outcome.Mean(causes.to(float64).index_fill(1, index, 0.0), adjustment?.to(float64));
+        var factual = causes.to(float64);
+        var treated = Outcome.Mean(factual.index_fill(1, index, 1.0), adjustment);
+        var untreated = Outcome.Mean(factual.index_fill(1, index, 0.0), adjustment);
         return treated.sub(untreated).mean().item<double>();
     }
 
@@ -141,12 +142,7 @@ public sealed class Deconfounder
         using var active = Factors.Store.Activate();
         var mask = Factors.Data.Observed?.narrow(0, unit, 1);
         var single = new DeconfounderData(FactorData.All(row, mask), outcome.narrow(0, unit, 1));
-        var evidence = new Dictionary<string, Tensor>(Factors.CauseMedians(), StringComparer.Ordinal);
-        if (SubstituteConfounders.shape[1] > 0)
-        {
-            evidence[FactorModel.LatentSite] = SubstituteConfounders.narrow(0, unit, 1).unsqueeze(-2);
-        }
-
+        var evidence = Factors.PosteriorPoint(SubstituteConfounders.narrow(0, unit, 1));
         var dropped = tensor(new long[] { cause }, device: causes.device);
         var added = tensor(new long[] { instead }, device: causes.device);
         var estimate = CausalQueries.Counterfactual(
@@ -159,14 +155,8 @@ public sealed class Deconfounder
     /// <summary>The program with θ at its posterior median and Z at Ẑ.</summary>
     private Func<DeconfounderData, object?> Conditioned()
     {
-        var values = new Dictionary<string, Tensor>(Factors.CauseMedians(), StringComparer.Ordinal);
-        if (SubstituteConfounders.shape[1] > 0)
-        {
-            values[FactorModel.LatentSite] = SubstituteConfounders.unsqueeze(-2);
-        }
-
         Func<DeconfounderData, object?> program = Program;
-        return program.Condition(values);
+        return program.Condition(Factors.PosteriorPoint(SubstituteConfounders));
     }
 
     private static void CheckCause(int cause, long causes)

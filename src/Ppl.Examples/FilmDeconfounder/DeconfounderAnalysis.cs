@@ -14,7 +14,6 @@ namespace Ppl.Examples.FilmDeconfounder;
 /// <param name="InterventionalEffects">The same effects by do() on the program.</param>
 /// <param name="Compared">The actors whose effects were computed both ways.</param>
 /// <param name="Counterfactual">The twin-world query: film, actor dropped, actor cast instead, and the answer.</param>
-/// <param name="Losses">The chosen model's −ELBO per film per epoch.</param>
 internal sealed record DeconfounderFindings(
     FactorModelScores Scores,
     string Chosen,
@@ -24,8 +23,7 @@ internal sealed record DeconfounderFindings(
     IReadOnlyList<double> AdjustedEffects,
     IReadOnlyList<double> InterventionalEffects,
     IReadOnlyList<int> Compared,
-    CounterfactualAnswer Counterfactual,
-    IReadOnlyList<double> Losses);
+    CounterfactualAnswer Counterfactual);
 
 /// <summary>The answer to "how much more would film <paramref name="Film"/> have made had it cast <paramref name="Instead"/> instead of <paramref name="Dropped"/>?".</summary>
 internal sealed record CounterfactualAnswer(long Film, int Dropped, int Instead, double Answer, double CoefficientDifference);
@@ -41,9 +39,12 @@ internal static class DeconfounderAnalysis
         var options = new FactorFitOptions { Epochs = settings.Epochs, Seed = (int)seed };
         var validation = rand(data.Films, generator: new Generator((ulong)seed + 17)).lt(0.2);
         var progress = new Progress<string>(name => report($"model choice: {name}"));
-        var logistic = FactorModelSelection.Run([.. settings.Factors.Select(k => new LogisticFactorModel(m, k))], a, validation, options, progress);
-        var poisson = FactorModelSelection.Run([.. settings.Factors.Where(k => k > 0).Select(k => new PoissonFactorization(m, k))], a, validation, options, progress);
-        var scores = new FactorModelScores([.. logistic.Scores, .. poisson.Scores]);
+        FactorModel[] candidates =
+        [
+            .. settings.Factors.Select(k => new LogisticFactorModel(m, k)),
+            .. settings.Factors.Where(k => k > 0).Select(k => new PoissonFactorization(m, k)),
+        ];
+        var scores = FactorModelSelection.Run(candidates, a, validation, options, progress);
         var chosen = scores.Best.Model;
 
         var observed = HeldOutEntries.Draw(data.Films, m, 0.2, seed + 29);
@@ -83,7 +84,7 @@ internal static class DeconfounderAnalysis
 
         report("counterfactual");
         var counterfactual = AskCounterfactual(data, deconfounder, estimates.DeconfoundedMulti, seed);
-        return new DeconfounderFindings(scores, scores.Best.Name, check, independent, estimates, adjusted, interventional, compared, counterfactual, fitAll.Losses);
+        return new DeconfounderFindings(scores, scores.Best.Name, check, independent, estimates, adjusted, interventional, compared, counterfactual);
     }
 
     /// <summary>

@@ -28,30 +28,16 @@ internal static class ConditionalPosteriorDraws
     /// of <paramref name="proposals"/> widened encoder proposals (with replacement, so the draws of a
     /// unit share proposals; each is marginally a draw from the weighted set).
     /// </summary>
-    public static Dictionary<string, Tensor> Draw(FittedFactorModel fit, int count, int proposals, Generator generator, int round = 64)
+    public static Dictionary<string, Tensor> Draw(FittedFactorModel fit, int count, int proposals, Generator generator)
     {
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         var theta = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
         var draws = theta.ToDictionary(p => p.Key, p => p.Value.expand([count, .. p.Value.shape]).clone(), StringComparer.Ordinal);
         if (fit.LatentGuide is { } latent)
         {
-            var values = new List<Tensor>();
-            var logWeights = new List<Tensor>();
-            using (fit.Store.Activate())
-            {
-                for (int done = 0; done < proposals; done += round)
-                {
-                    using var roundScope = NewDisposeScope();
-                    var (v, lw) = Proposals(fit, latent, fit.Data, theta, Math.Min(round, proposals - done), Widen);
-                    values.Add(v.MoveToOuterDisposeScope());
-                    logWeights.Add(lw.MoveToOuterDisposeScope());
-                }
-            }
-
-            var all = cat(values, 1); // [N, L, K]
-            var chosen = cat(logWeights, 0).T.to(float64).softmax(-1).multinomial(count, replacement: true, generator: generator); // [N, count]
-            var z = all.gather(1, chosen.unsqueeze(-1).expand(-1, -1, all.shape[2])); // [N, count, K]
+            var (values, logWeights) = WeightedProposals(fit, latent, fit.Data, theta, proposals); // [N, L, K], [N, L]
+            var chosen = logWeights.softmax(-1).multinomial(count, replacement: true, generator: generator); // [N, count]
+            var z = values.gather(1, chosen.unsqueeze(-1).expand(-1, -1, values.shape[2])); // [N, count, K]
             draws[FactorModel.LatentSite] = z.permute(1, 0, 2).unsqueeze(-2); // [count, N, 1, K]
         }
 
@@ -60,37 +46,36 @@ internal static class ConditionalPosteriorDraws
 
     /// <summary>
     /// E[Z_i | A_i, θ̂] for every unit of <paramref name="data"/>, θ̂ the guide's median, by self-normalized
-    /// importance sampling over <paramref name="proposals"/> encoder draws per unit (in rounds of
-    /// <paramref name="round"/>); [N, K].
+    /// importance sampling over <paramref name="proposals"/> widened encoder draws per unit; [N, K].
     /// </summary>
-    public static Tensor Mean(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, int proposals, int round = 64)
+    public static Tensor Mean(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, int proposals)
     {
         using var scope = NewDisposeScope();
+        var theta = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
+        var (values, logWeights) = WeightedProposals(fit, latent, data, theta, proposals);
+        return logWeights.softmax(-1).unsqueeze(-1).mul(values.to(float64)).sum([1L]).to(float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <paramref name="proposals"/> widened encoder proposals of every unit's Z with their log importance
+    /// weights, drawn in rounds of <paramref name="round"/> so that only one round's traces (round × N × m
+    /// log-probabilities) live at a time: values [N, L, K], float64 log-weights [N, L].
+    /// </summary>
+    private static (Tensor Values, Tensor LogWeights) WeightedProposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int proposals, int round = 64)
+    {
         using var noGrad = no_grad();
         using var active = fit.Store.Activate();
-        var theta = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
-        Tensor? logTotal = null, weighted = null;
+        var values = new List<Tensor>();
+        var logWeights = new List<Tensor>();
         for (int done = 0; done < proposals; done += round)
         {
             using var roundScope = NewDisposeScope();
-            var (values, logWeights) = Proposals(fit, latent, data, theta, Math.Min(round, proposals - done), Widen);
-            var lw = logWeights.T.to(float64); // [N, L]
-            var shift = logTotal is null ? lw.amax([1L]) : lw.amax([1L]).maximum(logTotal);
-            var w = lw.sub(shift.unsqueeze(-1)).exp();
-            var sum = w.sum([1L]);
-            var moment = w.unsqueeze(-1).mul(values.to(float64)).sum([1L]); // [N, K]
-            if (logTotal is not null)
-            {
-                var carry = logTotal.sub(shift).exp();
-                sum = sum.add(carry);
-                moment = moment.add(weighted!.mul(carry.unsqueeze(-1)));
-            }
-
-            logTotal = sum.log().add(shift).MoveToOuterDisposeScope();
-            weighted = moment.div(sum.unsqueeze(-1)).MoveToOuterDisposeScope(); // the running weighted mean
+            var (v, lw) = Proposals(fit, latent, data, theta, Math.Min(round, proposals - done), Widen);
+            values.Add(v.MoveToOuterDisposeScope());
+            logWeights.Add(lw.MoveToOuterDisposeScope());
         }
 
-        return weighted!.to(float32).MoveToOuterDisposeScope();
+        return (cat(values, 1), cat(logWeights, 0).T.to(float64));
     }
 
     /// <summary>

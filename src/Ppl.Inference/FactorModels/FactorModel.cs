@@ -25,6 +25,9 @@ public abstract class FactorModel
     /// <summary>The site of the causes A_ij.</summary>
     public const string CausesSite = "a";
 
+    /// <summary>The site of the per-cause loadings θ, [m, K], in every built-in model with factors.</summary>
+    public const string LoadingsSite = "loadings";
+
     /// <summary>The plate over units (dim −2).</summary>
     public const string UnitsPlate = "units";
 
@@ -50,8 +53,8 @@ public abstract class FactorModel
     /// <summary>The support of Z_i: an amortized guide maps a Normal onto it with <see cref="Bijectors.BijectTo"/>.</summary>
     public abstract Constraint LatentSupport { get; }
 
-    /// <summary>The per-cause latent sample sites (θ), which a mean-field guide covers; empty when θ is all parameters.</summary>
-    public abstract IReadOnlyList<string> CauseLatentSites { get; }
+    /// <summary>The per-cause latent sample sites (θ), which a mean-field guide covers; empty when θ is all parameters (by default: <see cref="LoadingsSite"/> when there are factors).</summary>
+    public virtual IReadOnlyList<string> CauseLatentSites => Factors == 0 ? [] : [LoadingsSite];
 
     /// <summary>The program: per-cause parameters, then each unit's Z_i and causes; returns the causes' value.</summary>
     /// <exception cref="ArgumentException">The causes or the mask do not have shape [N, m] with N the batch's data-set size.</exception>
@@ -126,8 +129,19 @@ public abstract class FactorModel
         return values.mul(mask).sum([0L]).div(mask.sum([0L]).clamp_min(1));
     }
 
-    /// <summary>The prior of Z_i for <paramref name="n"/> units, batch [n, 1, K] (the event dim is declared by the caller).</summary>
-    protected abstract Distribution LatentPrior(long n, Device device);
+    /// <summary>The prior of Z_i for <paramref name="n"/> units, batch [n, 1, K] (the event dim is declared by the caller); by default N(0, I_K).</summary>
+    protected virtual Distribution LatentPrior(long n, Device device) => new Normal(zeros(n, 1, Factors, device: device), 1.0);
+
+    /// <summary>The loadings' sample site with prior N(0, <paramref name="scale"/>² I_K) per cause (call it inside the <c>causes</c> plate).</summary>
+    protected Tensor SampleNormalLoadings(double scale, Device device) =>
+        Sample(LoadingsSite, new Normal(zeros(Causes, Factors, device: device), scale).ToEvent(1));
+
+    /// <summary>Z_i · θ_j for every unit and cause: Z [.., n, K] and loadings [m, K] give [.., n, m].</summary>
+    protected static Tensor Project(Tensor z, Tensor loadings)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        return z.unsqueeze(-2).BatchedDot(loadings);
+    }
 
     /// <summary>
     /// The distribution of the causes given Z [.., n, K] (null when <see cref="Factors"/> is 0) and the

@@ -77,6 +77,23 @@ public sealed class FittedFactorModel : IDisposable
         return proposals == 0 ? latent.Mean(data) : ConditionalPosteriorDraws.Mean(this, latent, data, proposals);
     }
 
+    /// <summary>
+    /// The latents at the posterior point, shaped as their sites, to condition the model on: θ at its
+    /// median (<see cref="CauseMedians"/>) and, when the model has factors, <c>z</c> = <paramref name="substitute"/>
+    /// (Ẑ of the units the model runs on, [n, K]; ignored, and may be null, without factors).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The model has factors and no Ẑ is given.</exception>
+    public Dictionary<string, Tensor> PosteriorPoint(Tensor? substitute)
+    {
+        var point = new Dictionary<string, Tensor>(CauseMedians(), StringComparer.Ordinal);
+        if (Model.Factors > 0)
+        {
+            point[FactorModel.LatentSite] = (substitute ?? throw new ArgumentNullException(nameof(substitute), $"{Model.GetType().Name} has {Model.Factors} factors: give Ẑ, [n, {Model.Factors}].")).unsqueeze(-2);
+        }
+
+        return point;
+    }
+
     /// <summary>Ẑ for the units the model was fitted to, from the entries it saw.</summary>
     public Tensor SubstituteConfounders() => SubstituteConfounders(Data.Causes!, Data.Observed);
 

@@ -25,9 +25,6 @@ namespace Ppl.Inference.FactorModels;
 /// </remarks>
 public static class HeldOutPredictiveCheck
 {
-    /// <summary>The plate of the posterior draws, left of the model's plates.</summary>
-    public const string DrawsPlate = "_check_draws";
-
     /// <summary>
     /// Runs the check on <paramref name="fit"/>, which must have been fitted with held-out entries,
     /// with <paramref name="replications"/> posterior draws (in chunks of <paramref name="chunk"/>), the
@@ -64,9 +61,7 @@ public static class HeldOutPredictiveCheck
             using var chunkScope = NewDisposeScope();
             int count = Math.Min(chunk, replications - start);
             var posterior = posteriorDraws.ToDictionary(p => p.Key, p => p.Value.narrow(0, start, count), StringComparer.Ordinal);
-            var draws = (posterior.Count == 0
-                ? new Predictive<FactorData>(model.Uncondition(), posterior, count, parallel: true, paramStore: fit.Store)
-                : new Predictive<FactorData>(model.Uncondition(), posterior, parallel: true, paramStore: fit.Store)).Sample(fit.Data, seed + c);
+            var draws = new Predictive<FactorData>(model.Uncondition(), posterior, count, parallel: true, paramStore: fit.Store).Sample(fit.Data, seed + c);
             var replica = draws[FactorModel.CausesSite].reshape(count, causes.shape[0], causes.shape[1]);
             replicatedLl.Add(entries.LogProb(replica).mul(heldOut).sum([-1L]).index_select(1, units).to(float64).MoveToOuterDisposeScope()); // [count, units]
         }
@@ -87,16 +82,11 @@ public static class HeldOutPredictiveCheck
     /// <summary>The causes' distribution at θ's posterior median and Ẑ (batch [N, m]).</summary>
     private static Distribution PointEntries(FittedFactorModel fit, int proposals)
     {
-        var point = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
-        if (fit.Model.Factors > 0)
-        {
-            point[FactorModel.LatentSite] = fit.SubstituteConfounders(fit.Data.Causes!, fit.Data.Observed, Math.Max(proposals, 256)).unsqueeze(-2);
-        }
-
+        var substitute = fit.Model.Factors > 0 ? fit.SubstituteConfounders(fit.Data.Causes!, fit.Data.Observed, Math.Max(proposals, 256)) : null;
         using var noGrad = no_grad();
         using var active = fit.Store.Activate();
         Func<FactorData, object?> model = fit.Model.Model;
-        return model.Condition(point).GetTrace(FactorData.All(fit.Data.Causes!))[FactorModel.CausesSite].Distribution!;
+        return model.Condition(fit.PosteriorPoint(substitute)).GetTrace(FactorData.All(fit.Data.Causes!))[FactorModel.CausesSite].Distribution!;
     }
 
     private static double[] Values(Tensor t) => t.contiguous().data<double>().ToArray();

@@ -14,9 +14,6 @@ namespace Ppl.Inference.FactorModels;
 /// </summary>
 public sealed class LogisticFactorModel : FactorModel
 {
-    /// <summary>The site of the loadings θ, [m, K].</summary>
-    public const string LoadingsSite = "loadings";
-
     /// <summary>The parameter of the per-cause biases b, [m].</summary>
     public const string BiasParam = "bias";
 
@@ -45,13 +42,10 @@ public sealed class LogisticFactorModel : FactorModel
     public override Constraint LatentSupport => Constraints.Real;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> CauseLatentSites => Factors == 0 ? [] : [LoadingsSite];
-
-    /// <inheritdoc />
     protected override Distribution Entries(Tensor? z, long units, IReadOnlyDictionary<string, Tensor> perCause)
     {
         var bias = perCause[BiasParam];
-        var logits = z is null ? bias.expand(units, Causes) : z.unsqueeze(-2).BatchedDot(perCause[LoadingsSite]).add(bias);
+        var logits = z is null ? bias.expand(units, Causes) : Project(z, perCause[LoadingsSite]).add(bias);
         return Trials == 1 ? Bernoulli.FromLogits(logits) : Binomial.FromLogits(Trials, logits);
     }
 
@@ -64,7 +58,7 @@ public sealed class LogisticFactorModel : FactorModel
         };
         if (Factors > 0)
         {
-            parameters[LoadingsSite] = Sample(LoadingsSite, new Normal(zeros(Causes, Factors, device: device), LoadingScale).ToEvent(1));
+            parameters[LoadingsSite] = SampleNormalLoadings(LoadingScale, device);
         }
 
         return parameters;
@@ -72,7 +66,4 @@ public sealed class LogisticFactorModel : FactorModel
 
     /// <summary>log(p / (1 − p)) by ops that also run on the meta device (<c>logit</c> has no meta kernel).</summary>
     private static Tensor Logit(Tensor p) => p.log().sub(p.neg().log1p());
-
-    /// <inheritdoc />
-    protected override Distribution LatentPrior(long n, Device device) => new Normal(zeros(n, 1, Factors, device: device), 1.0);
 }

@@ -12,9 +12,6 @@ namespace Ppl.Inference.FactorModels;
 /// </summary>
 public sealed class PoissonFactorization : FactorModel
 {
-    /// <summary>The site of the loadings θ, [m, K].</summary>
-    public const string LoadingsSite = "loadings";
-
     /// <summary>The parameter of the per-cause rates when there are no factors, [m].</summary>
     public const string RateParam = "rate";
 
@@ -41,11 +38,8 @@ public sealed class PoissonFactorization : FactorModel
     public override Constraint LatentSupport => Constraints.Positive;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> CauseLatentSites => Factors == 0 ? [] : [LoadingsSite];
-
-    /// <inheritdoc />
     protected override Distribution Entries(Tensor? z, long units, IReadOnlyDictionary<string, Tensor> perCause) =>
-        new Poisson(z is null ? perCause[RateParam].expand(units, Causes) : z.unsqueeze(-2).BatchedDot(perCause[LoadingsSite]));
+        new Poisson(z is null ? perCause[RateParam].expand(units, Causes) : Project(z, perCause[LoadingsSite]));
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Tensor> SampleCauseParameters(FactorData data, Device device) => new Dictionary<string, Tensor>(StringComparer.Ordinal)

@@ -12,9 +12,6 @@ namespace Ppl.Inference.FactorModels;
 /// </summary>
 public sealed class ProbabilisticPca : FactorModel
 {
-    /// <summary>The site of the loadings W, [m, K].</summary>
-    public const string LoadingsSite = "loadings";
-
     /// <summary>The parameter of the per-cause means μ, [m].</summary>
     public const string MeanParam = "mean";
 
@@ -41,13 +38,10 @@ public sealed class ProbabilisticPca : FactorModel
     public override Constraint LatentSupport => Constraints.Real;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> CauseLatentSites => Factors == 0 ? [] : [LoadingsSite];
-
-    /// <inheritdoc />
     protected override Distribution Entries(Tensor? z, long units, IReadOnlyDictionary<string, Tensor> perCause)
     {
         var mean = perCause[MeanParam];
-        var loc = z is null ? mean.expand(units, Causes) : z.unsqueeze(-2).BatchedDot(perCause[LoadingsSite]).add(mean); // [n, 1, K] · [m, K] → [n, m]
+        var loc = z is null ? mean.expand(units, Causes) : Project(z, perCause[LoadingsSite]).add(mean);
         return new Normal(loc, perCause[NoiseScaleParam]);
     }
 
@@ -61,12 +55,9 @@ public sealed class ProbabilisticPca : FactorModel
         };
         if (Factors > 0)
         {
-            parameters[LoadingsSite] = Sample(LoadingsSite, new Normal(zeros(Causes, Factors, device: device), LoadingScale).ToEvent(1));
+            parameters[LoadingsSite] = SampleNormalLoadings(LoadingScale, device);
         }
 
         return parameters;
     }
-
-    /// <inheritdoc />
-    protected override Distribution LatentPrior(long n, Device device) => new Normal(zeros(n, 1, Factors, device: device), 1.0);
 }
