@@ -71,4 +71,42 @@ public sealed class DeconfounderTests
         Assert.Contains(trace[Deconfounder.OutcomeSite].Plates, p => p.Name == FactorModel.UnitsPlate);
         Assert.Throws<ArgumentException>(() => Deconfounder.Fit(fit, y.narrow(0, 0, 10)));
     }
+
+    /// <summary>
+    /// Checking, substituting and querying a fitted model, repeated, leave no tensor behind; outside a
+    /// scope, asking for Ẑ leaves only Ẑ. (The fit itself is made once: TorchSharp counts the tensor a
+    /// new Parameter takes its storage from as live after it is disposed, one per parameter of every
+    /// store, so a count across fits would measure that, not this code.)
+    /// </summary>
+    [Fact]
+    public void CheckingAndQueryingLeaveNoLiveTensors()
+    {
+        var (a, y) = Data();
+        var observed = HeldOutEntries.Draw(Films, Actors, 0.2, seed: 1);
+        using var fit = FactorModelFitting.Fit(new LogisticFactorModel(Actors, 1), a, observed, new FactorFitOptions { Epochs = 2 });
+        long unit = a.select(1, 0).eq(1).logical_and(a.select(1, 5).eq(0)).nonzero()[0, 0].item<long>();
+        void Exercise()
+        {
+            using var scope = NewDisposeScope();
+            _ = HeldOutPredictiveCheck.Run(fit, replications: 4, proposals: 8, chunk: 3);
+            _ = fit.HeldOutElbo(a, particles: 2);
+            var deconfounder = Deconfounder.Fit(fit, y);
+            _ = deconfounder.AdjustedEffect(0);
+            _ = deconfounder.InterventionalEffect(y, 0);
+            _ = deconfounder.Counterfactual(y, unit, cause: 0, instead: 5);
+        }
+
+        Exercise(); // warm-up: lazily created constants are not leaks
+        long before = LiveTensors.Count();
+        for (int i = 0; i < 3; i++)
+        {
+            Exercise();
+        }
+
+        Assert.Equal(before, LiveTensors.Count());
+
+        var substitute = fit.SubstituteConfounders(a, proposals: 16);
+        Assert.Equal(before + 1, LiveTensors.Count());
+        substitute.Dispose();
+    }
 }
