@@ -1,3 +1,5 @@
+using Ppl.Data;
+using Ppl.Distributions;
 using Ppl.Inference.Guides;
 using Ppl.Params;
 using static TorchSharp.torch;
@@ -92,6 +94,29 @@ public sealed class FittedFactorModel : IDisposable
         }
 
         return point;
+    }
+
+    /// <summary>
+    /// The reconstructed causes Â = E[A | Ẑ, θ̂], [N, m]: the mean of every entry under the model with θ at
+    /// its posterior median and Z = <paramref name="substitute"/> (Ẑ of the N units, [N, K]; null without
+    /// factors). Wang &amp; Blei adjust a cause for its reconstruction by regressing on A_j − Â_j.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The model has factors and no Ẑ is given.</exception>
+    public Tensor ReconstructedCauses(Tensor? substitute)
+    {
+        using var scope = NewDisposeScope();
+        long units = substitute?.shape[0] ?? Data.Rows.DataSize;
+        return PointEntries(substitute, units).Mean.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The causes' distribution at the posterior point (<see cref="PosteriorPoint"/>) for <paramref name="units"/> units, batch [units, m].</summary>
+    internal Distribution PointEntries(Tensor? substitute, long units)
+    {
+        using var noGrad = no_grad();
+        using var active = Store.Activate();
+        Func<FactorData, object?> model = Model.Model;
+        var rows = new FactorData(new MiniBatches(units, units, shuffle: false).Epoch(0).First(), null);
+        return model.Condition(PosteriorPoint(substitute)).GetTrace(rows)[FactorModel.CausesSite].Distribution!;
     }
 
     /// <summary>Ẑ for the units the model was fitted to, from the entries it saw.</summary>

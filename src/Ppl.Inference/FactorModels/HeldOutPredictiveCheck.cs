@@ -83,10 +83,7 @@ public static class HeldOutPredictiveCheck
     private static Distribution PointEntries(FittedFactorModel fit, int proposals)
     {
         var substitute = fit.Model.Factors > 0 ? fit.SubstituteConfounders(fit.Data.Causes!, fit.Data.Observed, Math.Max(proposals, 256)) : null;
-        using var noGrad = no_grad();
-        using var active = fit.Store.Activate();
-        Func<FactorData, object?> model = fit.Model.Model;
-        return model.Condition(fit.PosteriorPoint(substitute)).GetTrace(FactorData.All(fit.Data.Causes!))[FactorModel.CausesSite].Distribution!;
+        return fit.PointEntries(substitute, fit.Data.Rows.DataSize);
     }
 
     private static double[] Values(Tensor t) => t.contiguous().data<double>().ToArray();

@@ -46,6 +46,40 @@ public sealed class CauseEffectsTests
     }
 
     [Fact]
+    public void StandardizedRidgeIsRidgeOnCentredUnitNormColumns()
+    {
+        using var scope = NewDisposeScope();
+        var (a, y, z) = Data(4);
+        const double penalty = 4.0;
+        var yc = Vector<double>.Build.DenseOfArray(y.sub(y.mean()).data<double>().ToArray());
+        var adjusted = CauseEffects.SingleCause(a, y, z, penalty).data<double>().ToArray();
+        var alone = CauseEffects.SingleCause(a, y, null, penalty).data<double>().ToArray();
+        var ols = CauseEffects.SingleCause(a, y).data<double>().ToArray();
+        for (int j = 0; j < 6; j++)
+        {
+            // scikit-learn's Ridge(alpha, normalize=True) written out: centre, scale each column to unit norm, solve, scale back
+            var x = Columns(a.select(1, j), z);
+            var norms = new double[x.ColumnCount];
+            for (int c = 0; c < x.ColumnCount; c++)
+            {
+                var column = x.Column(c);
+                column = column.Subtract(column.Average());
+                norms[c] = column.L2Norm();
+                x.SetColumn(c, column.Divide(norms[c]));
+            }
+
+            var w = (x.TransposeThisAndMultiply(x) + Matrix<double>.Build.DenseIdentity(x.ColumnCount).Multiply(penalty)).Solve(x.TransposeThisAndMultiply(yc));
+            Assert.Equal(w[0] / norms[0], adjusted[j], 1e-9);
+            Assert.Equal(ols[j] / (1 + penalty), alone[j], 1e-9); // a lone cause: least squares shrunk by 1/(1 + penalty)
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => CauseEffects.SingleCause(a, y, z, -1));
+        var constant = ones(200, 1, dtype: float64);
+        var e = Assert.Throws<ArgumentException>(() => CauseEffects.SingleCause(a, y, constant, penalty));
+        Assert.Contains("constant", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MultiCauseIsOneRegressionAndRidgeIsItsClosedForm()
     {
         using var scope = NewDisposeScope();

@@ -74,6 +74,42 @@ public sealed class FactorModelProgramTests
         Assert.Equal([8L, 5L], trace[FactorModel.CausesSite].UnscaledLogProb().shape);
     }
 
+    [Theory]
+    [InlineData("pca")]
+    [InlineData("logistic")]
+    [InlineData("binomial")]
+    [InlineData("poisson")]
+    public void ReconstructedCausesAreEachEntrysMeanAtThePosteriorPoint(string family)
+    {
+        using var scope = NewDisposeScope();
+        FactorModel model = family == "binomial" ? new LogisticFactorModel(6, 2, trials: 2) : Make(family, causes: 6, factors: 2);
+        var causes = rand(30, 6, generator: new Generator(3)).mul(family == "pca" ? 2 : 1.6).floor().to(float32);
+        using var fit = FactorModelFitting.Fit(model, causes, null, new FactorFitOptions { Epochs = 2, BatchSize = 10, Seed = 4 });
+        var z = fit.SubstituteConfounders(causes, null, proposals: 0);
+        var projected = z.unsqueeze(-2).mul(fit.CauseMedians()[FactorModel.LoadingsSite]).sum([-1L]); // Ẑ_i · θ̂_j, [30, 6]
+        var expected = family switch
+        {
+            "pca" => projected.add(fit.Parameter(ProbabilisticPca.MeanParam)),
+            "logistic" => projected.add(fit.Parameter(LogisticFactorModel.BiasParam)).sigmoid(),
+            "binomial" => projected.add(fit.Parameter(LogisticFactorModel.BiasParam)).sigmoid().mul(2),
+            _ => projected,
+        };
+        var reconstructed = fit.ReconstructedCauses(z);
+        Assert.Equal([30L, 6L], reconstructed.shape);
+        Assert.True(reconstructed.allclose(expected, rtol: 1e-5, atol: 1e-6), $"{family}: largest difference {reconstructed.sub(expected).abs().max().item<float>()}");
+        Assert.Throws<ArgumentNullException>(() => fit.ReconstructedCauses(null));
+    }
+
+    [Fact]
+    public void WithoutFactorsTheReconstructionIsEachCausesLevel()
+    {
+        using var scope = NewDisposeScope();
+        var causes = rand(12, 3, generator: new Generator(5)).lt(0.4).to(float32);
+        using var fit = FactorModelFitting.Fit(new LogisticFactorModel(3, 0), causes, null, new FactorFitOptions { Epochs = 1, Seed = 1 });
+        var expected = fit.Parameter(LogisticFactorModel.BiasParam).sigmoid().expand(12, 3);
+        Assert.True(fit.ReconstructedCauses(null).allclose(expected, rtol: 1e-6, atol: 1e-7));
+    }
+
     [Fact]
     public void ShapesAndMasksThatDoNotFitAreErrorsThatSaySo()
     {
