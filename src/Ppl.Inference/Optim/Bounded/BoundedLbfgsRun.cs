@@ -92,10 +92,11 @@ internal sealed class BoundedLbfgsRun
                 return Result(BoundedLbfgsStopReason.EvaluationLimit, projectedNorm);
             }
 
-            // A stalled search is accepted only if it did not increase f: the returned iterate is
-            // never worse than the one before.
+            // A stalled search is accepted only if it decreased f: a step that leaves f unchanged
+            // would otherwise pass the relative-reduction test and report convergence that is
+            // really a search that got nowhere (e.g. a gradient inconsistent with f).
             bool accepted = search.Status == LineSearchStatus.Converged
-                || (search.Status == LineSearchStatus.Stalled && search.Value <= _f);
+                || (search.Status == LineSearchStatus.Stalled && search.Value < _f);
             if (!accepted)
             {
                 if (_memory.Count == 0)

@@ -56,8 +56,12 @@ internal static class StrongWolfeLineSearch
         bool firstStage = true;
         var bracket = new StepBracket
         {
-            StepX = 0.0, ValueX = value0, SlopeX = slope0,
-            StepY = 0.0, ValueY = value0, SlopeY = slope0,
+            StepX = 0.0,
+            ValueX = value0,
+            SlopeX = slope0,
+            StepY = 0.0,
+            ValueY = value0,
+            SlopeY = slope0,
         };
         double low = 0.0;
         double high = step + (ExtrapolateMax * step);
