@@ -21,6 +21,14 @@ namespace Ppl.Inference.Optim;
 /// callback, so it may run anywhere: e.g. a TorchSharp float64 computation on a GPU whose value and
 /// gradient are copied into the arrays the solver passes.
 /// </para>
+/// <para>
+/// Where it knowingly differs from scipy: the subspace step is the paper's (backtrack the
+/// subspace minimizer into the box) rather than version 3.0's projection variant, so iteration
+/// counts on problems with active bounds can differ by a few; <see cref="BoundedLbfgsOptions.MaxEvaluations"/>
+/// is never exceeded; a line search that ends on its interval tolerance is accepted only if it
+/// lowered f (otherwise the history is discarded and, from steepest descent, the run ends with
+/// <see cref="BoundedLbfgsStopReason.LineSearchFailure"/>); and a non-finite value or gradient throws.
+/// </para>
 /// </remarks>
 public static class BoundedLbfgs
 {
