@@ -15,7 +15,8 @@ internal static class HostMatrix
         }
 
         int rows = (int)t.shape[0], cols = (int)t.shape[1];
-        using var host = t.detach().to(float64).cpu().contiguous();
+        using var scope = NewDisposeScope();
+        var host = t.detach().to(float64).cpu().contiguous();
         var flat = host.data<double>().ToArray();
         var result = new double[rows, cols];
         Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(double));

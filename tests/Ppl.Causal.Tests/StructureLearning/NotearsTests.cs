@@ -68,6 +68,21 @@ public sealed class NotearsTests
     }
 
     [Fact]
+    public void ACyclicOutputIsReportedNotRepaired()
+    {
+        // One dual step at ρ = 1 leaves h well above the tolerance; with no threshold the estimate keeps both directions of some pair.
+        using var scope = NewDisposeScope();
+        var sigma = LinearSem.PopulationCovariance(ChainPlusCollider());
+        var result = Notears.FitCovariance(sigma, new NotearsOptions { Lambda1 = 0, MaxDualSteps = 1, WeightThreshold = 0 });
+        Assert.Single(result.HPerDualStep);
+        Assert.True(result.HPerDualStep[0] > 1e-4);
+        Assert.False(result.ReachedHTolerance);
+        Assert.False(result.IsDag);
+        Assert.False(Dag.IsDag(result.Weights));
+        Assert.True(result.Weights.eq(result.RawWeights).all().item<bool>());
+    }
+
+    [Fact]
     public void BadInputsNameTheSiteAndTheShape()
     {
         using var scope = NewDisposeScope();
