@@ -130,8 +130,9 @@ public sealed class BoundedLbfgsPiecesTests
         Assert.NotEmpty(free);
 
         double[] xbar = (double[])xc.Clone();
+        double[] columns = [];
         Assert.True(SubspaceMinimization.TryMinimize(
-            x, g, lower, upper, memory, memory.Middle()!, memory.MiddleInverse(), c, free, free.Length, new double[N], xbar));
+            x, g, lower, upper, memory, memory.Middle()!, memory.MiddleInverse(), c, free, free.Length, new double[N], xbar, ref columns));
 
         // Dense: r = Zᵀ(g + B(xc − x)), d = −(ZᵀBZ)⁻¹r, then the largest α ≤ 1 keeping xc + αd in the box.
         var modelGradient = Vector<double>.Build.DenseOfArray(g)

@@ -33,6 +33,8 @@ internal sealed class BoundedLbfgsRun
     private readonly double[] _y;
     private readonly int[] _free;
     private readonly double[] _reduced;
+    // The subspace step's gathered free-variable columns of W (grown on demand, at most 2m·n).
+    private double[] _freeColumns = [];
     private double _f;
     private int _evaluations;
     private int _iterations;
@@ -192,7 +194,7 @@ internal sealed class BoundedLbfgsRun
             }
 
             if (freeCount > 0 && !SubspaceMinimization.TryMinimize(
-                _x, _g, _lower, _upper, _memory, middle, middleInverse, c, _free, freeCount, _reduced, _xbar))
+                _x, _g, _lower, _upper, _memory, middle, middleInverse, c, _free, freeCount, _reduced, _xbar, ref _freeColumns))
             {
                 return false;
             }

@@ -53,14 +53,5 @@ internal static class BoxBounds
         return step;
     }
 
-    public static double Dot(double[] a, double[] b)
-    {
-        double sum = 0.0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
-    }
+    public static double Dot(double[] a, double[] b) => VectorKernels.Dot(a, b);
 }

@@ -96,6 +96,12 @@ internal sealed class CompactBfgsMemory
         }
     }
 
+    /// <summary>The stored sⱼ (0 = oldest); column k + j of W is θ times it.</summary>
+    public double[] SColumn(int j) => S(j);
+
+    /// <summary>The stored yⱼ (0 = oldest), column j of W.</summary>
+    public double[] YColumn(int j) => Y(j);
+
     /// <summary>The i-th row of W: (y₁ᵢ … yₖᵢ, θs₁ᵢ … θsₖᵢ).</summary>
     public void Row(int i, Span<double> row)
     {

@@ -72,6 +72,7 @@ internal sealed class GeneralizedCauchyPoint
         Span<double> row = stackalloc double[w];
         Span<double> mp = stackalloc double[w];
         Span<double> mc = stackalloc double[w];
+        mc.Clear();
         Span<double> mRow = stackalloc double[w];
         memory.TransposeTimes(d, p);
         SmallDense.Multiply(middle, w, p, mp);
@@ -107,8 +108,14 @@ internal sealed class GeneralizedCauchyPoint
                 c[j] += dt * p[j];
             }
 
+            // M·c and M·p are updated alongside c and p (M is linear), so each breakpoint costs
+            // one 2k × 2k product, M·wᵦ, instead of three.
+            for (int j = 0; j < w; j++)
+            {
+                mc[j] += dt * mp[j];
+            }
+
             memory.Row(b, row);
-            SmallDense.Multiply(middle, w, c, mc);
             SmallDense.Multiply(middle, w, row, mRow);
             f1 += (dt * f2) + (gb * gb) + (theta * gb * zb) - (gb * SmallDense.Dot(row, mc));
             f2 -= (theta * gb * gb) + (2.0 * gb * SmallDense.Dot(row, mp)) + (gb * gb * SmallDense.Dot(row, mRow));
@@ -116,9 +123,8 @@ internal sealed class GeneralizedCauchyPoint
             for (int j = 0; j < w; j++)
             {
                 p[j] += gb * row[j];
+                mp[j] += gb * mRow[j];
             }
-
-            SmallDense.Multiply(middle, w, p, mp);
             d[b] = 0.0;
             moving--;
             tOld = tb;

@@ -17,30 +17,62 @@ internal static class SubspaceMinimization
     public static bool TryMinimize(
         double[] x, double[] g, double[] lower, double[] upper,
         CompactBfgsMemory memory, double[] middle, double[] middleInverse,
-        double[] c, int[] free, int freeCount, double[] reduced, double[] xbar)
+        double[] c, int[] free, int freeCount, double[] reduced, double[] xbar, ref double[] columns)
     {
+        int k = memory.Count;
         int w = memory.Width;
         double theta = memory.Theta;
-        Span<double> row = stackalloc double[w];
         Span<double> mc = stackalloc double[w];
         SmallDense.Multiply(middle, w, c, mc);
 
-        // Reduced gradient of the model at xc: r = Zᵀ(g + θ(xc − x) − W·M·c).
-        double[] v = new double[w];
-        double[] system = (double[])middleInverse.Clone();
+        // A = ZᵀW gathered column by column (column a in columns[a·t, (a + 1)·t), t = freeCount),
+        // so every product below is a contiguous SIMD loop over the free variables.
+        if (columns.Length < w * freeCount)
+        {
+            columns = new double[w * freeCount];
+        }
+
+        for (int j = 0; j < k; j++)
+        {
+            double[] y = memory.YColumn(j);
+            double[] sj = memory.SColumn(j);
+            Span<double> yFree = columns.AsSpan(j * freeCount, freeCount);
+            Span<double> sFree = columns.AsSpan((k + j) * freeCount, freeCount);
+            for (int f = 0; f < freeCount; f++)
+            {
+                int i = free[f];
+                yFree[f] = y[i];
+                sFree[f] = theta * sj[i];
+            }
+        }
+
+        // Reduced gradient of the model at xc: r = Zᵀ(g + θ(xc − x)) − A·M·c.
+        Span<double> r = reduced.AsSpan(0, freeCount);
         for (int f = 0; f < freeCount; f++)
         {
             int i = free[f];
-            memory.Row(i, row);
-            double r = g[i] + (theta * (xbar[i] - x[i])) - SmallDense.Dot(row, mc);
-            reduced[f] = r;
-            for (int a = 0; a < w; a++)
+            r[f] = g[i] + (theta * (xbar[i] - x[i]));
+        }
+
+        for (int a = 0; a < w; a++)
+        {
+            VectorKernels.Axpy(-mc[a], Column(columns, a, freeCount), r);
+        }
+
+        // v = Aᵀr and the system K − AᵀA/θ (symmetric, so only its upper triangle is summed).
+        double[] v = new double[w];
+        double[] system = (double[])middleInverse.Clone();
+        for (int a = 0; a < w; a++)
+        {
+            ReadOnlySpan<double> columnA = Column(columns, a, freeCount);
+            v[a] = VectorKernels.Dot(columnA, r);
+            for (int b = a; b < w; b++)
             {
-                v[a] += r * row[a];
-                double scaled = row[a] / theta;
-                for (int b = 0; b < w; b++)
+                double product = VectorKernels.Dot(columnA, Column(columns, b, freeCount)) / theta;
+                system[(a * w) + b] -= product;
+                if (b != a)
                 {
-                    system[(a * w) + b] -= scaled * row[b];
+                    system[(b * w) + a] -= product;
                 }
             }
         }
@@ -50,15 +82,23 @@ internal static class SubspaceMinimization
             return false;
         }
 
-        // Unconstrained subspace step, then the largest fraction of it that stays feasible.
-        double alpha = 1.0;
+        // Unconstrained subspace step du = −r/θ − A·v/θ², then the largest fraction of it that stays feasible.
         double thetaSquared = theta * theta;
         for (int f = 0; f < freeCount; f++)
         {
+            r[f] = -r[f] / theta;
+        }
+
+        for (int a = 0; a < w; a++)
+        {
+            VectorKernels.Axpy(-v[a] / thetaSquared, Column(columns, a, freeCount), r);
+        }
+
+        double alpha = 1.0;
+        for (int f = 0; f < freeCount; f++)
+        {
             int i = free[f];
-            memory.Row(i, row);
-            double du = (-reduced[f] / theta) - (SmallDense.Dot(row, v) / thetaSquared);
-            reduced[f] = du;
+            double du = r[f];
             if (du > 0.0 && !double.IsPositiveInfinity(upper[i]))
             {
                 alpha = Math.Min(alpha, (upper[i] - xbar[i]) / du);
@@ -78,4 +118,7 @@ internal static class SubspaceMinimization
 
         return true;
     }
+
+    private static ReadOnlySpan<double> Column(double[] columns, int a, int freeCount) =>
+        columns.AsSpan(a * freeCount, freeCount);
 }
