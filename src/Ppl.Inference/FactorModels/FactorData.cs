@@ -16,6 +16,9 @@ public sealed record FactorData(MiniBatch Rows, Tensor? Causes, Tensor? Observed
     public static FactorData All(Tensor causes, Tensor? observed = null)
     {
         ArgumentNullException.ThrowIfNull(causes);
-        return new FactorData(new MiniBatches(causes.shape[0], causes.shape[0], shuffle: false).Epoch(0).First(), causes, observed);
+        return new FactorData(AllRows(causes.shape[0]), causes, observed);
     }
+
+    /// <summary>One batch of all <paramref name="units"/> units, in order.</summary>
+    internal static MiniBatch AllRows(long units) => new MiniBatches(units, units, shuffle: false).Epoch(0).First();
 }

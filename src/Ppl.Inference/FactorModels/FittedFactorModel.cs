@@ -1,4 +1,3 @@
-using Ppl.Data;
 using Ppl.Distributions;
 using Ppl.Inference.Guides;
 using Ppl.Params;
@@ -115,7 +114,7 @@ public sealed class FittedFactorModel : IDisposable
         using var noGrad = no_grad();
         using var active = Store.Activate();
         Func<FactorData, object?> model = Model.Model;
-        var rows = new FactorData(new MiniBatches(units, units, shuffle: false).Epoch(0).First(), null);
+        var rows = new FactorData(FactorData.AllRows(units), null);
         return model.Condition(PosteriorPoint(substitute)).GetTrace(rows)[FactorModel.CausesSite].Distribution!;
     }
 
