@@ -80,11 +80,14 @@ public sealed partial class PackageConsumerTests : IDisposable
         AssertPrints(directory, run, expected, out var firstRunTime);
         string native = Path.Combine(directory, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.False(LibTorchSharpPatcher.NeedsPatch(native), $"{native} still has the strong GLIBCXX_3.4.32 need");
+        string managed = Path.Combine(directory, "bin", "Debug", "net10.0", "TorchSharp.dll");
+        Assert.False(TorchSharpScalarPatcher.NeedsPatch(managed), $"{managed} does not hold temporary Scalars (docs/design/scalar-lifetime.md)");
 
         // 4. An edit, then build and run again (the edit–build–run cycle of a user's project).
         File.AppendAllText(Path.Combine(directory, "Program.cs"), "// edited\n");
         AssertPrints(directory, run, expected, out var editRunTime);
         Assert.False(LibTorchSharpPatcher.NeedsPatch(native), $"{native} lost its patch in the incremental build");
+        Assert.False(TorchSharpScalarPatcher.NeedsPatch(managed), $"{managed} lost its patch in the incremental build");
 
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"pack {packTime.TotalSeconds:F1} s, new project + restore {createTime.TotalSeconds:F1} s, first run {firstRunTime.TotalSeconds:F1} s, edit-build-run {editRunTime.TotalSeconds:F1} s"));
@@ -140,11 +143,14 @@ public sealed partial class PackageConsumerTests : IDisposable
             }
             else
             {
-                foreach (string file in new[] { "Ppl.Core.targets", "LibTorchSharpPatch.cs" })
+                foreach (string file in new[] { "Ppl.Core.targets", "LibTorchSharpPatch.cs", "TorchSharpScalarPatch.cs" })
                 {
                     Assert.Contains($"build/{file}", entries);
                     Assert.Contains($"buildTransitive/{file}", entries);
                 }
+
+                // the build-time TorchSharp.dll patch finds Mono.Cecil in the consumer's package folder
+                Assert.True(dependencies.ContainsKey("Mono.Cecil"), $"{id} does not make its consumers restore Mono.Cecil");
 
                 // Ppl's analyzer (docs/analyzer.md) runs in every consumer's compiler
                 Assert.Contains("analyzers/dotnet/cs/Ppl.Core.Analyzers.dll", entries);
