@@ -60,7 +60,7 @@ internal sealed class NotearsObjective
         double objective = value + (0.5 * Rho * hv * hv) + (Alpha * hv) + (lambda1 * w.Sum());
         var smooth = lossGradient.add(hGradient.mul((Rho * hv) + Alpha));
         var full = cat([smooth.add(lambda1).flatten(), smooth.neg().add(lambda1).flatten()], 0);
-        Array.Copy(full.data<double>().ToArray(), gradient, gradient.Length);
+        full.data<double>().CopyTo(gradient); // straight into the solver's array: a ToArray() copy of 2d² doubles per call filled the large-object heap
         return objective;
     }
 
