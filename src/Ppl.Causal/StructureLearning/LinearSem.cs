@@ -87,7 +87,7 @@ public static class LinearSem
         return inverse.T.CheckedMatMul(inverse).mul(scale * scale).MoveToOuterDisposeScope();
     }
 
-    private static double StandardNormal(Random random)
+    internal static double StandardNormal(Random random)
     {
         double u = OpenUnit(random), v = random.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
