@@ -24,6 +24,7 @@ public sealed class NotearsExample : IExample
         new("full", "All cells: ER2 and SF4 at d = 10, 20, 50, 100 (d = 100 takes minutes per seed).", "false", IsFlag: true),
         new("samples", "n, samples per data set.", "1000"),
         new("nodes", "Only the cells with these d, comma separated (e.g. 50,100); empty for all.", ""),
+        new("nonlinear", "Also NOTEARS-MLP against linear NOTEARS on nonlinear data (ER2, d = 10, n = 1000, --seeds seeds; about 1.5 minutes per seed).", "false", IsFlag: true),
         new("out", "Directory the PNG pictures are written to.", "notears-plots"),
         ExampleThreads.Option,
     ];
@@ -118,6 +119,16 @@ public sealed class NotearsExample : IExample
             foreach (var (key, value) in Reversal(output, example, reversal))
             {
                 values[key] = value;
+            }
+
+            if (options.Smoke || options.GetFlag("nonlinear"))
+            {
+                output.WriteLine();
+                var (d, n, count) = options.Smoke ? (5, 100, 1) : (10, samples, seeds);
+                foreach (var (key, value) in NonlinearComparison.Run(output, d, n, count, options.Seed, options.Smoke))
+                {
+                    values[key] = value;
+                }
             }
 
             output.WriteLine();

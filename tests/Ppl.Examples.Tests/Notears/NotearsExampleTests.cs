@@ -33,6 +33,11 @@ public sealed class NotearsExampleTests : IDisposable
         Assert.Equal(0.0, values["reversal/learned slope"], 9);
         Assert.True(Math.Abs(values["reversal/true slope"]) > 0.3, $"true slope {values["reversal/true slope"]}");
 
+        // the nonlinear comparison runs NOTEARS-MLP end to end (capped solves in smoke mode: no accuracy claim)
+        Assert.Equal(1.0, values["nonlinear/runs"]);
+        Assert.Equal(1.0, values["nonlinear/mlp dags"]);
+        Assert.True(double.IsFinite(values["nonlinear/mlp mean shd"]) && double.IsFinite(values["nonlinear/linear mean shd"]));
+
         foreach (string picture in new[] { "weights.png", "dual-steps.png" })
         {
             Assert.True(new FileInfo(Path.Combine(_out, picture)).Length > 10_000, picture);
