@@ -213,43 +213,69 @@ namespace Ppl.Build
     }
 
 #if !PPL_PATCHER_ONLY
-    /// <summary>MSBuild task: patches every TorchSharp.dll below <see cref="Directories"/> (output and publish folders) in place.</summary>
+    /// <summary>
+    /// MSBuild task with two modes: patch the TorchSharp.dll in each of <see cref="Directories"/>
+    /// (output and publish folders) in place, and/or write patched copies of
+    /// <see cref="SourceFiles"/> to the matching <see cref="DestinationFiles"/>.
+    /// </summary>
     public sealed class PatchTorchSharpScalars : Microsoft.Build.Utilities.Task
     {
-        /// <summary>Folders to search (top level only: TorchSharp.dll sits next to the app).</summary>
+        /// <summary>Folders whose TorchSharp.dll (top level: it sits next to the app) is patched in place.</summary>
         public Microsoft.Build.Framework.ITaskItem[] Directories { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
+
+        /// <summary>Pristine assemblies to copy (for example from the NuGet package folder).</summary>
+        public Microsoft.Build.Framework.ITaskItem[] SourceFiles { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
+
+        /// <summary>Where the patched copies of <see cref="SourceFiles"/> go, one per source.</summary>
+        public Microsoft.Build.Framework.ITaskItem[] DestinationFiles { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
 
         /// <inheritdoc />
         public override bool Execute()
         {
+            if (SourceFiles.Length != DestinationFiles.Length)
+            {
+                Log.LogError($"Ppl: {SourceFiles.Length} source files but {DestinationFiles.Length} destination files.");
+                return false;
+            }
+
+            for (int i = 0; i < SourceFiles.Length; i++)
+            {
+                string source = SourceFiles[i].GetMetadata("FullPath");
+                string destination = DestinationFiles[i].GetMetadata("FullPath");
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                Run(destination, () => TorchSharpScalarPatcher.PatchCopy(source, destination));
+            }
+
             foreach (var item in Directories)
             {
                 string file = Path.Combine(item.GetMetadata("FullPath"), "TorchSharp.dll");
-                if (!File.Exists(file))
+                if (File.Exists(file))
                 {
-                    continue;
-                }
-
-                try
-                {
-                    var outcome = TorchSharpScalarPatcher.Patch(file);
-                    if (outcome == ScalarPatchOutcome.Patched)
-                    {
-                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, $"Ppl: {file}: temporary Scalars are now held until newer ones replace them (docs/design/scalar-lifetime.md).");
-                    }
-                    else if (outcome == ScalarPatchOutcome.NotNeeded)
-                    {
-                        Log.LogWarning($"Ppl: {file} has no TorchSharp.Scalar(IntPtr) constructor; left unpatched, so temporary Scalars may be freed while libtorch reads them (docs/design/scalar-lifetime.md).");
-                    }
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is BadImageFormatException)
-                {
-                    Log.LogError($"Ppl: could not patch {file}: {e.Message}");
-                    return false;
+                    Run(file, () => TorchSharpScalarPatcher.Patch(file));
                 }
             }
 
             return !Log.HasLoggedErrors;
+        }
+
+        private void Run(string file, Func<ScalarPatchOutcome> patch)
+        {
+            try
+            {
+                var outcome = patch();
+                if (outcome == ScalarPatchOutcome.Patched)
+                {
+                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, $"Ppl: {file}: temporary Scalars are now held until newer ones replace them (docs/design/scalar-lifetime.md).");
+                }
+                else if (outcome == ScalarPatchOutcome.NotNeeded)
+                {
+                    Log.LogWarning($"Ppl: {file} has no TorchSharp.Scalar(IntPtr) constructor; left unpatched, so temporary Scalars may be freed while libtorch reads them (docs/design/scalar-lifetime.md).");
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is BadImageFormatException)
+            {
+                Log.LogError($"Ppl: could not patch {file}: {e.Message}");
+            }
         }
     }
 #endif

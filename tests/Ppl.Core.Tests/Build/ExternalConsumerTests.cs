@@ -65,6 +65,8 @@ public sealed class ExternalConsumerTests : IDisposable
     private void AssertRunsAndIsWeak(string dll, string native)
     {
         Assert.False(LibTorchSharpPatcher.NeedsPatch(native), $"{native} still has the strong GLIBCXX_3.4.32 need");
+        string managed = Path.Combine(Path.GetDirectoryName(dll)!, "TorchSharp.dll");
+        Assert.False(TorchSharpScalarPatcher.NeedsPatch(managed), $"{managed} does not hold temporary Scalars (docs/design/scalar-lifetime.md)");
         string printed = Dotnet([dll], RunTimeout);
         Assert.Contains("ones=3 finite=True", printed, StringComparison.Ordinal);
     }
