@@ -123,60 +123,21 @@ public static class Notears
             upper[k] = cell / d == cell % d ? 0 : double.PositiveInfinity;
         }
 
-        var w = new double[2 * d * d];
-        double h = double.PositiveInfinity;
-        var hs = new List<double>();
-        var rhos = new List<double>();
-        int solves = 0;
-        for (int step = 0; step < options.MaxDualSteps; step++)
-        {
-            double[] wNew = w;
-            double hNew = double.NaN;
-            while (objective.Rho < options.RhoMax)
-            {
-                var solution = BoundedLbfgs.Minimize(objective.Evaluate, w, lower, upper, options.Solver);
-                solves++;
-                wNew = [.. solution.X];
-                hNew = HOf(objective, wNew);
-                if (hNew > 0.25 * h)
-                {
-                    objective.Rho *= 10;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            w = wNew;
-            h = hNew;
-            objective.Alpha += objective.Rho * h;
-            hs.Add(h);
-            rhos.Add(objective.Rho);
-            if (h <= options.HTolerance || objective.Rho >= options.RhoMax)
-            {
-                break;
-            }
-        }
-
+        var run = AugmentedLagrangian.Run(objective, new double[2 * d * d], lower, upper, options.MaxDualSteps, options.HTolerance, options.RhoMax, options.Solver, resolveFromLast: false);
+        var w = run.X;
+        double h = run.H;
         var raw = objective.Adjacency(w);
         var thresholded = raw.masked_fill(raw.abs().lt(options.WeightThreshold), 0.0);
         return new NotearsResult
         {
             Weights = thresholded.MoveToOuterDisposeScope(),
             RawWeights = raw.MoveToOuterDisposeScope(),
-            HPerDualStep = hs,
-            RhoPerDualStep = rhos,
+            HPerDualStep = run.HPerDualStep,
+            RhoPerDualStep = run.RhoPerDualStep,
             IsDag = Dag.IsDag(thresholded),
             ReachedHTolerance = h <= options.HTolerance,
-            InnerSolves = solves,
+            InnerSolves = run.Solves,
         };
-    }
-
-    private static double HOf(NotearsObjective objective, double[] w)
-    {
-        using var scope = NewDisposeScope();
-        return Acyclicity.Evaluate(objective.Adjacency(w)).H.item<double>();
     }
 
     private static void Validate(NotearsOptions options, string site)

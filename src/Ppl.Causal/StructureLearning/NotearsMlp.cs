@@ -59,53 +59,21 @@ public static class NotearsMlp
         var objective = new NotearsMlpObjective(x, options.HiddenUnits, options.Lambda1, options.Lambda2);
         var (lower, upper) = objective.Layout.Bounds();
         var theta = objective.Layout.Initial(new Random(options.Seed));
-        double h = double.PositiveInfinity;
-        var hs = new List<double>();
-        var rhos = new List<double>();
-        int solves = 0, evaluations = 0;
-        for (int step = 0; step < options.MaxDualSteps; step++)
-        {
-            double hNew = double.NaN;
-            while (objective.Rho < options.RhoMax)
-            {
-                // Unlike linear NOTEARS, a re-solve at a larger ρ starts from the last solution, not the dual step's start: the reference updates its model in place.
-                var solution = BoundedLbfgs.Minimize(objective.Evaluate, theta, lower, upper, options.Solver);
-                theta = [.. solution.X];
-                solves++;
-                evaluations += solution.Evaluations;
-                hNew = objective.HValue(theta);
-                if (hNew > 0.25 * h)
-                {
-                    objective.Rho *= 10;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            h = hNew;
-            objective.Alpha += objective.Rho * h;
-            hs.Add(h);
-            rhos.Add(objective.Rho);
-            if (h <= options.HTolerance || objective.Rho >= options.RhoMax)
-            {
-                break;
-            }
-        }
-
+        var run = AugmentedLagrangian.Run(objective, theta, lower, upper, options.MaxDualSteps, options.HTolerance, options.RhoMax, options.Solver, resolveFromLast: true);
+        theta = run.X;
+        double h = run.H;
         var raw = objective.Adjacency(theta);
         var thresholded = raw.masked_fill(raw.lt(options.WeightThreshold), 0.0);
         return new NotearsMlpResult
         {
             Weights = thresholded.MoveToOuterDisposeScope(),
             RawWeights = raw.MoveToOuterDisposeScope(),
-            HPerDualStep = hs,
-            RhoPerDualStep = rhos,
+            HPerDualStep = run.HPerDualStep,
+            RhoPerDualStep = run.RhoPerDualStep,
             IsDag = Dag.IsDag(thresholded),
             ReachedHTolerance = h <= options.HTolerance,
-            InnerSolves = solves,
-            Evaluations = evaluations,
+            InnerSolves = run.Solves,
+            Evaluations = run.Evaluations,
         };
     }
 

@@ -8,7 +8,7 @@ namespace Ppl.Causal;
 /// ½n⁻¹‖X − f(X)‖² + λ₁Σ(W⁺ + W⁻) + ½λ₂Σ(weights²) + ½ρh² + αh, with h = tr(exp(S)) − d and
 /// S[i, j] = Σₖ fc1[j, k, i]² (= A∘A). Value and gradient (by autograd) in float64 on the CPU.
 /// </summary>
-internal sealed class NotearsMlpObjective
+internal sealed class NotearsMlpObjective : IAugmentedLagrangianObjective
 {
     private readonly Tensor targets;
     private readonly Tensor inputs;
@@ -60,7 +60,7 @@ internal sealed class NotearsMlpObjective
     }
 
     /// <summary>h at θ.</summary>
-    public double HValue(double[] theta)
+    public double H(double[] theta)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -6,7 +6,7 @@ namespace Ppl.Causal;
 /// The augmented Lagrangian NOTEARS minimizes in each inner solve, over w = [W⁺, W⁻] (2d² entries,
 /// W = W⁺ − W⁻): loss(W) + ½ρh(W)² + αh(W) + λ₁Σw, with value and gradient in float64 on the CPU.
 /// </summary>
-internal sealed class NotearsObjective
+internal sealed class NotearsObjective : IAugmentedLagrangianObjective
 {
     private readonly Tensor? covariance;
     private readonly Tensor? data;
@@ -62,6 +62,13 @@ internal sealed class NotearsObjective
         var full = cat([smooth.add(lambda1).flatten(), smooth.neg().add(lambda1).flatten()], 0);
         full.data<double>().CopyTo(gradient); // straight into the solver's array: a ToArray() copy of 2d² doubles per call filled the large-object heap
         return objective;
+    }
+
+    /// <inheritdoc />
+    public double H(double[] x)
+    {
+        using var scope = NewDisposeScope();
+        return Acyclicity.Evaluate(Adjacency(x)).H.item<double>();
     }
 
     /// <summary>The loss and its gradient in W.</summary>

@@ -74,7 +74,7 @@ public sealed class NotearsMlpObjectiveTests
         double l2 = 0.25 + 0.09 + (1.5 * 1.5) + (0.8 * 0.8);
         double expected = (0.5 * loss / n) + (0.2 * l1) + (0.5 * 0.3 * l2) + (0.5 * 4 * h * h) + (0.5 * h);
         Assert.Equal(expected, objective.Evaluate(theta, new double[theta.Length]), 1e-12);
-        Assert.Equal(h, objective.HValue(theta), 1e-14);
+        Assert.Equal(h, objective.H(theta), 1e-14);
         var a = objective.Adjacency(theta);
         Assert.Equal(0.5, a[1, 0].item<double>(), 1e-14); // fc1[0, 1]: input 1 into variable 0's network, the edge 1 → 0
         Assert.Equal(0.3, a[0, 1].item<double>(), 1e-14);
