@@ -36,17 +36,8 @@ public static class Notears
         ArgumentNullException.ThrowIfNull(data);
         options ??= new NotearsOptions();
         Validate(options, "Notears.Fit");
-        if (data.dim() != 2 || data.shape[0] < 2 || data.shape[1] < 1)
-        {
-            throw new ArgumentException($"Notears.Fit: X must be 2-D [n samples, d variables] with n ≥ 2 and d ≥ 1; got shape [{string.Join(", ", data.shape)}]. Put samples in rows and variables in columns.", nameof(data));
-        }
-
         using var scope = NewDisposeScope();
-        var x = data.detach().to(float64).cpu();
-        if (!x.isfinite().all().item<bool>())
-        {
-            throw new ArgumentException($"Notears.Fit: X [{x.shape[0]}, {x.shape[1]}] has {x.isfinite().logical_not().sum().item<long>()} NaN or infinite entries; drop or impute those rows first.", nameof(data));
-        }
+        var x = StructureData.HostFloat64(data, "Notears.Fit");
 
         NotearsObjective objective;
         switch (options.Loss)

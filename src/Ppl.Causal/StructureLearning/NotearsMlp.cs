@@ -44,17 +44,8 @@ public static class NotearsMlp
         ArgumentNullException.ThrowIfNull(data);
         options ??= new NotearsMlpOptions();
         Validate(options);
-        if (data.dim() != 2 || data.shape[0] < 2 || data.shape[1] < 1)
-        {
-            throw new ArgumentException($"{Site}: X must be 2-D [n samples, d variables] with n ≥ 2 and d ≥ 1; got shape [{string.Join(", ", data.shape)}]. Put samples in rows and variables in columns.", nameof(data));
-        }
-
         using var scope = NewDisposeScope();
-        var x = data.detach().to(float64).cpu().contiguous();
-        if (!x.isfinite().all().item<bool>())
-        {
-            throw new ArgumentException($"{Site}: X [{x.shape[0]}, {x.shape[1]}] has {x.isfinite().logical_not().sum().item<long>()} NaN or infinite entries; drop or impute those rows first.", nameof(data));
-        }
+        var x = StructureData.HostFloat64(data, Site);
 
         var objective = new NotearsMlpObjective(x, options.HiddenUnits, options.Lambda1, options.Lambda2);
         var (lower, upper) = objective.Layout.Bounds();

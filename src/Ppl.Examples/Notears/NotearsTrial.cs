@@ -42,16 +42,7 @@ internal sealed class NotearsTrial : IDisposable
         var result = Causal.Notears.Fit(data, new NotearsOptions { Lambda1 = 0.1, WeightThreshold = 0.3 });
         double seconds = clock.Elapsed.TotalSeconds;
         var run = new NotearsRun(cell, seed, StructureMetrics.Compare(truth, result.Weights), result.IsDag, seconds, result.HPerDualStep.Count);
-        var kept = new NotearsResult
-        {
-            Weights = result.Weights.MoveToOuterDisposeScope(),
-            RawWeights = result.RawWeights.MoveToOuterDisposeScope(),
-            HPerDualStep = result.HPerDualStep,
-            RhoPerDualStep = result.RhoPerDualStep,
-            IsDag = result.IsDag,
-            ReachedHTolerance = result.ReachedHTolerance,
-            InnerSolves = result.InnerSolves,
-        };
+        var kept = result with { Weights = result.Weights.MoveToOuterDisposeScope(), RawWeights = result.RawWeights.MoveToOuterDisposeScope() };
         return new NotearsTrial(truth.MoveToOuterDisposeScope(), data.MoveToOuterDisposeScope(), kept, run);
     }
 
