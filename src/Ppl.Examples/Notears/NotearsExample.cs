@@ -24,6 +24,7 @@ public sealed class NotearsExample : IExample
         new("full", "All cells: ER2 and SF4 at d = 10, 20, 50, 100 (d = 100 takes minutes per seed).", "false", IsFlag: true),
         new("samples", "n, samples per data set.", "1000"),
         new("nodes", "Only the cells with these d, comma separated (e.g. 50,100); empty for all.", ""),
+        new("graphs", "Only the cells of these graph families, comma separated (ER2, SF4); empty for all.", ""),
         new("nonlinear", "Also NOTEARS-MLP against linear NOTEARS on nonlinear data (ER2, d = 10, n = 1000, --seeds seeds; about 1.5 minutes per seed).", "false", IsFlag: true),
         new("out", "Directory the PNG pictures are written to.", "notears-plots"),
         ExampleThreads.Option,
@@ -35,7 +36,8 @@ public sealed class NotearsExample : IExample
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         using var threads = ExampleThreads.Use(options);
-        var cells = options.Smoke ? NotearsCell.Smoke : options.GetFlag("full") ? NotearsCell.Full : NotearsCell.Default;
+        var allCells = options.Smoke ? NotearsCell.Smoke : options.GetFlag("full") ? NotearsCell.Full : NotearsCell.Default;
+        var cells = allCells;
         string nodes = options.Get("nodes", string.Empty);
         if (nodes.Length > 0)
         {
@@ -43,7 +45,18 @@ public sealed class NotearsExample : IExample
             cells = [.. cells.Where(c => wanted.Contains(c.Nodes))];
             if (cells.Count == 0)
             {
-                throw new ArgumentException($"notears: no cell has d in {{{nodes}}}; the cells are d = {string.Join(", ", (options.GetFlag("full") ? NotearsCell.Full : NotearsCell.Default).Select(c => c.Nodes).Distinct())} (add --full for 50 and 100).");
+                throw new ArgumentException($"notears: no cell has d in {{{nodes}}}; the cells are d = {string.Join(", ", allCells.Select(c => c.Nodes).Distinct())} (add --full for 50 and 100).");
+            }
+        }
+
+        string graphs = options.Get("graphs", string.Empty);
+        if (graphs.Length > 0)
+        {
+            var wanted = graphs.Split(',').Select(g => g.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            cells = [.. cells.Where(c => wanted.Contains(c.Family))];
+            if (cells.Count == 0)
+            {
+                throw new ArgumentException($"notears: no cell left for --graphs {graphs}; the families are ER2 and SF4 (and --nodes may have removed others).");
             }
         }
 

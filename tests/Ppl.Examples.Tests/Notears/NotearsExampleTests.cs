@@ -43,4 +43,15 @@ public sealed class NotearsExampleTests : IDisposable
             Assert.True(new FileInfo(Path.Combine(_out, picture)).Length > 10_000, picture);
         }
     }
+
+    [Theory]
+    [InlineData("nodes", "7", "the cells are d = 5")]
+    [InlineData("graphs", "SF4", "the families are ER2 and SF4")]
+    public void CellFiltersThatLeaveNothingSayWhatExists(string option, string value, string hint)
+    {
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal) { ["out"] = _out, [option] = value };
+        var error = Assert.Throws<ArgumentException>(
+            () => new NotearsExample().Run(new ExampleOptions(Seed: 0, Smoke: true, Extra: extra), TextWriter.Null));
+        Assert.Contains(hint, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -32,20 +32,20 @@ public sealed class BoundedLbfgsPiecesTests
     }
 
     /// <summary>B = θI − W·M·Wᵀ assembled from the memory's rows and middle matrix.</summary>
-    private static Matrix<double> CompactDense(CompactBfgsMemory memory)
+    private static Matrix<double> CompactDense(CompactBfgsMemory memory, int n = N)
     {
         int w = memory.Width;
         double[] middle = memory.Middle()!;
-        var wMat = Matrix<double>.Build.Dense(N, w);
+        var wMat = Matrix<double>.Build.Dense(n, w);
         double[] row = new double[w];
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < n; i++)
         {
             memory.Row(i, row);
             wMat.SetRow(i, row);
         }
 
         var m = Matrix<double>.Build.Dense(w, w, (i, j) => middle[(i * w) + j]);
-        return (memory.Theta * Matrix<double>.Build.DenseIdentity(N)) - (wMat * m * wMat.Transpose());
+        return (memory.Theta * Matrix<double>.Build.DenseIdentity(n)) - (wMat * m * wMat.Transpose());
     }
 
     [Theory]
@@ -110,35 +110,86 @@ public sealed class BoundedLbfgsPiecesTests
         }
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void SubspaceStepIsTheDenseReducedNewtonStepBacktracked(int seed)
+    /// <summary>
+    /// L-BFGS-B 3.0's subspace step, against a dense computation: the reduced Newton step
+    /// d = −(ZᵀBZ)⁻¹Zᵀ(g + B(xc − x)) from the Cauchy point, projected onto the box when that
+    /// is still a descent direction from x, else truncated at the first bound it meets. Random
+    /// problems give the first two outcomes; the third needs a strongly skewed B, so a 2-D
+    /// problem built for it (one (s, y) pair, cond B ≈ 4,000) is checked too.
+    /// </summary>
+    [Fact]
+    public void SubspaceStepIsTheDenseReducedNewtonStepProjectedOrTruncated()
     {
-        var rng = new Random(seed);
-        var (memory, _) = RandomMemory(rng);
-        var bDense = CompactDense(memory);
-        double[] lower = Filled(N, -1.0);
-        double[] upper = Filled(N, 1.0);
-        double[] x = [.. Enumerable.Range(0, N).Select(_ => (rng.NextDouble() * 1.6) - 0.8)];
-        double[] g = RandomVector(N, rng, 5.0).ToArray();
-        double[] xc = new double[N];
+        var outcomes = new Dictionary<string, int> { ["inside"] = 0, ["projected"] = 0, ["truncated"] = 0 };
+        for (int seed = 1; seed <= 40; seed++)
+        {
+            var rng = new Random(seed);
+            var (memory, _) = RandomMemory(rng);
+            double[] x = [.. Enumerable.Range(0, N).Select(_ => (rng.NextDouble() * 1.6) - 0.8)];
+            double[] g = RandomVector(N, rng, 5.0).ToArray();
+            CheckSubspaceStep(memory, x, g, Filled(N, -1.0), Filled(N, 1.0), outcomes, $"seed {seed}");
+        }
+
+        var skewed = new CompactBfgsMemory(2, 1);
+        Assert.True(skewed.TryAdd([0.438, -1.596], [14.943, 3.607]));
+        CheckSubspaceStep(skewed, [0.15, -0.29], [1.35, 1.212], [-1.0, -1.0], [1.0, 1.0], outcomes, "skewed 2-D");
+
+        Assert.All(outcomes, o => Assert.True(o.Value > 0, $"no problem gave the '{o.Key}' outcome: {string.Join(", ", outcomes)}"));
+    }
+
+    private static void CheckSubspaceStep(
+        CompactBfgsMemory memory, double[] x, double[] g, double[] lower, double[] upper, Dictionary<string, int> outcomes, string label)
+    {
+        int n = x.Length;
+        var bDense = CompactDense(memory, n);
+        double[] xc = new double[n];
         double[] c = new double[memory.Width];
-        new GeneralizedCauchyPoint(N).Compute(x, g, lower, upper, memory, memory.Middle()!, xc, c);
-        int[] free = [.. Enumerable.Range(0, N).Where(i => xc[i] > lower[i] && xc[i] < upper[i])];
-        Assert.NotEmpty(free);
+        new GeneralizedCauchyPoint(n).Compute(x, g, lower, upper, memory, memory.Middle()!, xc, c);
+        int[] free = [.. Enumerable.Range(0, n).Where(i => xc[i] > lower[i] && xc[i] < upper[i])];
+        if (free.Length == 0)
+        {
+            return;
+        }
 
         double[] xbar = (double[])xc.Clone();
         double[] columns = [];
         Assert.True(SubspaceMinimization.TryMinimize(
-            x, g, lower, upper, memory, memory.Middle()!, memory.MiddleInverse(), c, free, free.Length, new double[N], xbar, ref columns));
+            x, g, lower, upper, memory, memory.Middle()!, memory.MiddleInverse(), c, free, free.Length, new double[n], xbar, ref columns));
 
-        // Dense: r = Zᵀ(g + B(xc − x)), d = −(ZᵀBZ)⁻¹r, then the largest α ≤ 1 keeping xc + αd in the box.
         var modelGradient = Vector<double>.Build.DenseOfArray(g)
-            + (bDense * Vector<double>.Build.Dense(N, i => xc[i] - x[i]));
+            + (bDense * Vector<double>.Build.Dense(n, i => xc[i] - x[i]));
         var reducedHessian = Matrix<double>.Build.Dense(free.Length, free.Length, (r, s) => bDense[free[r], free[s]]);
         var d = -reducedHessian.Solve(Vector<double>.Build.Dense(free.Length, r => modelGradient[free[r]]));
+        var (expected, outcome) = DenseSubspacePoint(x, g, xc, lower, upper, free, d);
+        outcomes[outcome]++;
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(Math.Abs(xbar[i] - expected[i]) < 1e-9, $"{label} ({outcome}): xbar[{i}] = {xbar[i]}, dense {expected[i]}");
+        }
+    }
+
+    private static (double[] Point, string Outcome) DenseSubspacePoint(
+        double[] x, double[] g, double[] xc, double[] lower, double[] upper, int[] free, Vector<double> d)
+    {
+        double[] projected = (double[])xc.Clone();
+        bool reachesBound = false;
+        for (int r = 0; r < free.Length; r++)
+        {
+            int i = free[r];
+            projected[i] = Math.Clamp(xc[i] + d[r], lower[i], upper[i]);
+            reachesBound |= projected[i] == lower[i] || projected[i] == upper[i];
+        }
+
+        if (!reachesBound)
+        {
+            return (projected, "inside");
+        }
+
+        if (projected.Select((p, i) => (p - x[i]) * g[i]).Sum() <= 0.0)
+        {
+            return (projected, "projected");
+        }
+
         double alpha = 1.0;
         for (int r = 0; r < free.Length; r++)
         {
@@ -146,16 +197,13 @@ public sealed class BoundedLbfgsPiecesTests
             alpha = d[r] > 0 ? Math.Min(alpha, (upper[i] - xc[i]) / d[r]) : d[r] < 0 ? Math.Min(alpha, (lower[i] - xc[i]) / d[r]) : alpha;
         }
 
-        double[] expected = (double[])xc.Clone();
+        double[] truncated = (double[])xc.Clone();
         for (int r = 0; r < free.Length; r++)
         {
-            expected[free[r]] += alpha * d[r];
+            truncated[free[r]] += alpha * d[r];
         }
 
-        for (int i = 0; i < N; i++)
-        {
-            Assert.True(Math.Abs(xbar[i] - expected[i]) < 1e-9, $"seed {seed}: xbar[{i}] = {xbar[i]}, dense {expected[i]}");
-        }
+        return (truncated, "truncated");
     }
 
     public static readonly TheoryData<int, double> LineSearchCases = new()

@@ -10,8 +10,9 @@ namespace Ppl.Inference.Optim;
 /// <remarks>
 /// <para>
 /// Each iteration finds the generalized Cauchy point along the projected-gradient path, minimizes
-/// the limited-memory quadratic model over the variables still free there (backtracking into the
-/// box), and runs a Moré–Thuente line search for a step meeting the strong Wolfe conditions.
+/// the limited-memory quadratic model over the variables still free there (version 3.0's rule:
+/// the minimizer projected onto the box while that is a descent direction, else backtracked into
+/// it), and runs a Moré–Thuente line search for a step meeting the strong Wolfe conditions.
 /// Memory is O(History · n): the Hessian approximation is kept in compact form and no n × n matrix
 /// is ever formed, so n in the tens of thousands is fine.
 /// </para>
@@ -22,9 +23,7 @@ namespace Ppl.Inference.Optim;
 /// gradient are copied into the arrays the solver passes.
 /// </para>
 /// <para>
-/// Where it knowingly differs from scipy: the subspace step is the paper's (backtrack the
-/// subspace minimizer into the box) rather than version 3.0's projection variant, so iteration
-/// counts on problems with active bounds can differ by a few; <see cref="BoundedLbfgsOptions.MaxEvaluations"/>
+/// Where it knowingly differs from scipy: <see cref="BoundedLbfgsOptions.MaxEvaluations"/>
 /// is never exceeded; a line search that ends on its interval tolerance is accepted only if it
 /// lowered f (otherwise the history is discarded and, from steepest descent, the run ends with
 /// <see cref="BoundedLbfgsStopReason.LineSearchFailure"/>); and a non-finite value or gradient throws.
