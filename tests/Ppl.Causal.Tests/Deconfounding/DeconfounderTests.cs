@@ -96,14 +96,7 @@ public sealed class DeconfounderTests
             _ = deconfounder.Counterfactual(y, unit, cause: 0, instead: 5);
         }
 
-        Exercise(); // warm-up: lazily created constants are not leaks
-        long before = LiveTensors.Count();
-        for (int i = 0; i < 3; i++)
-        {
-            Exercise();
-        }
-
-        Assert.Equal(before, LiveTensors.Count());
+        long before = LiveTensors.AssertNoLeak(Exercise);
 
         var substitute = fit.SubstituteConfounders(a, proposals: 16);
         Assert.Equal(before + 1, LiveTensors.Count());

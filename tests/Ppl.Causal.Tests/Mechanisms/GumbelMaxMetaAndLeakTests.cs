@@ -44,16 +44,7 @@ public sealed class GumbelMaxMetaAndLeakTests
             _ = GumbelMaxBernoulli.PosteriorLogProb(logit, bit, GumbelMaxBernoulli.SamplePosterior(logit, bit, [10]));
         }
 
-        Exercise(); // warm-up: lazily created constants are not leaks
-        long before = LiveTensors.Count();
-        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        for (int i = 0; i < 20; i++)
-        {
-            Exercise();
-        }
-
-        Assert.Equal(before, LiveTensors.Count());
-        Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        LiveTensors.AssertNoLeak(Exercise, repeats: 20, checkScopeStatistics: true);
 
         // the functions do not leave intermediates behind outside a scope either: only the result lives on
         long outside = LiveTensors.Count();

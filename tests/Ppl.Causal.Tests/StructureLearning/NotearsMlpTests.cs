@@ -79,16 +79,7 @@ public sealed class NotearsMlpTests
             _ = NotearsMlp.Fit(x, options);
         }
 
-        Exercise(); // warm-up: lazily created constants are not leaks
-        long before = LiveTensors.Count();
-        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        for (int i = 0; i < 3; i++)
-        {
-            Exercise();
-        }
-
-        Assert.Equal(before, LiveTensors.Count());
-        Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        LiveTensors.AssertNoLeak(Exercise, checkScopeStatistics: true);
     }
 
     [Fact]

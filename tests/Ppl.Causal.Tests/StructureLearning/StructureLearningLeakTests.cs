@@ -25,16 +25,7 @@ public sealed class StructureLearningLeakTests
             _ = Acyclicity.Value(learned.RawWeights) + Acyclicity.Gradient(learned.RawWeights).sum().item<double>();
         }
 
-        Exercise(); // warm-up: lazily created constants are not leaks
-        long before = LiveTensors.Count();
-        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        for (int i = 0; i < 3; i++)
-        {
-            Exercise();
-        }
-
-        Assert.Equal(before, LiveTensors.Count());
-        Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        LiveTensors.AssertNoLeak(Exercise, checkScopeStatistics: true);
 
         // outside any scope, only the results live on: Fit's intermediates are its own
         long outside = LiveTensors.Count();

@@ -215,13 +215,6 @@ public sealed class WorldSemanticsTests
         var evidence = new Dictionary<string, Tensor> { ["x"] = tensor(0.5, dtype: float64), ["z"] = tensor(0.1, dtype: float64) };
         var actions = new Dictionary<string, Intervention> { ["x"] = -1.0 };
         void Query() => CausalQueries.Counterfactual<bool>(Scm.Model, false, evidence, actions, "y", 100, seed: 5);
-        Query();
-        long before = LiveTensors.Count();
-        for (int i = 0; i < 20; i++)
-        {
-            Query();
-        }
-
-        Assert.Equal(before, LiveTensors.Count());
+        LiveTensors.AssertNoLeak(Query, repeats: 20);
     }
 }

@@ -148,11 +148,7 @@ public sealed class DistributionContractTests
             }
         }
 
-        Exercise(); // warm-up: lazily created constants are not leaks
-        long before = LiveTensors.Count();
-        Exercise();
-        Exercise();
-        Assert.Equal(before, LiveTensors.Count());
+        LiveTensors.AssertNoLeak(Exercise, repeats: 2);
     }
 
     private static void TryShape(Func<Tensor> get, long[] expected)

@@ -150,17 +150,12 @@ public sealed class CounterfactualReplayTests
         var behaviour = FrozenLakePolicies.Heuristic(map, 0.3);
         var log = Log(map, slippery: true, behaviour, 20, 41);
         var target = FrozenLakePolicies.Optimal(mdp);
-        using (NewDisposeScope())
+        void Exercise()
         {
-            CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, 2, 0); // warm-up: lazily created tensors
-        }
-
-        long before = LiveTensors.Count();
-        using (NewDisposeScope())
-        {
+            using var scope = NewDisposeScope();
             CounterfactualEvaluation.Evaluate(mdp, log, behaviour, target, 2, 0);
         }
 
-        Assert.Equal(before, LiveTensors.Count());
+        LiveTensors.AssertNoLeak(Exercise, repeats: 1);
     }
 }

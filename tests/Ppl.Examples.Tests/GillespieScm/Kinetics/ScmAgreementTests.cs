@@ -91,11 +91,7 @@ public sealed class ScmAgreementTests
             BatchedGillespie.Simulate(cascade, KineticIntervention.Clamp(1, 4), 200, [0, 0, 0], [1.0, 2.0, 4.0], generator);
         }
 
-        RunOnce(); // warm-up
-        long before = LiveTensors.Count();
-        RunOnce();
-        RunOnce();
-        Assert.Equal(before, LiveTensors.Count());
+        LiveTensors.AssertNoLeak(RunOnce, repeats: 2);
     }
 
     private static (CountDistribution Simulated, CountDistribution Scm) Compare(Cascade cascade, KineticIntervention intervention, int target, long seed)
