@@ -37,28 +37,8 @@ public sealed class NotearsExample : IExample
         ArgumentNullException.ThrowIfNull(output);
         using var threads = ExampleThreads.Use(options);
         var allCells = options.Smoke ? NotearsCell.Smoke : options.GetFlag("full") ? NotearsCell.Full : NotearsCell.Default;
-        var cells = allCells;
-        string nodes = options.Get("nodes", string.Empty);
-        if (nodes.Length > 0)
-        {
-            var wanted = nodes.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToHashSet();
-            cells = [.. cells.Where(c => wanted.Contains(c.Nodes))];
-            if (cells.Count == 0)
-            {
-                throw new ArgumentException($"notears: no cell has d in {{{nodes}}}; the cells are d = {string.Join(", ", allCells.Select(c => c.Nodes).Distinct())} (add --full for 50 and 100).");
-            }
-        }
-
-        string graphs = options.Get("graphs", string.Empty);
-        if (graphs.Length > 0)
-        {
-            var wanted = graphs.Split(',').Select(g => g.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            cells = [.. cells.Where(c => wanted.Contains(c.Family))];
-            if (cells.Count == 0)
-            {
-                throw new ArgumentException($"notears: no cell left for --graphs {graphs}; the families are ER2 and SF4 (and --nodes may have removed others).");
-            }
-        }
+        var cells = Only(allCells, allCells, "nodes", options.Get("nodes", string.Empty), "d = ", c => c.Nodes.ToString(CultureInfo.InvariantCulture));
+        cells = Only(cells, allCells, "graphs", options.Get("graphs", string.Empty), string.Empty, c => c.Family);
 
         int seeds = options.Smoke ? 2 : (int)options.GetInt64("seeds", 10);
         int samples = options.Smoke ? 200 : (int)options.GetInt64("samples", 1000);
@@ -184,5 +164,26 @@ public sealed class NotearsExample : IExample
 
         var curve = NotearsLoop.ReversalCurve(trial, graph, from, to);
         return NotearsReport.Reversal(output, how, from, to, curve);
+    }
+
+    // --nodes and --graphs: keep the cells whose key is listed (comma separated, any case); a
+    // filter that keeps nothing is a mistake, so it says which keys this run's cells have.
+    private static IReadOnlyList<NotearsCell> Only(
+        IReadOnlyList<NotearsCell> cells, IReadOnlyList<NotearsCell> all, string option, string value, string label, Func<NotearsCell, string> key)
+    {
+        if (value.Length == 0)
+        {
+            return cells;
+        }
+
+        var wanted = value.Split(',').Select(v => v.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var kept = cells.Where(c => wanted.Contains(key(c))).ToList();
+        if (kept.Count == 0)
+        {
+            string more = ReferenceEquals(all, NotearsCell.Default) ? " (--full adds d = 50, 100 and the SF4 graphs)" : string.Empty;
+            throw new ArgumentException($"notears: --{option} {value} leaves no cell to run; this run's cells are {label}{string.Join(", ", all.Select(key).Distinct())}{more}.");
+        }
+
+        return kept;
     }
 }

@@ -45,8 +45,8 @@ public sealed class NotearsExampleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nodes", "7", "the cells are d = 5")]
-    [InlineData("graphs", "SF4", "the families are ER2 and SF4")]
+    [InlineData("nodes", "7", "this run's cells are d = 5.")]
+    [InlineData("graphs", "SF4", "this run's cells are ER2.")]
     public void CellFiltersThatLeaveNothingSayWhatExists(string option, string value, string hint)
     {
         var extra = new Dictionary<string, string>(StringComparer.Ordinal) { ["out"] = _out, [option] = value };

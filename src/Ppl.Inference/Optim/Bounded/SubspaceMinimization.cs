@@ -127,9 +127,9 @@ internal static class SubspaceMinimization
 
     // L-BFGS-B 3.0 (Morales & Nocedal 2011): project the whole subspace step onto the box and
     // keep it while it is still a descent direction from x. Truncating the step at the first
-    // bound it meets (the 1997 rule, the fallback below) lets one blocking variable shorten the
-    // move of all others; with many variables resting on bounds (NOTEARS' W⁺ and W⁻ halves)
-    // that costs several times the iterations and stops the solve short of scipy's answers.
+    // bound it meets (the 1995 paper's rule, the fallback below) lets one blocking variable shorten
+    // the move of all others; with many variables resting on bounds (NOTEARS' W⁺ and W⁻ halves)
+    // that cost up to three times the iterations and stopped solves short of scipy's answers.
     private static bool TryProjectedStep(
         double[] x, double[] g, double[] lower, double[] upper, int[] free, int freeCount, Span<double> step, double[] xbar)
     {
