@@ -61,7 +61,7 @@ internal static class ConditionalPosteriorDraws
     /// weights, drawn in rounds of <paramref name="round"/> so that only one round's traces (round × N × m
     /// log-probabilities) live at a time: values [N, L, K], float64 log-weights [N, L].
     /// </summary>
-    private static (Tensor Values, Tensor LogWeights) WeightedProposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int proposals, int round = 64)
+    internal static (Tensor Values, Tensor LogWeights) WeightedProposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int proposals, int round = 64)
     {
         using var noGrad = no_grad();
         using var active = fit.Store.Activate();

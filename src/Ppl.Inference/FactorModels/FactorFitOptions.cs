@@ -29,6 +29,17 @@ public sealed record FactorFitOptions
     /// <summary>ELBO particles per step.</summary>
     public int Particles { get; init; } = 1;
 
+    /// <summary>
+    /// Rounds of Monte Carlo EM after SVI (see <see cref="FactorModelFitting.Fit"/>): each moves θ's median
+    /// and the model's parameters to the maximum of the expected complete-data log-density under the
+    /// importance-sampled posterior of Z. 0 (the default) keeps SVI's estimate, whose loadings the
+    /// ELBO shrinks towards 0.
+    /// </summary>
+    public int EmRounds { get; init; }
+
+    /// <summary>Importance draws of each unit's Z per EM round.</summary>
+    public int EmProposals { get; init; } = 32;
+
     /// <summary>Told the number of epochs done after each epoch (for a progress bar); null tells nobody.</summary>
     public IProgress<int>? Progress { get; init; }
 
@@ -42,6 +53,8 @@ public sealed record FactorFitOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Particles, 1, nameof(Particles));
         ArgumentOutOfRangeException.ThrowIfNegative(EncoderHiddenUnits, nameof(EncoderHiddenUnits));
+        ArgumentOutOfRangeException.ThrowIfNegative(EmRounds, nameof(EmRounds));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EmProposals, 1, nameof(EmProposals));
         if (!(LearningRate > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "FactorFitOptions.LearningRate must be positive.");

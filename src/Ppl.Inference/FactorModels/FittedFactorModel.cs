@@ -40,6 +40,13 @@ public sealed class FittedFactorModel : IDisposable
     /// <summary>The −ELBO per unit after each epoch (the mean of its steps' estimates).</summary>
     public IReadOnlyList<double> Losses { get; }
 
+    /// <summary>
+    /// After each Monte Carlo EM round (<see cref="FactorFitOptions.EmRounds"/>), the maximized expected
+    /// complete-data log-density per unit, E[log p(A_i,obs | Z_i, θ)] + log p(θ)/N: it levels off as EM
+    /// converges (up to the importance sampler's noise). Empty without EM.
+    /// </summary>
+    public IReadOnlyList<double> EmObjectives { get; internal set; } = [];
+
     /// <summary>The guide program q(θ, Z | A) (nothing to draw for a model without latents), e.g. for <see cref="Predictive{TArgs}"/>.</summary>
     public object? Guide(FactorData data) => _guide?.Guide(data);
 

@@ -56,6 +56,39 @@ public sealed class LogisticFactorModelTests
         Assert.All(pass.UnitPValues, p => Assert.InRange(p, 0.0, 1.0));
     }
 
+    /// <summary>
+    /// The ELBO's optimum shrinks the loadings towards 0, and Monte Carlo EM moves them back: the fitted
+    /// θ̂'s Gram matrix θ̂ᵀθ̂ (its eigenvalues do not depend on the latent axes' rotation) against the
+    /// truth's, and the held-out check passes at EM's θ̂ with no help from the truth.
+    /// </summary>
+    [Fact]
+    public void MonteCarloEmMovesTheShrunkLoadingsBackTowardsTheTruth()
+    {
+        using var scope = NewDisposeScope();
+        const int units = 2000, causes = 100;
+        var (a, _, theta, _) = FactorSimulations.Logistic(units, causes, 2, seed: 2, loading: 1.5);
+        var observed = HeldOutEntries.Draw(units, causes, 0.2, seed: 3);
+        using var svi = FactorModelFitting.Fit(new LogisticFactorModel(causes, 2), a, observed, new FactorFitOptions { Epochs = 300 });
+        using var em = FactorModelFitting.Fit(new LogisticFactorModel(causes, 2), a, observed, new FactorFitOptions { Epochs = 300, EmRounds = 2 });
+
+        var truth = GramEigenvalues(theta);
+        var shrunk = GramEigenvalues(svi.CauseMedians()[LogisticFactorModel.LoadingsSite]).Zip(truth, (f, t) => f / t).ToArray();
+        var restored = GramEigenvalues(em.CauseMedians()[LogisticFactorModel.LoadingsSite]).Zip(truth, (f, t) => f / t).ToArray();
+        var emCheck = HeldOutPredictiveCheck.Run(em, replications: 60, seed: 4);
+        string report = $"Gram eigenvalues ÷ truth: SVI {string.Join(", ", shrunk.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}, EM {string.Join(", ", restored.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; check p at EM's θ̂ {emCheck.PValue:G3}; EM objectives {string.Join(", ", em.EmObjectives.Select(o => o.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}";
+        Assert.All(restored, r => Assert.True(Math.Abs(r - 1) < 0.2, report)); // measured: SVI 0.79, 0.69; EM 0.86, 0.82
+        Assert.All(shrunk.Zip(restored), p => Assert.True(Math.Abs(p.Second - 1) < Math.Abs(p.First - 1), report));
+        Assert.True(emCheck.Passes(0.05), report);
+        Assert.Equal(2, em.EmObjectives.Count);
+        Assert.True(em.EmObjectives[^1] >= em.EmObjectives[0], report);
+    }
+
+    private static double[] GramEigenvalues(Tensor loadings)
+    {
+        var l = loadings.to(float64);
+        return linalg.eigvalsh(l.T.matmul(l)).data<double>().ToArray();
+    }
+
     private static string Deciles(PredictiveCheckResult check) =>
         string.Join(" ", Enumerable.Range(0, 10).Select(d => check.UnitPValues.Count(p => Math.Min(9, (int)(p * 10)) == d)));
 
