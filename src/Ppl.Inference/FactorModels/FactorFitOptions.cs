@@ -30,10 +30,10 @@ public sealed record FactorFitOptions
     public int Particles { get; init; } = 1;
 
     /// <summary>
-    /// Rounds of Monte Carlo EM after SVI (see <see cref="FactorModelFitting.Fit"/>): each moves θ's median
-    /// and the model's parameters to the maximum of the expected complete-data log-density under the
-    /// importance-sampled posterior of Z. 0 (the default) keeps SVI's estimate, whose loadings the
-    /// ELBO shrinks towards 0.
+    /// Rounds of Monte Carlo EM after SVI (see <see cref="FactorModelFitting.Fit"/>): each draws
+    /// <see cref="EmProposals"/> importance draws of every unit's Z and moves θ's median and the model's
+    /// parameters to the maximum of the importance-sampled marginal log-likelihood plus log p(θ). 0 (the
+    /// default) keeps SVI's estimate, whose loadings the ELBO shrinks towards 0.
     /// </summary>
     public int EmRounds { get; init; }
 

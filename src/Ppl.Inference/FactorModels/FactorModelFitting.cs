@@ -10,9 +10,6 @@ namespace Ppl.Inference.FactorModels;
 /// <summary>Fits a <see cref="FactorModel"/> to a units × causes matrix by SVI over minibatches of units.</summary>
 public static class FactorModelFitting
 {
-    /// <summary>L-BFGS iterations of each EM round's M-step.</summary>
-    private const int EmIterations = 100;
-
     /// <summary>
     /// Fits <paramref name="model"/> to <paramref name="causes"/> [N, m] (its entries where
     /// <paramref name="observed"/> is true; all when null) with <see cref="TraceElbo"/> and Adam over
@@ -87,7 +84,7 @@ public static class FactorModelFitting
             var fitted = new FittedFactorModel(model, guide, latent, encoder, store, FactorData.All(causes, observed), losses);
             using (new TorchSeedScope(options.Seed))
             {
-                fitted.EmObjectives = MonteCarloEm.Run(fitted, options.EmRounds, options.EmProposals, EmIterations);
+                fitted.EmObjectives = MonteCarloEm.Run(fitted, options.EmRounds, options.EmProposals);
             }
 
             return fitted;

@@ -41,9 +41,9 @@ public sealed class FittedFactorModel : IDisposable
     public IReadOnlyList<double> Losses { get; }
 
     /// <summary>
-    /// After each Monte Carlo EM round (<see cref="FactorFitOptions.EmRounds"/>), the maximized expected
-    /// complete-data log-density per unit, E[log p(A_i,obs | Z_i, θ)] + log p(θ)/N: it levels off as EM
-    /// converges (up to the importance sampler's noise). Empty without EM.
+    /// After each Monte Carlo EM round (<see cref="FactorFitOptions.EmRounds"/>), the maximized objective
+    /// per unit: the importance-sampled log p(A_i,obs | θ) averaged over units plus log p(θ)/N, up to the
+    /// constant log L of L draws. It levels off as EM converges (up to the sampler's noise). Empty without EM.
     /// </summary>
     public IReadOnlyList<double> EmObjectives { get; internal set; } = [];
 
