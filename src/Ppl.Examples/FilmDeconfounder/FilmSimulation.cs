@@ -9,7 +9,7 @@ namespace Ppl.Examples.FilmDeconfounder;
 /// 20% of actors have an effect β_j ~ N(0, 0.5²), the rest none; revenue Y_i = A_i · β + Z_i · γ + ε_i,
 /// ε ~ N(0, 1). The first confounder is the franchise: its effect γ_1 is fixed at +4 (two prior standard
 /// deviations: a franchise drives revenue more than anything else) and a planted "Bond" actor with
-/// β = 0 is cast only in films high on it, with probability σ(4(Z_i1 − 2)) (about 100 of 3,000 films);
+/// β = 0 is cast only in films high on it, with probability σ(8(Z_i1 − 1.75)) (about 130 of 3,000 films);
 /// the other confounders' effects are drawn, γ_k ~ N(0, 2²).
 /// </summary>
 internal static class FilmSimulation
@@ -20,8 +20,15 @@ internal static class FilmSimulation
     /// <summary>γ_1, the franchise's effect on revenue: two prior standard deviations, the strongest confounder.</summary>
     public const double FranchiseEffect = 4;
 
-    /// <summary>The franchise level Z_i1 above which the planted actor is cast (about 2% of films).</summary>
-    public const double PlantedThreshold = 2;
+    /// <summary>The franchise level Z_i1 above which the planted actor is cast (about 4% of films).</summary>
+    public const double PlantedThreshold = 1.75;
+
+    /// <summary>
+    /// How sharply the planted actor's casting switches on at <see cref="PlantedThreshold"/>: steep, so he is
+    /// cast in franchise films only and his naive contrast tops every actor's, yet not a step, so a logistic
+    /// factor model can describe him.
+    /// </summary>
+    public const double PlantedSteepness = 8;
 
     /// <summary>Draws a data set of <paramref name="films"/> films and <paramref name="actors"/> actors plus the planted one (its last column).</summary>
     public static FilmData Generate(long seed, int films = 3000, int actors = 300, int confounders = 2)
@@ -34,7 +41,7 @@ internal static class FilmSimulation
         var theta = randn(actors, confounders, dtype: float64, generator: g);
         var bias = randn(actors, dtype: float64, generator: g).mul(0.3).sub(3.5);
         var logits = z.CheckedMatMul(theta.T).add(bias);
-        var planted = z.select(1, 0).sub(PlantedThreshold).mul(4).unsqueeze(-1);
+        var planted = z.select(1, 0).sub(PlantedThreshold).mul(PlantedSteepness).unsqueeze(-1);
         var casting = rand(films, actors + 1, dtype: float64, generator: g).lt(cat([logits, planted], 1).sigmoid()).to(float64);
 
         var causal = randperm(actors, generator: g).narrow(0, 0, actors / 5);

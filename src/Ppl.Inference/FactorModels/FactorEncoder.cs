@@ -16,12 +16,20 @@ public sealed class FactorEncoder : nn.Module<Tensor, (Tensor Loc, Tensor Scale)
     private readonly Sequential _body;
     private readonly Linear _loc;
     private readonly Linear _scale;
+    private readonly bool _positive;
 
-    /// <summary>An encoder of <paramref name="causes"/> causes into <paramref name="factors"/> factors, with <paramref name="hidden"/> tanh units (0: linear), initialized from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// An encoder of <paramref name="causes"/> causes into <paramref name="factors"/> factors, with
+    /// <paramref name="hidden"/> tanh units (0: linear), initialized from <paramref name="seed"/>. With
+    /// <paramref name="positive"/> the factors are positive and the location is the log of a softplus of the
+    /// network's output: a positive factor's posterior mean is about linear in the counts (Poisson–Gamma),
+    /// its log is not, so a linear encoder predicts the factor itself rather than its log.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
-    public FactorEncoder(int causes, int factors, int hidden = 0, long seed = 0)
+    public FactorEncoder(int causes, int factors, int hidden = 0, long seed = 0, bool positive = false)
         : base(nameof(FactorEncoder))
     {
+        _positive = positive;
         ArgumentOutOfRangeException.ThrowIfLessThan(causes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(hidden);
@@ -58,6 +66,7 @@ public sealed class FactorEncoder : nn.Module<Tensor, (Tensor Loc, Tensor Scale)
     public override (Tensor Loc, Tensor Scale) forward(Tensor input)
     {
         var h = _body.forward(input);
-        return (_loc.forward(h), nn.functional.softplus(_scale.forward(h)).add(1e-4));
+        var loc = _loc.forward(h);
+        return (_positive ? nn.functional.softplus(loc).add(1e-6).log() : loc, nn.functional.softplus(_scale.forward(h)).add(1e-4));
     }
 }

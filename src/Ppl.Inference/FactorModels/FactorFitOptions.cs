@@ -1,3 +1,5 @@
+using Ppl.Inference.Guides;
+
 namespace Ppl.Inference.FactorModels;
 
 /// <summary>How <see cref="FactorModelFitting.Fit"/> runs SVI.</summary>
@@ -42,6 +44,9 @@ public sealed record FactorFitOptions
 
     /// <summary>Told the number of epochs done after each epoch (for a progress bar); null tells nobody.</summary>
     public IProgress<int>? Progress { get; init; }
+
+    /// <summary>Where the guide of the per-cause latents θ starts (Pyro's <c>init_loc_fn</c>); null takes <see cref="FactorModel.CauseInit"/>.</summary>
+    public InitStrategy? CauseInit { get; init; }
 
     /// <summary>Seed of the encoder's initial weights, the batches and SVI's draws.</summary>
     public int Seed { get; init; }

@@ -1,5 +1,6 @@
 using Ppl.Distributions;
 using Ppl.Distributions.Transforms;
+using Ppl.Inference.Guides;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
@@ -55,6 +56,14 @@ public abstract class FactorModel
 
     /// <summary>The per-cause latent sample sites (θ), which a mean-field guide covers; empty when θ is all parameters (by default: <see cref="LoadingsSite"/> when there are factors).</summary>
     public virtual IReadOnlyList<string> CauseLatentSites => Factors == 0 ? [] : [LoadingsSite];
+
+    /// <summary>
+    /// Where the guide of <see cref="CauseLatentSites"/> starts for the causes [N, m] (entries where
+    /// <paramref name="observed"/> is true; all when null): by default Pyro's feasible point (the image of 0
+    /// in unconstrained space). A model whose SVI fit depends on its start overrides it with a fast point
+    /// estimate from the data.
+    /// </summary>
+    public virtual InitStrategy CauseInit(Tensor causes, Tensor? observed) => InitStrategies.ToFeasible();
 
     /// <summary>The program: per-cause parameters, then each unit's Z_i and causes; returns the causes' value.</summary>
     /// <exception cref="ArgumentException">The causes or the mask do not have shape [N, m] with N the batch's data-set size.</exception>

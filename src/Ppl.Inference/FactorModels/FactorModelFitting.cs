@@ -1,4 +1,5 @@
 using Ppl.Data;
+using Ppl.Distributions;
 using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
 using Ppl.Params;
@@ -37,7 +38,7 @@ public static class FactorModelFitting
             AmortizedLatentGuide? latent = null;
             if (model.Factors > 0)
             {
-                encoder = new FactorEncoder(model.Causes, model.Factors, options.EncoderHiddenUnits, options.Seed);
+                encoder = new FactorEncoder(model.Causes, model.Factors, options.EncoderHiddenUnits, options.Seed, positive: model.LatentSupport.Equals(Constraints.Positive));
                 encoder.to(causes.device);
                 latent = new AmortizedLatentGuide(model, encoder);
             }
@@ -47,7 +48,8 @@ public static class FactorModelFitting
                 guide = new AutoGuideList<FactorData>(model.Model) { Subsamples = (data, plate) => plate == FactorModel.UnitsPlate ? data.Rows.Indices(causes.device) : null };
                 if (model.CauseLatentSites.Count > 0)
                 {
-                    guide.Add(m => new AutoNormal<FactorData>(m), [.. model.CauseLatentSites]);
+                    var init = options.CauseInit ?? model.CauseInit(causes, observed);
+                    guide.Add(m => new AutoNormal<FactorData>(m, init: init), [.. model.CauseLatentSites]);
                 }
 
                 if (latent is not null)

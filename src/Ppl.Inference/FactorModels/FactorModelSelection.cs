@@ -15,9 +15,19 @@ public static class FactorModelSelection
     /// given, each with its held-out ELBO per unit, and the best.
     /// </summary>
     /// <exception cref="ArgumentException">No candidate, a candidate of another width than the causes, or a split with no unit on one side.</exception>
-    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, FactorFitOptions? options = null, IProgress<string>? progress = null)
+    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, FactorFitOptions? options = null, IProgress<string>? progress = null) =>
+        Run(candidates, causes, validation, _ => options ?? new FactorFitOptions(), progress);
+
+    /// <summary>
+    /// The same, each candidate fitted with its own <paramref name="optionsFor"/>(candidate): families
+    /// parametrized differently need different steps (Adam's step on a log-rate is a relative change of the
+    /// rate, and Poisson factorization diverges at a step the logistic model takes in its stride).
+    /// </summary>
+    /// <exception cref="ArgumentException">No candidate, a candidate of another width than the causes, or a split with no unit on one side.</exception>
+    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, Func<FactorModel, FactorFitOptions> optionsFor, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(optionsFor);
         ArgumentNullException.ThrowIfNull(causes);
         ArgumentNullException.ThrowIfNull(validation);
         if (candidates.Count == 0)
@@ -48,7 +58,7 @@ public static class FactorModelSelection
         foreach (var model in candidates)
         {
             progress?.Report(Describe(model));
-            using var fit = FactorModelFitting.Fit(model, train, options: options);
+            using var fit = FactorModelFitting.Fit(model, train, options: optionsFor(model));
             scores.Add(new FactorModelScore(model, Describe(model), fit.HeldOutElbo(test), fit.Losses[^1]));
         }
 

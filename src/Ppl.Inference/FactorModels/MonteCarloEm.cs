@@ -159,7 +159,16 @@ internal static class MonteCarloEm
             var trace = ChunkTrace(fit, z, start, count);
             var likelihood = trace[FactorModel.CausesSite].UnscaledLogProb().sum([-1L]).mul(weights.narrow(0, start, count)).sum(); // held-out entries are masked to 0
             var prior = PriorLogDensity(fit, trace).div(proposals); // each chunk's copies of θ carry count/L of its prior
-            likelihood.add(prior).neg().div(units).backward();
+            var objective = likelihood.add(prior).neg().div(units);
+            if (!objective.requires_grad)
+            {
+                // libtorch's own error here ("element 0 of tensors does not require grad") names nothing a user can act on
+                throw new NotSupportedException(
+                    $"FactorFitOptions.EmRounds: {fit.Model.GetType().Name}'s likelihood does not reach a parameter Monte Carlo EM can move "
+                    + "(its per-cause latents enter through a constrained median); EM supports ProbabilisticPca and LogisticFactorModel. Set EmRounds to 0.");
+            }
+
+            objective.backward();
             total -= prior.detach().to(float64).item<double>() / units;
         }
 

@@ -1,4 +1,5 @@
 using Ppl.Distributions;
+using Ppl.Inference.Guides;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
@@ -36,6 +37,23 @@ public sealed class PoissonFactorization : FactorModel
 
     /// <inheritdoc />
     public override Constraint LatentSupport => Constraints.Positive;
+
+    /// <summary>
+    /// The loadings start at the Poisson maximum-likelihood factorization of the causes (Lee &amp; Seung's
+    /// multiplicative updates, <see cref="PoissonMatrixFactorization.Iterations"/> of them), with the
+    /// units' factors scaled to the prior's mean: from the feasible point, where every loading is 1, SVI
+    /// settles at a likelihood far below the maximum (on Wang &amp; Blei's GWAS simulation, 5,000 × 5,000,
+    /// 170 nats per unit below). The start is drawn with the run's generator, or a fixed one in an
+    /// unseeded run, so it does not move the global random stream.
+    /// </summary>
+    public override InitStrategy CauseInit(Tensor causes, Tensor? observed)
+    {
+        ArgumentNullException.ThrowIfNull(causes);
+        var feasible = InitStrategies.ToFeasible();
+        return Factors == 0 ? feasible : (name, distribution, generator) => name == LoadingsSite
+            ? PoissonMatrixFactorization.Loadings(causes, observed, Factors, Shape / Rate, generator ?? new Generator(0, causes.device)).to(distribution.DType, distribution.Device)
+            : feasible(name, distribution, generator);
+    }
 
     /// <inheritdoc />
     protected override Distribution Entries(Tensor? z, long units, IReadOnlyDictionary<string, Tensor> perCause) =>

@@ -25,4 +25,28 @@ internal static class FactorSimulations
         var rates = z.matmul(theta.T);
         return (poisson(rates, generator: g).to(float32), rates);
     }
+
+    /// <summary>
+    /// Genotypes with spatial population structure, as in Wang &amp; Blei's GWAS simulation: G_ij ~
+    /// Binomial(2, S_i · Γ_j), S_i = (s_i1, s_i2, 1), s ~ Beta(a, a), Γ_j = (0.45u, 0.45u′, 0.05): (genotypes,
+    /// their means 2 S_i · Γ_j, a rank-3 nonnegative matrix).
+    /// </summary>
+    public static (Tensor Genotypes, Tensor Means) Genotypes(int n, int m, double a, long seed)
+    {
+        var g = new Generator((ulong)seed);
+        var places = new Ppl.Distributions.Beta(full(n, 2, a, dtype: float64), full(n, 2, a, dtype: float64)).Sample(g);
+        var s = cat([places, ones(n, 1, dtype: float64)], 1);
+        var gamma = cat([rand(m, 2, dtype: float64, generator: g).mul(0.45), full(m, 1, 0.05, dtype: float64)], 1);
+        var p = s.matmul(gamma.T);
+        var genotypes = rand(n, m, dtype: float64, generator: g).lt(p).to(float64).add(rand(n, m, dtype: float64, generator: g).lt(p).to(float64));
+        return (genotypes.to(float32), p.mul(2));
+    }
+
+    /// <summary>Σ log Poisson(counts | rates) over the entries <paramref name="observed"/> keeps (all when null), in float64.</summary>
+    public static double PoissonLogLikelihood(Tensor counts, Tensor rates, Tensor? observed = null)
+    {
+        var k = counts.to(float64);
+        var terms = k.mul(rates.to(float64).log()).sub(rates.to(float64)).sub(k.add(1).lgamma());
+        return (observed is null ? terms : terms.mul(observed.to(float64))).sum().item<double>();
+    }
 }
