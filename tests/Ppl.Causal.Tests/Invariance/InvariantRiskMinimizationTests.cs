@@ -1,6 +1,7 @@
 using Ppl.Causal.Invariance;
 using Ppl.Inference;
 using Ppl.Params;
+using Ppl.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,6 +67,21 @@ public sealed class InvariantRiskMinimizationTests
         // the invariant feature predicts 75% everywhere; the spurious one 80–90% in training and 10% at test
         Assert.True(erm < 0.4, $"ERM test accuracy {erm:P1}");
         Assert.True(irm > 0.65 && irm < 0.80, $"IRM test accuracy {irm:P1}");
+    }
+
+    [Fact]
+    public void TrainingLeavesNoTensorBehind()
+    {
+        // TorchSharp's nn.Linear keeps tensors alive after Dispose, so one network serves every run
+        using var network = nn.Linear(2, 1, dtype: float64);
+        var (training, test) = SpuriousData(200, seed: 6);
+        var options = new IrmOptions { Steps = 12, LearningRate = 0.01, PenaltyWeight = 50, PenaltyAnnealSteps = 5, RecordEvery = 4 };
+        LiveTensors.AssertNoLeak(() => InvariantRiskMinimization.Fit(network, training, [test], options), checkScopeStatistics: true);
+        long before = LiveTensors.Count();
+        var records = InvariantRiskMinimization.Fit(network, training, [test], options);
+        Assert.Equal(before, LiveTensors.Count()); // outside any scope too: what comes back is numbers
+        Assert.Equal([0, 4, 8, 11], records.Select(r => r.Step));
+        Assert.Equal([1.0, 1.0, 50.0, 50.0], records.Select(r => r.PenaltyWeight));
     }
 
     [Fact]

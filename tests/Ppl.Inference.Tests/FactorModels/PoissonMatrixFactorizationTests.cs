@@ -55,6 +55,14 @@ public sealed class PoissonMatrixFactorizationTests
         Assert.True(loadings.gt(0).all().item<bool>());
     }
 
+    [Fact]
+    public void FactorizingLeavesOnlyTheLoadingsBehind()
+    {
+        var (a, _) = FactorSimulations.Poisson(100, 20, 2, seed: 13);
+        var observed = HeldOutEntries.Draw(100, 20, 0.2, seed: 14);
+        LiveTensors.AssertNoLeak(() => PoissonMatrixFactorization.Loadings(a, observed, 2, 1.0, new Generator(15)).Dispose(), checkScopeStatistics: true);
+    }
+
     private static double LogLikelihood(Tensor counts, int iterations, Tensor? observed)
     {
         var (w, h) = PoissonMatrixFactorization.Factorize(counts, observed, 3, iterations, new Generator(12));
