@@ -107,16 +107,7 @@ public static class InvariantRiskMinimization
         return records;
     }
 
-    /// <summary>The fraction of <paramref name="environment"/>'s examples whose label is 1 exactly when the logit is positive.</summary>
-    public static double Accuracy(nn.Module<Tensor, Tensor> network, TrainingEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(environment);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        return Accuracy(Logits(network, environment), environment.Labels);
-    }
-
+    /// <summary>The fraction of examples whose label is 1 exactly when the logit is positive.</summary>
     private static double Accuracy(Tensor logits, Tensor labels) =>
         logits.gt(0).to_type(labels.dtype).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
 

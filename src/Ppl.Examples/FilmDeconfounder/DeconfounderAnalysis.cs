@@ -32,7 +32,6 @@ internal sealed record CounterfactualAnswer(long Film, int Dropped, int Instead,
 /// <summary>The deconfounder's steps on a film data set: model choice, check, effects, queries.</summary>
 internal static class DeconfounderAnalysis
 {
-
     /// <summary>Runs every step on <paramref name="data"/>; <paramref name="report"/> hears which step runs.</summary>
     public static DeconfounderFindings Run(FilmData data, DeconfounderSettings settings, long seed, Action<string> report)
     {

@@ -43,8 +43,9 @@ public sealed class IrmColoredMnistExample : IExample
         int trainingCount = options.Smoke ? 4000 : 50000;
         int testCount = options.Smoke ? 2000 : 10000;
         var methods = options.Smoke ? IrmMethod.All.Select(m => m.Shrunk(64, 60)).ToList() : IrmMethod.All;
-        output.WriteLine($"Colored MNIST from {source}: two training environments of {trainingCount / 2:N0} images (colour flipped with probability 0.2 and 0.1), "
-            + $"a test environment of {testCount:N0} (0.9); label noise 0.25; {restarts} restart(s) per method.");
+        var (first, second, test) = (ColoredMnist.Environments[0], ColoredMnist.Environments[1], ColoredMnist.Environments[2]);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Colored MNIST from {source}: two training environments of {trainingCount / 2:N0} images (colour flipped with probability {first.ColourFlip} and {second.ColourFlip}), "
+            + $"a test environment of {testCount:N0} ({test.ColourFlip}); label noise {ColoredMnist.LabelNoise}; {restarts} restart(s) per method."));
         output.WriteLine();
 
         var runs = IrmExperiment.Run(pixels, digits, trainingCount, testCount, methods, restarts, options.Seed, output);
