@@ -22,9 +22,10 @@ public static class LossCurve
     /// <param name="yLabel">The y axis label.</param>
     /// <param name="width">The picture's width in pixels.</param>
     /// <param name="height">The picture's height in pixels.</param>
+    /// <param name="legend">Where the legend goes (upper right when null): the corner the curves leave free.</param>
     /// <exception cref="ArgumentException">No series, a series without a name, without points, with X and Y of different lengths, with a NaN or infinite value, or two series of the same name.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height is below 100 pixels.</exception>
-    public static void WritePng(string path, IReadOnlyList<LossSeries> series, string title = "Loss", string xLabel = "epoch", string yLabel = "−ELBO", int width = 800, int height = 500)
+    public static void WritePng(string path, IReadOnlyList<LossSeries> series, string title = "Loss", string xLabel = "epoch", string yLabel = "−ELBO", int width = 800, int height = 500, Alignment? legend = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(series);
@@ -46,7 +47,7 @@ public static class LossCurve
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend ?? Alignment.UpperRight);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }
