@@ -179,18 +179,8 @@ public static partial class CompetingExperts
     private static Tensor LogScore(nn.Module<Tensor, Tensor> discriminator, Tensor examples, string site) =>
         nn.functional.logsigmoid(Logits(discriminator, examples, site));
 
-    private static Tensor Logits(nn.Module<Tensor, Tensor> discriminator, Tensor examples, string site)
-    {
-        long n = examples.shape[0];
-        var output = discriminator.forward(examples);
-        bool perExample = output.dim() == 1 || (output.dim() == 2 && output.shape[1] == 1);
-        if (!perExample || output.shape[0] != n)
-        {
-            throw new ArgumentException($"CompetingExperts.{site}: the discriminator must give one logit per example, [n] or [n, 1]; for [{string.Join(", ", examples.shape)}] it gave [{string.Join(", ", output.shape)}].");
-        }
-
-        return output.reshape(n);
-    }
+    private static Tensor Logits(nn.Module<Tensor, Tensor> discriminator, Tensor examples, string site) =>
+        PerExampleLogits.Of(discriminator, examples, $"CompetingExperts.{site} (the discriminator)", $"[{string.Join(", ", examples.shape)}]");
 
     /// <summary>Holds <paramref name="module"/>'s parameters out of autograd until disposed (gradients still flow through it to its input).</summary>
     private static Restore Frozen(nn.Module module)

@@ -127,17 +127,8 @@ public static class InvariantRiskMinimization
         return new IrmRecord(step, risk, accuracy, penalty, weight, accuracies);
     }
 
-    private static Tensor Logits(nn.Module<Tensor, Tensor> network, TrainingEnvironment environment)
-    {
-        var output = network.forward(environment.Inputs);
-        bool perExample = output.dim() == 1 || (output.dim() == 2 && output.shape[1] == 1);
-        if (!perExample || output.shape[0] != environment.Count)
-        {
-            throw new ArgumentException($"InvariantRiskMinimization: the network must give one logit per example, [n] or [n, 1]; for environment '{environment.Name}' ({environment.Count} examples) it gave [{string.Join(", ", output.shape)}].");
-        }
-
-        return output.reshape(environment.Count);
-    }
+    private static Tensor Logits(nn.Module<Tensor, Tensor> network, TrainingEnvironment environment) =>
+        PerExampleLogits.Of(network, environment.Inputs, "InvariantRiskMinimization", $"environment '{environment.Name}' ({environment.Count} examples)");
 
     private static Tensor SquaredNorm(nn.Module<Tensor, Tensor> network)
     {

@@ -56,7 +56,7 @@ internal static class ExpertsExperiment
             options = options with { IdentitySteps = 0 };
             string label = "Competition" + suffix;
             ExampleProgress.Run(output, label, settings.Iterations, progress =>
-                CompetingExperts.Fit(experts, discriminator, training.Transformed, canonicalHalf, options, (int)runSeed, new Reporter(record =>
+                CompetingExperts.Fit(experts, discriminator, training.Transformed, canonicalHalf, options, (int)runSeed, new InlineProgress<CompetingExpertsRecord>(record =>
                 {
                     var now = Specialization.Measure(experts, discriminator, classifier, curveDigits, settings.Mechanisms.Count);
                     start ??= now;
@@ -85,11 +85,5 @@ internal static class ExpertsExperiment
     {
         long n = Math.Min(count, digits.Digits.shape[0]);
         return new TransformedDigits(digits.Canonical.narrow(0, 0, n), digits.Transformed.narrow(0, 0, n), digits.Mechanisms.narrow(0, 0, n), digits.Digits.narrow(0, 0, n));
-    }
-
-    /// <summary>Reports on the training thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    private sealed class Reporter(Action<CompetingExpertsRecord> report) : IProgress<CompetingExpertsRecord>
-    {
-        public void Report(CompetingExpertsRecord value) => report(value);
     }
 }

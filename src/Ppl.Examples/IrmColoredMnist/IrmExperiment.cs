@@ -26,7 +26,7 @@ internal static class IrmExperiment
                 var clock = Stopwatch.StartNew();
                 string label = restarts == 1 ? method.Name : $"{method.Name}, restart {restart + 1} of {restarts}";
                 var history = ExampleProgress.Run(output, label, method.Options.Steps, progress =>
-                    InvariantRiskMinimization.Fit(network, training, [test], method.Options, new Reporter(record => progress.Report(
+                    InvariantRiskMinimization.Fit(network, training, [test], method.Options, new InlineProgress<IrmRecord>(record => progress.Report(
                         record.Step,
                         string.Create(CultureInfo.InvariantCulture, $"step {record.Step}: train {record.TrainAccuracy:P1}, test {record.Accuracies[0]:P1}, penalty {record.Penalty:G3}")))));
                 var last = history[^1];
@@ -35,11 +35,5 @@ internal static class IrmExperiment
         }
 
         return runs;
-    }
-
-    /// <summary>Reports on the training thread, in step order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    private sealed class Reporter(Action<IrmRecord> report) : IProgress<IrmRecord>
-    {
-        public void Report(IrmRecord value) => report(value);
     }
 }
