@@ -200,11 +200,12 @@ public static partial class CompetingExperts
     }
 
     /// <summary>Row i of expert winners[i]'s outputs.</summary>
+    /// <remarks>A gather over the experts' dimension (index_select has no meta-device kernel in libtorch).</remarks>
     private static Tensor Pick(Tensor outputs, Tensor winners)
     {
-        long n = outputs.shape[1];
-        var flat = outputs.reshape([outputs.shape[0] * n, .. outputs.shape.Skip(2)]);
-        return flat.index_select(0, winners.mul(n).add(arange(n, device: winners.device)));
+        long[] shape = [1, .. outputs.shape.Skip(1)];
+        long[] single = [1, outputs.shape[1], .. outputs.shape.Skip(2).Select(_ => 1L)];
+        return outputs.gather(0, winners.reshape(single).expand(shape)).squeeze(0);
     }
 
     private static IEnumerable<MiniBatch> Endless(MiniBatches batches)

@@ -175,9 +175,10 @@ public static partial class CompetingExperts
         return output;
     }
 
-    /// <summary>log D(x) = log σ(logit), [n].</summary>
+    /// <summary>log D(x) = log σ(logit) = −softplus(−logit), [n].</summary>
+    /// <remarks>Written with softplus, as Bernoulli's log-probability is: libtorch's logsigmoid has no meta-device kernel.</remarks>
     private static Tensor LogScore(nn.Module<Tensor, Tensor> discriminator, Tensor examples, string site) =>
-        nn.functional.logsigmoid(Logits(discriminator, examples, site));
+        nn.functional.softplus(Logits(discriminator, examples, site).neg()).neg();
 
     private static Tensor Logits(nn.Module<Tensor, Tensor> discriminator, Tensor examples, string site) =>
         PerExampleLogits.Of(discriminator, examples, $"CompetingExperts.{site} (the discriminator)", $"[{string.Join(", ", examples.shape)}]");

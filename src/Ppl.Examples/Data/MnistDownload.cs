@@ -56,6 +56,14 @@ public static class MnistDownload
     public static Task<string> EnsureAsync(string? folder = null, IProgress<double>? progress = null, CancellationToken cancellation = default) =>
         EnsureAsync(folder ?? DefaultFolder, progress, handler: null, TarballUrl, TarballSha256, cancellation);
 
+    /// <summary>
+    /// The examples' way in: <see cref="EnsureAsync(string?, IProgress{double}?, CancellationToken)"/> into the
+    /// default folder as a progress phase named "MNIST" on <paramref name="output"/>; returns the folder.
+    /// </summary>
+    /// <exception cref="MnistUnavailableException">The registry cannot be reached, or the tarball's checksum is wrong; the message says what to do.</exception>
+    internal static string EnsureShowingProgress(TextWriter output) =>
+        ExampleProgress.Run(output, "MNIST", 1.0, progress => EnsureAsync(progress: progress).GetAwaiter().GetResult());
+
     /// <summary><see cref="EnsureAsync(string?, IProgress{double}?, CancellationToken)"/> with the transport, address and checksum given (tests).</summary>
     internal static async Task<string> EnsureAsync(string folder, IProgress<double>? progress, HttpMessageHandler? handler, string url, string sha256, CancellationToken cancellation)
     {

@@ -65,7 +65,7 @@ public sealed class IrmColoredMnistExample : IExample
             return (pixels.MoveToOuterDisposeScope(), digits.MoveToOuterDisposeScope(), "synthetic bars (smoke mode)");
         }
 
-        string folder = ExampleProgress.Run(output, "MNIST", 1.0, progress => MnistDownload.EnsureAsync(progress: progress).GetAwaiter().GetResult());
+        string folder = MnistDownload.EnsureShowingProgress(output);
         using var mnist = Mnist.Load(folder);
         return (mnist.Train.Pixels(), mnist.Train.Digits(), string.Create(CultureInfo.InvariantCulture, $"MNIST's training split ({folder})"));
     }

@@ -133,7 +133,7 @@ public sealed class SsVaeMnistExample : IExample
     /// <summary>MNIST (downloaded once, then cached), gray levels in [0, 1], with <paramref name="labels"/> training labels kept.</summary>
     private static (DigitImages Train, Tensor TestPixels, Tensor TestDigits) MnistData(TextWriter output, int labels, long seed)
     {
-        string folder = ExampleProgress.Run(output, "MNIST", 1.0, sink => MnistDownload.EnsureAsync(progress: sink).GetAwaiter().GetResult());
+        string folder = MnistDownload.EnsureShowingProgress(output);
         using var mnist = Mnist.Load(folder);
         var train = DigitImages.SemiSupervised(mnist.Train.Pixels(), mnist.Train.Digits(), labels / SemiSupervisedVae.Classes, unchecked((int)seed));
         return (train, mnist.Test.Pixels(), mnist.Test.Digits());

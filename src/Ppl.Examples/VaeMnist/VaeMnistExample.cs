@@ -106,7 +106,7 @@ public sealed class VaeMnistExample : IExample
             return (SyntheticDigits.Make(512, options.Seed).Pixels.to(device), SyntheticDigits.Make(128, options.Seed + 1).Pixels.to(device), "synthetic bars (smoke mode)");
         }
 
-        string folder = ExampleProgress.Run(output, "MNIST", 1.0, progress => MnistDownload.EnsureAsync(progress: progress).GetAwaiter().GetResult());
+        string folder = MnistDownload.EnsureShowingProgress(output);
         using var mnist = Mnist.Load(folder);
         return (mnist.Train.Pixels(device), mnist.Test.Pixels(device), $"MNIST ({folder})");
     }

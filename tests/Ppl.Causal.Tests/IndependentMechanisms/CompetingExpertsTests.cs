@@ -156,6 +156,33 @@ public sealed class CompetingExpertsTests
     }
 
     [Fact]
+    public void RoutingAndTheDiscriminatorsAndIdentityStepsRunOnTheMetaDevice()
+    {
+        // the expert step reads win counts from the host by design; everything else takes its device from the data
+        var meta = device("meta");
+        List<nn.Module<Tensor, Tensor>> experts = [nn.Linear(3, 3, device: meta), nn.Linear(3, 3, device: meta)];
+        using var discriminator = nn.Linear(3, 1, device: meta);
+        var inputs = zeros([7, 3], device: meta);
+        var routing = CompetingExperts.Route(experts, discriminator, inputs, chunk: 3);
+        Assert.Equal([7L], routing.Winners.shape);
+        Assert.Equal([7L, 3], routing.Outputs.shape);
+        Assert.Equal([7L, 2], routing.LogScores.shape);
+        Assert.All(new[] { routing.Winners, routing.Outputs, routing.LogScores }, t => Assert.Equal(DeviceType.META, t.device.type));
+        Assert.Equal(DeviceType.META, MetaLoss(CompetingExperts.DiscriminatorProgram, new DiscriminatorBatch(discriminator, inputs, zeros([2, 5, 3], device: meta))));
+        Assert.Equal(DeviceType.META, MetaLoss(CompetingExperts.IdentityProgram, new IdentityBatch(experts[0], inputs)));
+    }
+
+    /// <summary>The device of the loss tensor (a meta tensor has no value to read).</summary>
+    private static DeviceType MetaLoss<T>(Action<T> program, T data)
+    {
+        using var store = new ParamStore();
+        using (store.Activate())
+        {
+            return new TraceElbo().Estimate<T>(d => { program(d); return null; }, _ => null, data).Loss.device.type;
+        }
+    }
+
+    [Fact]
     public void DataAndNetworksThatCannotCompeteAreRefused()
     {
         using var scope = NewDisposeScope();
