@@ -16,7 +16,8 @@ public static partial class CompetingExperts
     /// (<see cref="CompetingExpertsOptions.IdentitySteps"/> minibatches of <see cref="IdentityProgram"/>;
     /// the paper found it essential). Then each iteration draws a minibatch of transformed and one of
     /// <paramref name="canonical"/> examples, imputes each example's mechanism index as the expert whose
-    /// output the discriminator scores highest (E-step), takes an Adam step of <see cref="ExpertProgram"/>
+    /// output the discriminator scores highest (E-step; the experts run in training mode, but their batch-normalization running statistics,
+    /// which <see cref="Route"/> uses, are left to the examples each expert wins), takes an Adam step of <see cref="ExpertProgram"/>
     /// for the winners (M-step) and one of <see cref="DiscriminatorProgram"/> on the canonical batch and
     /// every expert's outputs. Minibatches are epochs of shuffled rows (<see cref="MiniBatches"/>, seeded
     /// by <paramref name="seed"/>). Returns a record before the first iteration and every
@@ -62,7 +63,12 @@ public static partial class CompetingExperts
             transformedBatches.MoveNext();
             canonicalBatches.MoveNext();
             var inputs = transformedBatches.Current.Select(transformed);
-            var (outputs, logScores) = Compete(experts, discriminator, inputs);
+            Tensor outputs, logScores;
+            using (new BufferSnapshot(experts))
+            {
+                (outputs, logScores) = Compete(experts, discriminator, inputs);
+            }
+
             var winners = logScores.argmax(0);
             var winnerScores = logScores.gather(0, winners.unsqueeze(0));
             bool record = iteration % options.RecordEvery == 0 || iteration == options.Iterations;
@@ -137,49 +143,29 @@ public static partial class CompetingExperts
             throw new ArgumentException("CompetingExperts.Route: at least one expert is needed.", nameof(experts));
         }
 
-        var modes = experts.Select(e => e.training).ToList();
-        bool discriminatorMode = discriminator.training;
-        try
+        using var evaluation = new EvaluationMode([.. experts, discriminator]);
+        using var scope = NewDisposeScope();
+        var winners = new List<Tensor>();
+        var routed = new List<Tensor>();
+        var scores = new List<Tensor>();
+        for (long start = 0; start < inputs.shape[0]; start += chunk)
         {
-            foreach (var expert in experts)
-            {
-                expert.eval();
-            }
-
-            discriminator.eval();
-            using var scope = NewDisposeScope();
-            var winners = new List<Tensor>();
-            var routed = new List<Tensor>();
-            var scores = new List<Tensor>();
-            for (long start = 0; start < inputs.shape[0]; start += chunk)
-            {
-                // each chunk's activations are freed before the next: a scope keeps everything made in it
-                using var chunkScope = NewDisposeScope();
-                var (outputs, logScores) = Compete(experts, discriminator, inputs.narrow(0, start, Math.Min(chunk, inputs.shape[0] - start)));
-                var best = logScores.argmax(0);
-                winners.Add(best.MoveToOuterDisposeScope());
-                routed.Add(Pick(outputs, best).MoveToOuterDisposeScope());
-                scores.Add(logScores.t().MoveToOuterDisposeScope());
-            }
-
-            var routing = new ExpertRouting(cat(winners, 0), cat(routed, 0), cat(scores, 0));
-            routing.Winners.MoveToOuterDisposeScope();
-            routing.Outputs.MoveToOuterDisposeScope();
-            routing.LogScores.MoveToOuterDisposeScope();
-            return routing;
+            // each chunk's activations are freed before the next: a scope keeps everything made in it
+            using var chunkScope = NewDisposeScope();
+            var (outputs, logScores) = Compete(experts, discriminator, inputs.narrow(0, start, Math.Min(chunk, inputs.shape[0] - start)));
+            var best = logScores.argmax(0);
+            winners.Add(best.MoveToOuterDisposeScope());
+            routed.Add(Pick(outputs, best).MoveToOuterDisposeScope());
+            scores.Add(logScores.t().MoveToOuterDisposeScope());
         }
-        finally
-        {
-            for (int e = 0; e < experts.Count; e++)
-            {
-                experts[e].train(modes[e]);
-            }
 
-            discriminator.train(discriminatorMode);
-        }
+        var routing = new ExpertRouting(cat(winners, 0), cat(routed, 0), cat(scores, 0));
+        routing.Winners.MoveToOuterDisposeScope();
+        routing.Outputs.MoveToOuterDisposeScope();
+        routing.LogScores.MoveToOuterDisposeScope();
+        return routing;
     }
 
-    /// <summary>Every expert's outputs [experts, n, …] and their log D scores [experts, n], without gradients.</summary>
     private static (Tensor Outputs, Tensor LogScores) Compete(IReadOnlyList<nn.Module<Tensor, Tensor>> experts, nn.Module<Tensor, Tensor> discriminator, Tensor inputs)
     {
         using var noGrad = no_grad();

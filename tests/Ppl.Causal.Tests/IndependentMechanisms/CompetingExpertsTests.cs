@@ -139,6 +139,41 @@ public sealed class CompetingExpertsTests
     }
 
     [Fact]
+    public void TheEStepLeavesTheExpertsNormalizationStatisticsToTheirWinners()
+    {
+        // an expert's batch normalization statistics must describe the examples it wins, which are the ones
+        // routing will send it; the E-step scores every example with every expert and must not average them in
+        using var scope = NewDisposeScope();
+        using var seedScope = new TorchSeedScope(18);
+        var winner = nn.Linear(3, 3, dtype: float64);
+        var loser = nn.Sequential(("norm", nn.BatchNorm1d(3, dtype: float64)), ("out", nn.Linear(3, 3, dtype: float64)));
+        using (no_grad())
+        {
+            // the loser's outputs sit near 100 in every coordinate, which the discriminator (logit −Σx) scores far below the winner's
+            ((TorchSharp.Modules.Linear)loser[1]).bias!.fill_(100);
+        }
+
+        var discriminator = nn.Linear(3, 1, dtype: float64);
+        using (no_grad())
+        {
+            discriminator.weight!.fill_(-1);
+            discriminator.bias!.zero_();
+        }
+
+        var norm = (TorchSharp.Modules.BatchNorm1d)loser[0];
+        var meanBefore = norm.running_mean!.clone();
+        var varianceBefore = norm.running_var!.clone();
+        var transformed = randn(16, 3, dtype: float64, generator: new Generator(19)).add(5);
+        var canonical = randn(16, 3, dtype: float64, generator: new Generator(20));
+        var records = CompetingExperts.Fit([winner, loser], discriminator, transformed, canonical, new CompetingExpertsOptions { Iterations = 1, BatchSize = 8, IdentitySteps = 0, RecordEvery = 1 });
+
+        Assert.Equal([8, 0], records[^1].Wins);
+        Assert.True(norm.running_mean!.allclose(meanBefore, rtol: 0, atol: 0), $"running mean moved from {meanBefore.str()} to {norm.running_mean!.str()} though the expert won nothing");
+        Assert.True(norm.running_var!.allclose(varianceBefore, rtol: 0, atol: 0), "running variance moved though the expert won nothing");
+        Assert.True(loser.training, "the expert is left in training mode, as it came");
+    }
+
+    [Fact]
     public void IdentityPretrainingBringsAnExpertCloseToTheIdentity()
     {
         using var scope = NewDisposeScope();
