@@ -18,6 +18,7 @@ internal sealed class LiteralTable
     private readonly byte[] _rewards;
     private readonly int _rewardCount;
     private readonly int[] _support;
+    private readonly bool[] _dynamic;
 
     public LiteralTable(EntityGrid grid, int actions, SchemaTransitions data, SchemaLearnerOptions options)
     {
@@ -44,6 +45,7 @@ internal sealed class LiteralTable
         _rewardCount = (int)data.Rewards.shape[1];
         _next = Enumerable.Range(0, attributes).Select(_ => new RowSet(Rows)).ToArray();
         _changed = new RowSet(Rows);
+        _dynamic = new bool[attributes];
         int plane = grid.Rows * grid.Columns;
         for (int t = 0; t < _transitions; t++)
         {
@@ -65,6 +67,7 @@ internal sealed class LiteralTable
                         if (next[here] != states[here])
                         {
                             _changed.Add(row);
+                            _dynamic[a] = true;
                         }
 
                         for (int dr = -options.RowRadius; dr <= options.RowRadius; dr++)
@@ -88,6 +91,19 @@ internal sealed class LiteralTable
 
     /// <summary>The number of rows where a literal holds.</summary>
     public int Support(int id) => _support[id] >= 0 ? _support[id] : (_support[id] = _literals[id].Count());
+
+    /// <summary>
+    /// How strongly the learner prefers a literal among those the data cannot tell apart: first literals on
+    /// attributes that change (the objects that act: "paddle here" rather than "floor here" for a paddle that
+    /// always runs along the floor), then the broadest attribute, counted by the rows where it is 1 whatever the
+    /// literal's sign ("no solid ahead" rather than "no brick ahead" for a ball that has only met bricks there).
+    /// Actions count as changing.
+    /// </summary>
+    public (bool Dynamic, int Breadth) Preference(int id)
+    {
+        int attributeLiterals = _offsets * _grid.Attributes.Count * 2;
+        return id >= attributeLiterals ? (true, Support(id)) : (_dynamic[id / 2 % _grid.Attributes.Count], Support(id | 1));
+    }
 
     public RowSet Attribute(int rowOffset, int columnOffset, int attribute, bool value) => _literals[AttributeLiteral(rowOffset, columnOffset, attribute, value)];
 

@@ -14,9 +14,11 @@ namespace Ppl.Causal.SchemaNetworks;
 /// where a is 1 (positive: it is 0 next) — every other row is the self-transition.</item>
 /// <item>While a positive row is uncovered, a rule grows from the first one: add the literal true there with
 /// the highest FOIL gain until the rule covers no negative row (of literals the data cannot tell apart, the
-/// one true in the most rows: "no wall here" rather than "floor here" for a paddle that happens to
-/// run along the floor — the condition more likely to hold where the data never went); then drop every literal the rule does not
-/// need (most general rule first); the rows it covers are explained. A seed that no rule inside the window
+/// one on an attribute that changes, then on the broadest attribute: "paddle here" rather than "floor here"
+/// for a paddle that always runs along the floor, "no solid ahead" rather than "no brick ahead" for a ball
+/// that has only met bricks there — the conditions that still hold where the data never went); then drop
+/// every literal the rule does not need (most general rule first) and swap each remaining one for the most
+/// preferred literal that does as well; the rows it covers are explained. A seed that no rule inside the window
 /// separates from the negatives (contradicting data) is left unexplained.</item>
 /// <item>Rules whose positives the others cover are removed (greedy set cover, largest first).</item>
 /// <item>Rewards are ORs over entities: a transition with the reward is explained when a rule covers any of
@@ -128,7 +130,7 @@ public static class SchemaLearner
                 // FOIL's gain: positives kept, times the rise in their log-precision
                 double gain = p1 * (Math.Log(p1 / (p1 + n1)) - Math.Log(p0 / (p0 + n0)));
                 bool tie = Math.Abs(gain - bestGain) <= 1e-9 * Math.Max(1, Math.Abs(gain));
-                if ((!tie && gain > bestGain) || (tie && table.Support(literal) > table.Support(best)))
+                if ((!tie && gain > bestGain) || (tie && table.Preference(literal).CompareTo(table.Preference(best)) > 0))
                 {
                     (best, bestGain, bestP, bestN) = (literal, gain, p1, n1);
                 }
@@ -160,8 +162,8 @@ public static class SchemaLearner
 
     /// <summary>
     /// Greedy growth is path-dependent: a literal picked early can stand where a more general one would do as
-    /// well. Each literal is swapped for the literal true at the seed with the most support that keeps every
-    /// negative out and as many uncovered positives in.
+    /// well. Each literal is swapped for the most preferred literal true at the seed (<see cref="LiteralTable.Preference"/>)
+    /// that keeps every negative out and as many uncovered positives in.
     /// </summary>
     private static void Generalize(LiteralTable table, List<int> rule, List<int> candidates, RowSet uncovered, RowSet negatives)
     {
@@ -171,7 +173,7 @@ public static class SchemaLearner
             int kept = others.CountAnd(table.Literal(rule[i]), uncovered);
             foreach (int literal in candidates)
             {
-                if (table.Support(literal) > table.Support(rule[i]) && !rule.Contains(literal)
+                if (table.Preference(literal).CompareTo(table.Preference(rule[i])) > 0 && !rule.Contains(literal)
                     && others.CountAnd(table.Literal(literal), negatives) == 0 && others.CountAnd(table.Literal(literal), uncovered) >= kept)
                 {
                     rule[i] = literal;

@@ -27,11 +27,12 @@ public sealed partial class SchemaNetwork
     /// <summary>
     /// The schema network as a Ppl program over <c>input.Actions.shape[^1]</c> steps. Step 0 is the given state,
     /// one <c>Deterministic</c> site per attribute ("ball@0", shape [..., entities]); so are the actions
-    /// ("action@t"). Each step t ≥ 1 samples every attribute as a <c>Bernoulli</c> site ("ball@t") in the
+    /// ("action@t", shape [..., 1]). Each step t ≥ 1 samples every attribute as a <c>Bernoulli</c> site ("ball@t") in the
     /// <see cref="EntitiesPlate"/> with the noisy-OR probability of <see cref="NextProbabilities"/>, every
-    /// reward as a <c>Bernoulli</c> site ("reward.brick@t"), and records each ungrounded schema's groundings
+    /// reward as a <c>Bernoulli</c> site ("reward.brick@t", shape [..., 1]), and records each ungrounded schema's groundings
     /// as a <c>Deterministic</c> site ("schema7@t", one entry per grounded schema: 1 where it fired). The
-    /// totals of the rewards are <c>Deterministic</c> sites "return.brick". Every site can be observed or
+    /// totals of the rewards are <c>Deterministic</c> sites "return.brick" ([..., 1]). Sites outside the entity
+    /// plate keep a trailing 1 where the plate's dim is, so plates of draws or worlds line up. Every site can be observed or
     /// intervened on: do(brick@0) edits the starting state, do(action@2) the plan. Returns the last state.
     /// </summary>
     public Tensor Rollout(SchemaRolloutInput input)
@@ -58,10 +59,12 @@ public sealed partial class SchemaNetwork
             state = Attributes(state, 0, (name, value) => Deterministic(name, value));
         }
 
-        var returns = Rewards.Select(_ => zeros(batch, dtype: state.dtype, device: state.device)).ToArray();
+        // sites outside the entity plate keep a singleton in its place, so that a plate of draws or worlds to
+        // their left lines up with the attributes' (a plain [...] would put the draws where entities go)
+        var returns = Rewards.Select(_ => zeros([.. batch, 1], dtype: state.dtype, device: state.device)).ToArray();
         for (int t = 0; t < steps; t++)
         {
-            var action = Deterministic(ActionSite(t), actions.select(-1, t));
+            var action = Deterministic(ActionSite(t), actions.select(-1, t).unsqueeze(-1)).squeeze(-1);
             var prediction = NextProbabilities(state, action);
             using (Plate(EntitiesPlate, entities, dim: -1))
             {
@@ -75,7 +78,7 @@ public sealed partial class SchemaNetwork
 
             for (int r = 0; r < Rewards.Count; r++)
             {
-                returns[r] = returns[r].add(Sample(RewardSite(Rewards[r], t + 1), Bernoulli.FromProbs(prediction.Rewards.select(-1, r))));
+                returns[r] = returns[r].add(Sample(RewardSite(Rewards[r], t + 1), Bernoulli.FromProbs(prediction.Rewards.select(-1, r).unsqueeze(-1))));
             }
         }
 

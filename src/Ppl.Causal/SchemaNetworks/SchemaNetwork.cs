@@ -12,6 +12,8 @@ namespace Ppl.Causal.SchemaNetworks;
 /// </summary>
 public sealed partial class SchemaNetwork
 {
+    private readonly SchemaGrounding _grounding;
+
     /// <summary>Creates a schema network.</summary>
     /// <exception cref="ArgumentException">A schema's target, action or precondition attribute is out of range, or a probability is not in (0, 1).</exception>
     public SchemaNetwork(EntityGrid grid, IReadOnlyList<string> actions, IReadOnlyList<string> rewards, IEnumerable<UngroundedSchema> schemas, double reliability = 0.999, double leak = 1e-4)
@@ -40,6 +42,8 @@ public sealed partial class SchemaNetwork
         {
             Check(schema);
         }
+
+        _grounding = new SchemaGrounding(this);
     }
 
     /// <summary>The entities and their attributes.</summary>
@@ -62,39 +66,32 @@ public sealed partial class SchemaNetwork
 
     /// <summary>
     /// Every schema grounded at every entity at once: 1 where it fires, shape [..., schemas, rows, columns]
-    /// for a state [..., attributes, rows, columns] and actions [...] (int64). Preconditions are products of
-    /// shifted attribute planes, so grounding costs one pass per precondition, like a convolution.
+    /// for a state [..., attributes, rows, columns] and actions [...] (int64). Grounding is a convolution, as
+    /// the paper says: each schema is a kernel over the attribute planes (+1 where it needs a cell on, −1
+    /// where it needs it off, 0 padding because off the grid every attribute is 0), its action one more +1,
+    /// and it fires where the signed sum reaches its number of +1s, that is where all of its literals hold.
     /// </summary>
     public Tensor Activations(Tensor state, Tensor action)
     {
         CheckState(state, action);
         using var scope = NewDisposeScope();
-        var planes = new Dictionary<(int, int, int), Tensor>();
-        var fired = new List<Tensor>();
-        foreach (var schema in Schemas)
+        var batch = state.shape.SkipLast(3).ToArray();
+        if (Schemas.Count == 0)
         {
-            Tensor active = ones_like(state.select(-3, 0));
-            foreach (var p in schema.Preconditions)
-            {
-                if (!planes.TryGetValue((p.RowOffset, p.ColumnOffset, p.Attribute), out var plane))
-                {
-                    plane = Shift(state.select(-3, p.Attribute), p.RowOffset, p.ColumnOffset);
-                    planes[(p.RowOffset, p.ColumnOffset, p.Attribute)] = plane;
-                }
-
-                active = active.mul(p.Value ? plane : plane.neg().add(1));
-            }
-
-            if (schema.Action is int needed)
-            {
-                active = active.mul(action.eq(needed).to_type(state.dtype).unsqueeze(-1).unsqueeze(-1));
-            }
-
-            fired.Add(active);
+            return zeros([.. batch, 0, Grid.Rows, Grid.Columns], dtype: state.dtype, device: state.device).MoveToOuterDisposeScope();
         }
 
-        var result = fired.Count == 0 ? zeros([.. state.shape.SkipLast(3), 0, Grid.Rows, Grid.Columns], dtype: state.dtype, device: state.device) : stack(fired, -3);
-        return result.MoveToOuterDisposeScope();
+        // the kernels as a matrix over every (attribute, offset) window of the padded state: an explicit
+        // convolution, because libtorch's conv2d tries NNPACK on some batch shapes and warns on CPUs without it
+        var constants = _grounding.On(state.device, state.dtype);
+        var flat = state.reshape(-1, Grid.Attributes.Count, Grid.Rows, Grid.Columns);
+        var padded = nn.functional.pad(flat, [_grounding.ColumnReach, _grounding.ColumnReach, _grounding.RowReach, _grounding.RowReach]);
+        var windows = padded.unfold(-2, Grid.Rows, 1).unfold(-2, Grid.Columns, 1).reshape(flat.shape[0], -1, Grid.EntityCount);
+        var sums = einsum("sk,bkp->bsp", constants.Kernels.reshape(Schemas.Count, -1), windows);
+        var taken = action.expand(batch).reshape(-1, 1).eq(arange(Actions.Count, dtype: ScalarType.Int64, device: state.device)).to_type(state.dtype);
+        var actionSums = einsum("ba,as->bs", taken, constants.ActionIncidence);
+        var fired = sums.add(actionSums.unsqueeze(-1)).eq(constants.Needed.unsqueeze(-1));
+        return fired.to_type(state.dtype).reshape([.. batch, Schemas.Count, Grid.Rows, Grid.Columns]).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -107,27 +104,13 @@ public sealed partial class SchemaNetwork
         using var scope = NewDisposeScope();
         double logMiss = Math.Log(1 - Reliability);
         double logNoLeak = Math.Log(1 - Leak);
+        int attributeCount = Grid.Attributes.Count;
         var batch = state.shape.SkipLast(3).ToArray();
-        var onCount = zeros_like(state);
-        var offCount = zeros_like(state);
-        var rewardCount = zeros([.. batch, Rewards.Count], dtype: state.dtype, device: state.device);
-        for (int s = 0; s < Schemas.Count; s++)
-        {
-            var fired = activations.select(-3, s);
-            var schema = Schemas[s];
-            switch (schema.Effect)
-            {
-                case SchemaEffect.TurnsOn:
-                    onCount.select(-3, schema.Target).add_(fired);
-                    break;
-                case SchemaEffect.TurnsOff:
-                    offCount.select(-3, schema.Target).add_(fired);
-                    break;
-                default:
-                    rewardCount.select(-1, schema.Target).add_(fired.sum([-2L, -1L]));
-                    break;
-            }
-        }
+        var counts = zeros([.. batch, _grounding.TargetCount, Grid.EntityCount], dtype: state.dtype, device: state.device)
+            .index_add(-2, _grounding.On(state.device, state.dtype).TargetRows, activations.flatten(-2), 1);
+        var onCount = Planes(counts.narrow(-2, 0, attributeCount));
+        var offCount = Planes(counts.narrow(-2, attributeCount, attributeCount));
+        var rewardCount = counts.narrow(-2, 2 * attributeCount, Rewards.Count).sum(-1);
 
         // log P(next = 0) = log(1 − leak) + Σ over the causes that are on of log(1 − reliability)
         var selfTransition = state.mul(offCount.eq(0).to_type(state.dtype));
@@ -144,19 +127,8 @@ public sealed partial class SchemaNetwork
         return (prediction.Attributes.gt(0.5).to_type(state.dtype).MoveToOuterDisposeScope(), prediction.Rewards.gt(0.5).to_type(state.dtype).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Attribute planes shifted so that cell (r, c) holds the value at (r + rows, c + columns), 0 off the grid.</summary>
-    internal static Tensor Shift(Tensor plane, int rows, int columns)
-    {
-        if (rows == 0 && columns == 0)
-        {
-            return plane;
-        }
-
-        long height = plane.shape[^2];
-        long width = plane.shape[^1];
-        var padded = nn.functional.pad(plane, [Math.Max(-columns, 0), Math.Max(columns, 0), Math.Max(-rows, 0), Math.Max(rows, 0)]);
-        return padded.narrow(-2, Math.Max(rows, 0), height).narrow(-1, Math.Max(columns, 0), width);
-    }
+    /// <summary>Entity rows [..., entities] back to planes [..., rows, columns].</summary>
+    private Tensor Planes(Tensor entities) => entities.reshape([.. entities.shape.SkipLast(1), Grid.Rows, Grid.Columns]);
 
     private void Check(UngroundedSchema schema)
     {

@@ -202,7 +202,7 @@ public sealed class SchemaNetworkTests
         for (int t = 0; t < steps; t++)
         {
             var action = actions.select(-1, t);
-            Assert.True(Same(trace[SchemaNetwork.ActionSite(t)].Value!, action), $"action@{t}");
+            Assert.True(Same(trace[SchemaNetwork.ActionSite(t)].Value!, action.unsqueeze(-1)), $"action@{t} is [batch, 1]: a singleton where the entity plate's dim is");
             var prediction = network.NextProbabilities(current, action);
             for (int s = 0; s < schemas.Count; s++)
             {
@@ -232,12 +232,12 @@ public sealed class SchemaNetworkTests
             {
                 var site = trace[SchemaNetwork.RewardSite(RewardNames[r], t + 1)];
                 Assert.Equal(SiteKind.Sample, site.Kind);
-                Assert.Equal(new long[] { batch }, site.Value!.shape);
+                Assert.Equal(new long[] { batch, 1 }, site.Value!.shape);
                 Assert.DoesNotContain(site.Plates, f => f.Name == SchemaNetwork.EntitiesPlate);
                 var bernoulli = Assert.IsType<Bernoulli>(site.Distribution);
-                double gap = bernoulli.Probs.sub(prediction.Rewards.select(-1, r)).abs().max().item<double>();
+                double gap = bernoulli.Probs.sub(prediction.Rewards.select(-1, r).unsqueeze(-1)).abs().max().item<double>();
                 Assert.True(gap < 1e-12, $"{site.Name}: the Bernoulli's probabilities differ from NextProbabilities by {gap}");
-                returns.select(1, r).add_(site.Value);
+                returns.select(1, r).add_(site.Value.squeeze(-1));
             }
 
             current = next;
@@ -255,7 +255,7 @@ public sealed class SchemaNetworkTests
         {
             var site = trace[SchemaNetwork.ReturnSite(RewardNames[r])];
             Assert.Equal(SiteKind.Deterministic, site.Kind);
-            Assert.True(Same(site.Value!, returns.select(1, r)), $"{site.Name} is the sum of the reward draws");
+            Assert.True(Same(site.Value!, returns.select(1, r).unsqueeze(-1)), $"{site.Name} is the sum of the reward draws, [batch, 1]");
         }
     }
 
@@ -271,7 +271,7 @@ public sealed class SchemaNetworkTests
         Assert.True(Same(trace[SchemaNetwork.AttributeSite("wall", 0)].Value!, state.select(1, 1).reshape(2, -1)));
         foreach (string reward in RewardNames)
         {
-            Assert.True(Same(trace[SchemaNetwork.ReturnSite(reward)].Value!, zeros(2, dtype: float64)), $"{reward}: nothing is received in no steps");
+            Assert.True(Same(trace[SchemaNetwork.ReturnSite(reward)].Value!, zeros(2, 1, dtype: float64)), $"{reward}: nothing is received in no steps");
         }
     }
 
@@ -302,7 +302,7 @@ public sealed class SchemaNetworkTests
             for (int r = 0; r < RewardNames.Length; r++)
             {
                 string name = SchemaNetwork.RewardSite(RewardNames[r], t + 1);
-                Assert.True(Same(trace[name].Value!, rewards.select(-1, r)), $"{name} is not the predicted reward");
+                Assert.True(Same(trace[name].Value!, rewards.select(-1, r).unsqueeze(-1)), $"{name} is not the predicted reward");
             }
 
             changes += (int)next.ne(current).sum().item<long>();
@@ -342,16 +342,16 @@ public sealed class SchemaNetworkTests
         }
 
         // do(action@0 = right everywhere)
-        var right = tensor(new long[] { 2, 2 });
+        var right = tensor(new long[] { 2, 2 }).unsqueeze(-1);
         var acted = program.Intervene(new Dictionary<string, Intervention> { [SchemaNetwork.ActionSite(0)] = right }).Seed(1).GetTrace(input);
-        var underRight = network.NextProbabilities(state, right);
+        var underRight = network.NextProbabilities(state, right.squeeze(-1));
         Assert.False(underRight.Attributes.allclose(factual.Attributes), "the action is one that matters");
         var ball = Assert.IsType<Bernoulli>(acted[SchemaNetwork.AttributeSite("ball", 1)].Distribution);
         Assert.True(ball.Probs.sub(underRight.Attributes.select(-3, 0).reshape(batch, -1)).abs().max().item<double>() < 1e-12);
         for (int r = 0; r < RewardNames.Length; r++)
         {
             var reward = Assert.IsType<Bernoulli>(acted[SchemaNetwork.RewardSite(RewardNames[r], 1)].Distribution);
-            Assert.True(reward.Probs.sub(underRight.Rewards.select(-1, r)).abs().max().item<double>() < 1e-12);
+            Assert.True(reward.Probs.sub(underRight.Rewards.select(-1, r).unsqueeze(-1)).abs().max().item<double>() < 1e-12);
         }
     }
 
@@ -412,6 +412,25 @@ public sealed class SchemaNetworkTests
         var worlds = probs.reshape(2, batch, -1);
         Assert.True(worlds[0].sub(factual).abs().max().item<double>() < 1e-12, "world 0 is factual");
         Assert.True(worlds[1].sub(counterfactual).abs().max().item<double>() < 1e-12, "world 1 starts from the edited state");
+    }
+
+    [Fact]
+    public void AVectorizedQueryRunsTheRolloutAndMatchesTheNoisyOrByHand()
+    {
+        // a plate of draws left of the entity plate: every site, rewards included, must line up with it
+        using var scope = NewDisposeScope();
+        var network = new SchemaNetwork(Grid, ActionNames, RewardNames, FixedSchemas(), reliability: 0.6, leak: 0.01);
+        // the first random state where a reward is uncertain, so the comparison has something to check
+        var state = Enumerable.Range(0, 200).Select(seed => RandomStates(new Random(seed), 1, Grid, [0.3, 0.3, 0.3, 0.3]).squeeze(0))
+            .First(s => network.NextProbabilities(s, tensor(1L)).Rewards.gt(0.05).logical_and(network.NextProbabilities(s, tensor(1L)).Rewards.lt(0.95)).any().item<bool>());
+        var input = new SchemaRolloutInput(state, tensor(new long[] { 1 }));
+        var rewards = network.NextProbabilities(state, tensor(1L)).Rewards;
+        for (int r = 0; r < RewardNames.Length; r++)
+        {
+            var estimate = CausalQueries.Interventional<SchemaRolloutInput>(network.Rollout, input, new Dictionary<string, Intervention>(), SchemaNetwork.ReturnSite(RewardNames[r]), draws: 4000, seed: 3);
+            double exact = rewards[r].item<double>();
+            Assert.True(Math.Abs(estimate.Value - exact) < Math.Min(0.04, (4 * estimate.StandardError) + 1e-3), $"{RewardNames[r]}: query {estimate.Value:F4} ± {estimate.StandardError:F4}, noisy-OR by hand {exact:F4}");
+        }
     }
 
     [Fact]
