@@ -75,11 +75,23 @@ internal sealed class SchemaGrounding
     /// </summary>
     public GroundingTensors On(Device device, ScalarType dtype) => _tensors.GetOrAdd((device.ToString(), dtype), _ =>
     {
-        int height = (2 * RowReach) + 1, width = (2 * ColumnReach) + 1;
-        var kernels = tensor(_kernels, dtype: dtype, device: device).reshape(_schemas, _attributes, height, width).DetachFromDisposeScope();
+        // only the window cells some schema reads: the rest of the kernel matrix is zero
+        int cells = _kernels.Length / Math.Max(1, _schemas);
+        long[] read = Enumerable.Range(0, cells).Where(k => Enumerable.Range(0, _schemas).Any(s => _kernels[(s * cells) + k] != 0)).Select(k => (long)k).ToArray();
+        var columns = new double[_schemas * read.Length];
+        for (int s = 0; s < _schemas; s++)
+        {
+            for (int k = 0; k < read.Length; k++)
+            {
+                columns[(s * read.Length) + k] = _kernels[(s * cells) + read[k]];
+            }
+        }
+
+        var kernels = tensor(columns, dtype: dtype, device: device).reshape(_schemas, read.Length).DetachFromDisposeScope();
+        var reads = tensor(read, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         var actionIncidence = tensor(_actionIncidence, dtype: dtype, device: device).reshape(_actions, _schemas).DetachFromDisposeScope();
         var needed = tensor(_needed, dtype: dtype, device: device).DetachFromDisposeScope();
         var targetRows = tensor(_targetRows, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
-        return new GroundingTensors(kernels, actionIncidence, needed, targetRows);
+        return new GroundingTensors(reads, kernels, actionIncidence, needed, targetRows);
     });
 }

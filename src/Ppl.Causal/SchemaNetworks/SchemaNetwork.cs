@@ -87,7 +87,7 @@ public sealed partial class SchemaNetwork
         var flat = state.reshape(-1, Grid.Attributes.Count, Grid.Rows, Grid.Columns);
         var padded = nn.functional.pad(flat, [_grounding.ColumnReach, _grounding.ColumnReach, _grounding.RowReach, _grounding.RowReach]);
         var windows = padded.unfold(-2, Grid.Rows, 1).unfold(-2, Grid.Columns, 1).reshape(flat.shape[0], -1, Grid.EntityCount);
-        var sums = einsum("sk,bkp->bsp", constants.Kernels.reshape(Schemas.Count, -1), windows);
+        var sums = bmm(constants.Kernels.unsqueeze(0).expand(windows.shape[0], -1, -1), windows.index_select(1, constants.Reads));
         var taken = action.expand(batch).reshape(-1, 1).eq(arange(Actions.Count, dtype: ScalarType.Int64, device: state.device)).to_type(state.dtype);
         var actionSums = einsum("ba,as->bs", taken, constants.ActionIncidence);
         var fired = sums.add(actionSums.unsqueeze(-1)).eq(constants.Needed.unsqueeze(-1));

@@ -66,16 +66,19 @@ public sealed class SchemaPlanner
         }
 
         using var scope = NewDisposeScope();
-        long count = candidates.shape[0];
-        int horizon = (int)candidates.shape[1];
+        var tree = PrefixTree.Of(candidates);
         var values = tensor(RewardValues.ToArray(), dtype: state.dtype, device: state.device);
-        var current = state.unsqueeze(0).expand([count, .. state.shape]);
-        var total = zeros([count], dtype: state.dtype, device: state.device);
-        for (int t = 0; t < horizon; t++)
+        var current = state.unsqueeze(0);
+        var total = zeros([candidates.shape[0]], dtype: state.dtype, device: state.device);
+        for (int t = 0; t < tree.Depth; t++)
         {
+            // one row per distinct prefix of length t + 1: candidates that agree so far are rolled once
             using var step = NewDisposeScope();
-            var (next, rewards) = Network.Predict(current, candidates.select(-1, t));
-            total = total.add(rewards.mul(values).sum(-1).mul(Math.Pow(Discount, t))).MoveToOuterDisposeScope();
+            var parents = tensor(tree.Parents[t], dtype: ScalarType.Int64, device: state.device);
+            var actions = tensor(tree.Actions[t], dtype: ScalarType.Int64, device: state.device);
+            var (next, rewards) = Network.Predict(current.index_select(0, parents), actions);
+            var nodeValues = rewards.mul(values).sum(-1).mul(Math.Pow(Discount, t));
+            total = total.add(nodeValues.index_select(0, tensor(tree.NodeOf[t], dtype: ScalarType.Int64, device: state.device))).MoveToOuterDisposeScope();
             current = next.MoveToOuterDisposeScope();
         }
 

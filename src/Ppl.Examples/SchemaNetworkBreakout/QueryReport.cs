@@ -40,7 +40,6 @@ internal static class QueryReport
         var (counterfactual, factualMiss, trueMiss) = BreakoutQueries.PaddleOneLeft(network, counterfactualStart, stay, draws, seed);
         output.WriteLine(Invariant($"  the ball was {(factualMiss ? "missed" : "caught")}; had the paddle been one cell left, P(miss) {Format(counterfactual)}  env {Yes(trueMiss)}"));
         values["counterfactual one-left P(miss)"] = counterfactual.Value;
-        output.WriteLine();
     }
 
     private static string Format(CausalEstimate estimate) => Invariant($"{estimate.Value:F3} ± {estimate.StandardError:F3}");

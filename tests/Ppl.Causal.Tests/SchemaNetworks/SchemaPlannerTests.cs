@@ -50,8 +50,29 @@ public sealed class SchemaPlannerTests
         state[Wall, 0, 5] = tensor(1.0);
         state[Agent, 0, 1] = tensor(1.0);
         state[Goal, 0, 3] = tensor(1.0);
-        var candidates = ActionSequences.Exhaustive(3, 4);
         var planner = new SchemaPlanner(network, [1.0], discount: 0.9);
+        foreach (var set in new[] { ActionSequences.RunThenHold(3, Stay, 4), ActionSequences.Exhaustive(3, 4) })
+        {
+            CheckAgainstStepByStep(network, planner, state, set);
+        }
+
+        var candidates = ActionSequences.Exhaustive(3, 4);
+        var returns = planner.Returns(state, candidates);
+
+        // a reward is read off the state before a step: right, right puts the agent on the goal for steps 2
+        // and 3 if it then stays (0.9² + 0.9³, the most any sequence gets); the last action does not matter, and
+        // the first of the equals (first action slowest) takes "left" there
+        var plan = planner.Plan(state, candidates);
+        Assert.Equal(new[] { Right, Right, Stay, Left }, plan.Actions);
+        Assert.Equal(0.81 + 0.729, plan.Return, 12);
+        Assert.Equal(Enumerable.Range(0, 81).First(k => Math.Abs(returns[k].item<double>() - plan.Return) < 1e-9), plan.Best);
+        Assert.Throws<ArgumentException>(() => planner.Plan(state.unsqueeze(0), candidates));
+        Assert.Throws<ArgumentException>(() => planner.Plan(state, candidates.to_type(ScalarType.Int32)));
+        Assert.Throws<ArgumentException>(() => new SchemaPlanner(network, [1.0, 2.0]));
+    }
+
+    private static void CheckAgainstStepByStep(SchemaNetwork network, SchemaPlanner planner, Tensor state, Tensor candidates)
+    {
         var returns = planner.Returns(state, candidates);
         for (int k = 0; k < candidates.shape[0]; k++)
         {
@@ -66,17 +87,6 @@ public sealed class SchemaPlannerTests
 
             Assert.True(Math.Abs(returns[k].item<double>() - expected) < 1e-12, $"candidate {k}: planner {returns[k].item<double>()}, step by step {expected}");
         }
-
-        // a reward is read off the state before a step: right, right puts the agent on the goal for steps 2
-        // and 3 if it then stays (0.9² + 0.9³, the most any sequence gets); the last action does not matter, and
-        // the first of the equals (first action slowest) takes "left" there
-        var plan = planner.Plan(state, candidates);
-        Assert.Equal(new[] { Right, Right, Stay, Left }, plan.Actions);
-        Assert.Equal(0.81 + 0.729, plan.Return, 12);
-        Assert.Equal(Enumerable.Range(0, 81).First(k => Math.Abs(returns[k].item<double>() - plan.Return) < 1e-9), plan.Best);
-        Assert.Throws<ArgumentException>(() => planner.Plan(state.unsqueeze(0), candidates));
-        Assert.Throws<ArgumentException>(() => planner.Plan(state, candidates.to_type(ScalarType.Int32)));
-        Assert.Throws<ArgumentException>(() => new SchemaPlanner(network, [1.0, 2.0]));
     }
 
     private static List<UngroundedSchema> CorridorSchemas()

@@ -34,6 +34,22 @@ public sealed class BreakoutQLearnerTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void AQLearnerOnTheFullObservationLearnsTheStandardLayoutAndNothingOfTheVariants()
+    {
+        var learner = BreakoutQLearner.Train(BreakoutLayout.Standard, episodes: 20000, seed: 3, view: QLearnerView.FullObservation);
+        double standard = BreakoutEpisode.SuccessRate(BreakoutLayout.Standard, learner.Act, Episodes, seed: 5);
+        double offset = BreakoutEpisode.SuccessRate(BreakoutLayout.OffsetPaddle, learner.Act, Episodes, seed: 5);
+        double wall = BreakoutEpisode.SuccessRate(BreakoutLayout.MiddleWall, learner.Act, Episodes, seed: 5);
+        log.WriteLine($"{learner.VisitedStates} states; success: standard {standard:P0}, offset paddle {offset:P0}, middle wall {wall:P0}");
+
+        // every state of a variant is one it never saw, so it stays put: what staying put achieves
+        double stay = BreakoutEpisode.SuccessRate(BreakoutLayout.OffsetPaddle, _ => MiniBreakout.Stay, Episodes, seed: 5);
+        Assert.True(standard >= 0.5, $"standard {standard:P0}");
+        Assert.Equal(stay, offset);
+        Assert.True(offset <= 0.15 && wall <= 0.15, $"offset paddle {offset:P0}, middle wall {wall:P0}");
+    }
+
+    [Fact]
     public void OutcomesStayWithinTheBudgetAndAMissIsNoSuccess()
     {
         var random = new Random(3);
