@@ -126,16 +126,18 @@ public static class McmcDiagnostics
     }
 
     /// <summary>
-    /// M·N / τ with τ = −1 + 2 Σ P̂ₖ, P̂ₖ = ρ̂₂ₖ + ρ̂₂ₖ₊₁ summed while positive and made non-increasing (Geyer's
-    /// initial monotone sequence); ρ̂ₜ = 1 − (W − mean of the chains' autocovariances at lag t) / var⁺.
+    /// M·N / τ with τ = −1 + 2 Σ P̂ₖ (+ ρ̂ at the first dropped pair's even lag, when positive), P̂ₖ = ρ̂₂ₖ + ρ̂₂ₖ₊₁
+    /// summed while positive and made non-increasing (Geyer's initial monotone sequence); ρ̂ₜ = 1 − (W − mean of
+    /// the chains' autocovariances at lag t) / var⁺; τ is at least 1 / log₁₀(M·N), as Stan caps it.
     /// </summary>
     private static double EffectiveSize(double[][] chains)
     {
         int m = chains.Length, n = chains[0].Length;
         var (within, plus) = Variances(chains);
-        if (within == 0)
+        if (within == 0 && plus == 0)
         {
-            return double.NaN;
+            // constant draws: every draw says the same, as Stan's posterior package counts it
+            return m * n;
         }
 
         var centred = chains.Select(c =>
@@ -167,9 +169,13 @@ public static class McmcDiagnostics
         double previous = double.PositiveInfinity;
         for (int k = 0; (2 * k) + 1 < n; k++)
         {
-            double pair = Rho(2 * k) + Rho((2 * k) + 1);
+            double even = Rho(2 * k);
+            double pair = even + Rho((2 * k) + 1);
             if (pair <= 0)
             {
+                // the improved estimate (Vehtari et al. 2021): the first dropped pair's even lag still counts
+                // when positive, which lowers the variance for antithetic chains
+                tau += Math.Max(even, 0);
                 break;
             }
 

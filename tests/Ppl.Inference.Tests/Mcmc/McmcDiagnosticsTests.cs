@@ -56,6 +56,19 @@ public sealed class McmcDiagnosticsTests
     }
 
     [Fact]
+    public void AntitheticDrawsCountForMoreThanTheirNumberUpToStansCap()
+    {
+        // x_t = −x_{t−1} + small noise: the mean converges faster than independent draws would, ESS > S
+        var chains = Chains(4, 1000, seed: 5, rho: -0.5);
+        double ess = McmcDiagnostics.Ess(chains);
+        double tau = 0.5 / 1.5;
+        Assert.InRange(ess, 0.8 * 4000 / tau, Math.Min(1.2 * 4000 / tau, 4000 * Math.Log10(4000)));
+
+        // constant draws: nothing varies, every draw counts
+        Assert.Equal(8.0, McmcDiagnostics.Ess([[2, 2, 2, 2], [2, 2, 2, 2]]));
+    }
+
+    [Fact]
     public void BadDrawsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => McmcDiagnostics.RHat([[1, 2, 3, 4], [1, 2, 3]]));
