@@ -8,6 +8,12 @@ internal static class BreakoutData
 {
     public static EntityGrid Grid { get; } = new(MiniBreakout.Rows, MiniBreakout.Columns, MiniBreakout.Attributes);
 
+    /// <summary>
+    /// The learner's options for the example: reliability 0.9999 and leak 10⁻⁶, so that sampled rollouts of
+    /// 1,200 attribute cells a step stay on the deterministic physics the schemas encode.
+    /// </summary>
+    public static SchemaLearnerOptions LearnerOptions { get; } = new() { Reliability = 0.9999, Leak = 1e-6 };
+
     /// <summary>The state as float32 attribute planes [attributes, rows, columns].</summary>
     public static Tensor Planes(bool[,,] state)
     {

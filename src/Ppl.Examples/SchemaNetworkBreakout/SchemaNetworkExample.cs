@@ -53,7 +53,7 @@ public sealed class SchemaNetworkExample : IExample
         // 1. learn
         var train = BreakoutData.RandomPolicy(BreakoutLayout.Standard, transitions, seed + 1);
         var clock = Stopwatch.StartNew();
-        var learned = SchemaLearner.Learn(BreakoutData.Grid, MiniBreakout.Actions, MiniBreakout.Rewards, train, new SchemaLearnerOptions { Reliability = 0.9999, Leak = 1e-6 });
+        var learned = SchemaLearner.Learn(BreakoutData.Grid, MiniBreakout.Actions, MiniBreakout.Rewards, train, BreakoutData.LearnerOptions);
         output.WriteLine(Invariant($"Learned {learned.Schemas.Count} schemas from {transitions:N0} random-policy transitions in {clock.Elapsed.TotalSeconds:F1} s (hand-written: {HandWrittenSchemas.All.Count}; acceptance: at most {2 * HandWrittenSchemas.All.Count})."));
         foreach (var schema in learned.Schemas)
         {

@@ -10,8 +10,6 @@ namespace Ppl.Tests.Examples.SchemaNetworkBreakout;
 [Collection("Sequential")]
 public sealed class SchemaNetworkExampleTests(ITestOutputHelper log)
 {
-    private static readonly SchemaLearnerOptions Quiet = new() { Reliability = 0.9999, Leak = 1e-6 };
-
     [Fact]
     public void SmokeRunLearnsPlansQueriesAndWritesFrames()
     {
@@ -46,7 +44,7 @@ public sealed class SchemaNetworkExampleTests(ITestOutputHelper log)
     {
         // the acceptance runs on fewer episodes: MPC with schemas learned from 2,000 standard transitions
         using var scope = NewDisposeScope();
-        var network = SchemaLearner.Learn(BreakoutData.Grid, MiniBreakout.Actions, MiniBreakout.Rewards, BreakoutData.RandomPolicy(BreakoutLayout.Standard, 2000, seed: 1), Quiet);
+        var network = SchemaLearner.Learn(BreakoutData.Grid, MiniBreakout.Actions, MiniBreakout.Rewards, BreakoutData.RandomPolicy(BreakoutLayout.Standard, 2000, seed: 1), BreakoutData.LearnerOptions);
         var agent = new BreakoutPlanningAgent(network, horizon: 12, missValue: -10);
         foreach (var layout in new[] { BreakoutLayout.Standard, BreakoutLayout.OffsetPaddle, BreakoutLayout.MiddleWall })
         {
@@ -64,7 +62,7 @@ public sealed class SchemaNetworkExampleTests(ITestOutputHelper log)
     public void QueriesOnTheLearnedProgramAgreeWithTheEnvironmentRunWithTheChangeMade()
     {
         using var scope = NewDisposeScope();
-        var network = SchemaLearner.Learn(BreakoutData.Grid, MiniBreakout.Actions, MiniBreakout.Rewards, BreakoutData.RandomPolicy(BreakoutLayout.Standard, 2000, seed: 1), Quiet);
+        var network = SchemaLearner.Learn(BreakoutData.Grid, MiniBreakout.Actions, MiniBreakout.Rewards, BreakoutData.RandomPolicy(BreakoutLayout.Standard, 2000, seed: 1), BreakoutData.LearnerOptions);
         var start = MiniBreakout.Reset(BreakoutLayout.Standard, new Random(QueryReport.InterventionSeed));
 
         var (_, observed, intervened, trueObserved, trueIntervened) = BreakoutQueries.RemoveBrick(network, start, QueryReport.Steps, 40, 1);
