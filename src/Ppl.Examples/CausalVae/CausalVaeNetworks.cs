@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,9 +35,9 @@ internal sealed class CausalVaeNetworks : IDisposable
     /// <summary>Both networks, initialized from <paramref name="seed"/> on <paramref name="device"/>.</summary>
     public static CausalVaeNetworks Create(long seed, Device device, int latent, int hidden = 512)
     {
-        using var seedScope = new TorchSeedScope(seed);
-        var encoder = new CausalVaeEncoder(hidden, latent);
-        var decoder = new CausalVaeDecoder(hidden, latent);
+        using var generator = new Generator(unchecked((ulong)seed));
+        var encoder = SeededInitialization.Apply(new CausalVaeEncoder(hidden, latent), generator);
+        var decoder = SeededInitialization.Apply(new CausalVaeDecoder(hidden, latent), generator);
         encoder.to(device);
         decoder.to(device);
         return new CausalVaeNetworks(encoder, decoder, latent, device);

@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,15 +20,12 @@ internal sealed class DigitClassifier : nn.Module<Tensor, Tensor>
     public DigitClassifier(long seed)
         : base(nameof(DigitClassifier))
     {
-        using (new TorchSeedScope(seed))
-        {
-            _first = nn.Conv2d(1, 32, 3, padding: 1);
-            _second = nn.Conv2d(32, 64, 3, padding: 1);
-            _hidden = nn.Linear(64 * 8 * 8, 128);
-            _out = nn.Linear(128, 10);
-        }
-
+        _first = nn.Conv2d(1, 32, 3, padding: 1);
+        _second = nn.Conv2d(32, 64, 3, padding: 1);
+        _hidden = nn.Linear(64 * 8 * 8, 128);
+        _out = nn.Linear(128, 10);
         RegisterComponents();
+        SeededInitialization.Apply(this, seed);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,20 +22,17 @@ internal sealed class DiscriminatorNetwork : nn.Module<Tensor, Tensor>
     public DiscriminatorNetwork(long seed)
         : base(nameof(DiscriminatorNetwork))
     {
-        using (new TorchSeedScope(seed))
+        int inputs = 1;
+        foreach (int channels in Channels)
         {
-            int inputs = 1;
-            foreach (int channels in Channels)
-            {
-                _convolutions.Add(nn.Conv2d(inputs, channels, 3, padding: 1));
-                inputs = channels;
-            }
-
-            _hidden = nn.Linear(64 * 4 * 4, 1024);
-            _out = nn.Linear(1024, 1);
+            _convolutions.Add(nn.Conv2d(inputs, channels, 3, padding: 1));
+            inputs = channels;
         }
 
+        _hidden = nn.Linear(64 * 4 * 4, 1024);
+        _out = nn.Linear(1024, 1);
         RegisterComponents();
+        SeededInitialization.Apply(this, seed);
     }
 
     /// <inheritdoc />

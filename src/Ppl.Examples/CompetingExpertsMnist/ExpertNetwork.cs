@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,21 +20,19 @@ internal sealed class ExpertNetwork : nn.Module<Tensor, Tensor>
     public ExpertNetwork(int filters, long seed)
         : base(nameof(ExpertNetwork))
     {
-        using (new TorchSeedScope(seed))
+        for (int layer = 0; layer < Layers; layer++)
         {
-            for (int layer = 0; layer < Layers; layer++)
+            int inputs = layer == 0 ? 1 : filters;
+            int outputs = layer == Layers - 1 ? 1 : filters;
+            _convolutions.Add(nn.Conv2d(inputs, outputs, 3, padding: 1));
+            if (layer < Layers - 1)
             {
-                int inputs = layer == 0 ? 1 : filters;
-                int outputs = layer == Layers - 1 ? 1 : filters;
-                _convolutions.Add(nn.Conv2d(inputs, outputs, 3, padding: 1));
-                if (layer < Layers - 1)
-                {
-                    _norms.Add(nn.BatchNorm2d(outputs));
-                }
+                _norms.Add(nn.BatchNorm2d(outputs));
             }
         }
 
         RegisterComponents();
+        SeededInitialization.Apply(this, seed);
     }
 
     /// <inheritdoc />

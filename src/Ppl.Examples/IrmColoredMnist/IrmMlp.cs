@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,20 +22,22 @@ internal sealed class IrmMlp : nn.Module<Tensor, Tensor>
     {
         _grayscale = grayscale;
         int inputs = (grayscale ? 1 : 2) * 14 * 14;
-        using (new TorchSeedScope(seed))
-        {
-            _first = nn.Linear(inputs, hidden);
-            _second = nn.Linear(hidden, hidden);
-            _out = nn.Linear(hidden, 1);
-            using var noGrad = no_grad();
-            foreach (var layer in new[] { _first, _second, _out })
-            {
-                nn.init.xavier_uniform_(layer.weight!);
-                nn.init.zeros_(layer.bias!);
-            }
-        }
-
+        _first = nn.Linear(inputs, hidden);
+        _second = nn.Linear(hidden, hidden);
+        _out = nn.Linear(hidden, 1);
         RegisterComponents();
+
+        // the default draws first, then Glorot-uniform, as the reference code's re-initialization does
+        using var generator = new Generator(unchecked((ulong)seed));
+        SeededInitialization.Apply(this, generator);
+        using var noGrad = no_grad();
+        foreach (var layer in new[] { _first, _second, _out })
+        {
+            var weight = layer.weight!;
+            double bound = Math.Sqrt(3.0) * Math.Sqrt(2.0 / (weight.shape[0] + weight.shape[1]));
+            weight.uniform_(-bound, bound, generator);
+            layer.bias!.zero_();
+        }
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,9 +36,9 @@ internal sealed class VaeNetworks : IDisposable
     /// <summary>Fresh networks with PyTorch's default initialization drawn from <paramref name="seed"/>, on <paramref name="device"/>.</summary>
     public static VaeNetworks Create(long seed, Device device, int hidden = 400, int latent = 50)
     {
-        using var generatorState = new TorchSeedScope(seed);
-        var encoder = new VaeEncoder(hidden, latent);
-        var decoder = new VaeDecoder(hidden, latent);
+        using var generator = new Generator(unchecked((ulong)seed));
+        var encoder = SeededInitialization.Apply(new VaeEncoder(hidden, latent), generator);
+        var decoder = SeededInitialization.Apply(new VaeDecoder(hidden, latent), generator);
         encoder.to(device);
         decoder.to(device);
         return new VaeNetworks(encoder, decoder, latent);

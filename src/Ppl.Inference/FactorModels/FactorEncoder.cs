@@ -1,3 +1,4 @@
+using Ppl.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,19 +34,16 @@ public sealed class FactorEncoder : nn.Module<Tensor, (Tensor Loc, Tensor Scale)
         ArgumentOutOfRangeException.ThrowIfLessThan(causes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(hidden);
-        using (new TorchSeedScope(seed))
-        {
-            _body = hidden == 0 ? nn.Sequential(nn.Identity()) : nn.Sequential(nn.Linear(2 * causes, hidden), nn.Tanh());
-            int width = hidden == 0 ? 2 * causes : hidden;
-            _loc = nn.Linear(width, factors);
-            _scale = nn.Linear(width, factors);
-            using (no_grad())
-            {
-                _scale.bias!.fill_(-2.0); // softplus(−2) ≈ 0.13: start from narrow posteriors, as AutoNormal's init scale does
-            }
-        }
-
+        _body = hidden == 0 ? nn.Sequential(nn.Identity()) : nn.Sequential(nn.Linear(2 * causes, hidden), nn.Tanh());
+        int width = hidden == 0 ? 2 * causes : hidden;
+        _loc = nn.Linear(width, factors);
+        _scale = nn.Linear(width, factors);
         RegisterComponents();
+        SeededInitialization.Apply(this, seed);
+        using (no_grad())
+        {
+            _scale.bias!.fill_(-2.0); // softplus(−2) ≈ 0.13: start from narrow posteriors, as AutoNormal's init scale does
+        }
     }
 
     /// <summary>The network's input for causes [n, m] and their observed mask [n, m] (null: all observed): [n, 2m].</summary>
