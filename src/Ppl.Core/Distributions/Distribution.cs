@@ -18,8 +18,36 @@ public abstract class Distribution
         EventShape = eventShape;
     }
 
-    /// <summary>Turns argument and support validation on or off (on by default; Pyro's <c>enable_validation</c>).</summary>
-    public static bool ValidationEnabled { get; set; } = true;
+    [ThreadStatic]
+    private static bool? t_validationOnThisThread;
+
+    private static bool s_validationEnabled = true;
+
+    /// <summary>
+    /// Turns argument and support validation on or off (on by default; Pyro's <c>enable_validation</c>).
+    /// Setting it applies to every thread; <see cref="ValidationOnThisThread"/> overrides it on one.
+    /// </summary>
+    public static bool ValidationEnabled
+    {
+        get => t_validationOnThisThread ?? s_validationEnabled;
+        set => s_validationEnabled = value;
+    }
+
+    /// <summary>
+    /// Turns validation on or off for the calling thread only, until the result is disposed (an inner loop
+    /// that has checked its inputs once, as MCMC does after its first evaluation, while other threads keep theirs).
+    /// </summary>
+    public static IDisposable ValidationOnThisThread(bool enabled)
+    {
+        var previous = t_validationOnThisThread;
+        t_validationOnThisThread = enabled;
+        return new ThreadValidationRestore(previous);
+    }
+
+    private sealed class ThreadValidationRestore(bool? previous) : IDisposable
+    {
+        public void Dispose() => t_validationOnThisThread = previous;
+    }
 
     /// <summary>Shape of the batch of independent (not identically distributed) distributions.</summary>
     public long[] BatchShape { get; }

@@ -1,0 +1,85 @@
+using Ppl.Distributions;
+using Ppl.Inference.Mcmc;
+using static Ppl.Primitives;
+using static Ppl.Testing.ConjugateModels.FourFamilies;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Inference.Mcmc;
+
+/// <summary>The MCMC driver: reproducibility, chains on threads, errors a user meets, Stan's warm-up windows, HMC.</summary>
+public sealed class McmcDriverTests
+{
+    [Fact]
+    public void ASeedRepeatsBitForBitWhetherChainsRunOnThreadsOrInTurn()
+    {
+        using var x = tensor(NormalData);
+        var options = new McmcOptions { Warmup = 60, Samples = 40, Chains = 3, Seed = 7 };
+        using var threaded = new Mcmc<Tensor>(NormalModel, options).Run(x);
+        using var again = new Mcmc<Tensor>(NormalModel, options).Run(x);
+        using var inTurn = new Mcmc<Tensor>(NormalModel, options with { Parallel = false }).Run(x);
+        using var otherSeed = new Mcmc<Tensor>(NormalModel, options with { Seed = 8 }).Run(x);
+        Assert.True(threaded.Positions.equal(again.Positions).all().item<bool>(), "the same seed gave different draws");
+        Assert.True(threaded.Positions.equal(inTurn.Positions).all().item<bool>(), "threads changed the draws");
+        Assert.False(threaded.Positions.equal(otherSeed.Positions).all().item<bool>(), "another seed gave the same draws");
+        Assert.Equal([3L, 40L], threaded.Samples["mu"].shape);
+        Assert.False(threaded.Samples["mu"][0].equal(threaded.Samples["mu"][1]).all().item<bool>(), "two chains drew the same values");
+    }
+
+    [Fact]
+    public void ADiscreteLatentIsRefusedByName()
+    {
+        static object? Model(Tensor data)
+        {
+            var k = Sample("component", Categorical.FromProbs(tensor(new[] { 0.5, 0.5 })));
+            return Sample("y", new Normal(k.to_type(ScalarType.Float64), 1.0), obs: data);
+        }
+
+        using var y = tensor(0.3);
+        var ex = Assert.Throws<NotSupportedException>(() => new Mcmc<Tensor>(Model, new McmcOptions { Warmup = 5, Samples = 5 }).Run(y));
+        Assert.Contains("'component'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("discrete", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WarmupWindowsAreStans()
+    {
+        // Stan's windows for 1,000 warm-up iterations: 75–99, 100–149, 150–249, 250–449, 450–949
+        Assert.Equal([(75, 100), (100, 150), (150, 250), (250, 450), (450, 950)], new WarmupSchedule(1000).Windows);
+        Assert.Equal([(75, 100), (100, 150), (150, 250), (250, 450)], new WarmupSchedule(500).Windows);
+        // too short for the defaults: 15 % / 75 % / 10 %
+        Assert.Equal([(15, 90)], new WarmupSchedule(100).Windows);
+        Assert.Empty(new WarmupSchedule(10).Windows);
+    }
+
+    [Fact]
+    public void HmcWithAFixedTrajectoryDrawsTheGammaPoissonPosterior()
+    {
+        using var counts = tensor(Counts);
+        using var result = new Mcmc<Tensor>(GammaModel, new McmcOptions { Warmup = 300, Samples = 1000, Chains = 2, Seed = 3 }, () => new Hmc { TrajectoryLength = 1.5 }).Run(counts);
+        var (shape, rate) = GammaPosterior();
+        var chains = Enumerable.Range(0, 2).Select(c => result.Samples["rate"][c].to_type(ScalarType.Float64).data<double>().ToArray()).ToList();
+        double mean = chains.SelectMany(c => c).Average();
+        double error = McmcDiagnostics.Mcse(chains);
+        Assert.InRange(error, 0, 0.05);
+        Assert.InRange(mean, (shape / rate) - (4 * error), (shape / rate) + (4 * error));
+        Assert.True(result.SampleStats.SelectMany(s => s).All(s => s.TreeDepth == 0 && s.LeapfrogSteps >= 1));
+        Assert.True(McmcDiagnostics.RHat(chains) < 1.01);
+    }
+
+    [Fact]
+    public void TheSummaryTableListsEveryElementWithItsDiagnostics()
+    {
+        using var x = tensor(NormalData);
+        using var result = new Mcmc<Tensor>(NormalModel, new McmcOptions { Warmup = 100, Samples = 200, Chains = 2, Seed = 2 }).Run(x);
+        var summary = result.Summary();
+        string text = summary.ToString();
+        foreach (string column in new[] { "mean", "sd", "5%", "50%", "95%", "ess_bulk", "ess_tail", "r_hat" })
+        {
+            Assert.Contains(column, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Number of divergences: 0", text, StringComparison.Ordinal);
+        var draws = result.Samples["mu"].to_type(ScalarType.Float64).flatten().data<double>().ToArray();
+        Assert.Equal(draws.Average(), summary.Get("mu", "mean")[0], 10);
+    }
+}
