@@ -15,8 +15,16 @@ public sealed class Nuts : HamiltonianKernel
     /// <inheritdoc />
     protected internal override (PhasePoint Next, TransitionStats Stats) Integrate(PhasePoint start, PotentialFunction potential, Func<double> uniform)
     {
+        ArgumentNullException.ThrowIfNull(uniform);
+        return Integrate(start, potential, () => uniform() > 0.5, uniform);
+    }
+
+    /// <summary>The transition with the doubling directions drawn from <paramref name="goForward"/> and the sampling decisions from <paramref name="uniform"/>.</summary>
+    internal (PhasePoint Next, TransitionStats Stats) Integrate(PhasePoint start, PotentialFunction potential, Func<bool> goForward, Func<double> uniform)
+    {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(potential);
+        ArgumentNullException.ThrowIfNull(goForward);
         ArgumentNullException.ThrowIfNull(uniform);
         var run = new Run(this, potential, uniform, Hamiltonian(start));
         var velocity = Metric.Velocity(start.Momentum);
@@ -28,9 +36,9 @@ public sealed class Nuts : HamiltonianKernel
         int depth = 0;
         while (depth < MaxTreeDepth)
         {
-            bool goForward = uniform() > 0.5;
-            var edge = goForward ? forward : backward;
-            var subtree = run.Build(edge.Point, depth, goForward ? StepSize : -StepSize);
+            bool forwards = goForward();
+            var edge = forwards ? forward : backward;
+            var subtree = run.Build(edge.Point, depth, forwards ? StepSize : -StepSize);
             if (!subtree.Valid)
             {
                 break;
@@ -45,10 +53,10 @@ public sealed class Nuts : HamiltonianKernel
 
             logWeight = LogAddExp(logWeight, subtree.LogWeight);
             // the old trajectory, oriented in the direction of growth, merged with the subtree
-            var near = goForward ? forward : backward;
-            var far = goForward ? backward : forward;
+            var near = forwards ? forward : backward;
+            var far = forwards ? backward : forward;
             bool persist = Merged(far, near, rho, subtree, out rho);
-            if (goForward)
+            if (forwards)
             {
                 forward = subtree.Last;
             }
