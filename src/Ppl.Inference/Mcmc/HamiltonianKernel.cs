@@ -28,13 +28,42 @@ public abstract class HamiltonianKernel
     /// </summary>
     public (PhasePoint Next, TransitionStats Stats) Transition(PhasePoint current, PotentialFunction potential, Random random)
     {
-        ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(random);
-        return Integrate(current.WithMomentum(Metric.DrawMomentum(random)), potential, random.NextDouble);
+        ArgumentNullException.ThrowIfNull(potential);
+        var (next, stats) = TransitionChains([this], [current], Batches.Of(potential), [random]);
+        return (next[0], stats[0]);
     }
 
-    /// <summary>The transition from <paramref name="start"/> with its momentum, scalar decisions drawn from <paramref name="uniform"/> (each in [0, 1)).</summary>
-    protected internal abstract (PhasePoint Next, TransitionStats Stats) Integrate(PhasePoint start, PotentialFunction potential, Func<double> uniform);
+    /// <summary>
+    /// One transition of every chain at once (vectorized chains): chain c moves with <paramref name="kernels"/>[c]'s
+    /// step size and metric and draws from <paramref name="randoms"/>[c]; each leapfrog step evaluates
+    /// <paramref name="potential"/> once for all chains. The kernels must be of one type.
+    /// </summary>
+    /// <exception cref="ArgumentException">The arrays' lengths differ or the kernels are of different types.</exception>
+    public static (PhasePoint[] Next, TransitionStats[] Stats) TransitionChains(IReadOnlyList<HamiltonianKernel> kernels, PhasePoint[] current, BatchPotentialFunction potential, Random[] randoms)
+    {
+        ArgumentNullException.ThrowIfNull(kernels);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(potential);
+        ArgumentNullException.ThrowIfNull(randoms);
+        if (kernels.Count == 0 || current.Length != kernels.Count || randoms.Length != kernels.Count || kernels.Any(k => k.GetType() != kernels[0].GetType()))
+        {
+            throw new ArgumentException($"HamiltonianKernel.TransitionChains: one kernel, position and random source per chain, kernels of one type; got {kernels.Count} kernels, {current.Length} positions, {randoms.Length} sources.", nameof(kernels));
+        }
+
+        var starts = new PhasePoint[current.Length];
+        for (int c = 0; c < current.Length; c++)
+        {
+            starts[c] = current[c].WithMomentum(kernels[c].Metric.DrawMomentum(randoms[c]));
+        }
+
+        return kernels[0].IntegrateChains(kernels, starts, potential, [.. randoms.Select(r => (Func<double>)r.NextDouble)]);
+    }
+
+    /// <summary>
+    /// The transitions of every chain from <paramref name="starts"/> with their momenta; chain c's scalar
+    /// decisions (directions, acceptances) draw from <paramref name="uniforms"/>[c] (each in [0, 1)).
+    /// </summary>
+    protected internal abstract (PhasePoint[] Next, TransitionStats[] Stats) IntegrateChains(IReadOnlyList<HamiltonianKernel> kernels, PhasePoint[] starts, BatchPotentialFunction potential, Func<double>[] uniforms);
 
     /// <summary>H = U(q) + ½ pᵀM⁻¹p, +∞ when not a number.</summary>
     protected internal double Hamiltonian(PhasePoint point)

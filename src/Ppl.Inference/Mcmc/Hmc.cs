@@ -16,36 +16,61 @@ public sealed class Hmc : HamiltonianKernel
     public int StepsPerTransition => NumSteps ?? Math.Max(1, (int)Math.Min(int.MaxValue, TrajectoryLength / StepSize));
 
     /// <inheritdoc />
-    protected internal override (PhasePoint Next, TransitionStats Stats) Integrate(PhasePoint start, PotentialFunction potential, Func<double> uniform)
+    protected internal override (PhasePoint[] Next, TransitionStats[] Stats) IntegrateChains(IReadOnlyList<HamiltonianKernel> kernels, PhasePoint[] starts, BatchPotentialFunction potential, Func<double>[] uniforms)
     {
-        ArgumentNullException.ThrowIfNull(start);
-        ArgumentNullException.ThrowIfNull(potential);
-        ArgumentNullException.ThrowIfNull(uniform);
-        if (NumSteps is < 1)
+        ArgumentNullException.ThrowIfNull(kernels);
+        ArgumentNullException.ThrowIfNull(starts);
+        ArgumentNullException.ThrowIfNull(uniforms);
+        var hmc = kernels.Cast<Hmc>().ToArray();
+        if (hmc.Any(k => k.NumSteps is < 1))
         {
-            throw new InvalidOperationException($"Hmc: NumSteps must be at least 1; it is {NumSteps}.");
+            throw new InvalidOperationException("Hmc: NumSteps must be at least 1.");
         }
 
-        double h0 = Hamiltonian(start);
-        var point = start;
-        int steps = StepsPerTransition;
-        bool divergent = false;
-        int taken = 0;
-        for (int i = 0; i < steps; i++)
+        int chains = starts.Length;
+        var h0 = hmc.Select((k, c) => k.Hamiltonian(starts[c])).ToArray();
+        var steps = hmc.Select(k => k.StepsPerTransition).ToArray();
+        var stepSizes = hmc.Select(k => k.StepSize).ToArray();
+        var metrics = hmc.Select(k => k.Metric).ToArray();
+        var idle = starts.Select(s => s.Position).ToArray();
+        var points = (PhasePoint?[])starts.Clone();
+        var ends = (PhasePoint[])starts.Clone();
+        var taken = new int[chains];
+        var divergent = new bool[chains];
+        for (int step = 0; step < steps.Max(); step++)
         {
-            point = Leapfrog.Step(point, StepSize, Metric, potential);
-            taken++;
-            if (Hamiltonian(point) - h0 > MaxEnergyError)
+            var moving = points.Select((p, c) => step < steps[c] && !divergent[c] ? p : null).ToArray();
+            if (moving.All(p => p is null))
             {
-                divergent = true;
                 break;
+            }
+
+            var next = Leapfrog.Steps(moving, stepSizes, metrics, potential, idle);
+            for (int c = 0; c < chains; c++)
+            {
+                if (next[c] is not { } point)
+                {
+                    continue;
+                }
+
+                taken[c]++;
+                points[c] = point;
+                ends[c] = point;
+                divergent[c] = hmc[c].Hamiltonian(point) - h0[c] > hmc[c].MaxEnergyError;
             }
         }
 
-        double h = Hamiltonian(point);
-        double acceptance = divergent ? 0 : Math.Min(1, Math.Exp(h0 - h));
-        bool accept = !divergent && uniform() < acceptance;
-        var next = accept ? point : start;
-        return (next, new TransitionStats(acceptance, divergent, 0, taken, accept ? h : h0, StepSize));
+        var result = new PhasePoint[chains];
+        var stats = new TransitionStats[chains];
+        for (int c = 0; c < chains; c++)
+        {
+            double h = hmc[c].Hamiltonian(ends[c]);
+            double acceptance = divergent[c] ? 0 : Math.Min(1, Math.Exp(h0[c] - h));
+            bool accept = !divergent[c] && uniforms[c]() < acceptance;
+            result[c] = accept ? ends[c] : starts[c];
+            stats[c] = new TransitionStats(acceptance, divergent[c], 0, taken[c], accept ? h : h0[c], stepSizes[c]);
+        }
+
+        return (result, stats);
     }
 }

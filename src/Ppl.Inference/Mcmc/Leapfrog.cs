@@ -9,13 +9,47 @@ public static class Leapfrog
     /// </summary>
     public static PhasePoint Step(PhasePoint point, double stepSize, MassMatrix metric, PotentialFunction potential)
     {
-        ArgumentNullException.ThrowIfNull(point);
-        ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(potential);
-        var halfMomentum = Vectors.AddScaled(point.Momentum, -0.5 * stepSize, point.Gradient);
-        var position = Vectors.AddScaled(point.Position, stepSize, metric.Velocity(halfMomentum));
-        var (energy, gradient) = potential(position);
-        var momentum = Vectors.AddScaled(halfMomentum, -0.5 * stepSize, gradient);
-        return new PhasePoint(position, momentum, energy, gradient);
+        return Steps([point], [stepSize], [metric], Batches.Of(potential), [point.Position])[0]!;
+    }
+
+    /// <summary>
+    /// One step of every chain whose point is not null, with one evaluation of <paramref name="potential"/>
+    /// for all chains; a chain without a point is evaluated at <paramref name="idle"/>'s position and gets null.
+    /// </summary>
+    public static PhasePoint?[] Steps(PhasePoint?[] points, double[] stepSizes, IReadOnlyList<MassMatrix> metrics, BatchPotentialFunction potential, double[][] idle)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(stepSizes);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(potential);
+        ArgumentNullException.ThrowIfNull(idle);
+        int chains = points.Length;
+        var halves = new double[chains][];
+        var positions = new double[chains][];
+        for (int c = 0; c < chains; c++)
+        {
+            if (points[c] is { } point)
+            {
+                halves[c] = Vectors.AddScaled(point.Momentum, -0.5 * stepSizes[c], point.Gradient);
+                positions[c] = Vectors.AddScaled(point.Position, stepSizes[c], metrics[c].Velocity(halves[c]));
+            }
+            else
+            {
+                positions[c] = idle[c];
+            }
+        }
+
+        var (energies, gradients) = potential(positions);
+        var next = new PhasePoint?[chains];
+        for (int c = 0; c < chains; c++)
+        {
+            if (points[c] is not null)
+            {
+                next[c] = new PhasePoint(positions[c], Vectors.AddScaled(halves[c], -0.5 * stepSizes[c], gradients[c]), energies[c], gradients[c]);
+            }
+        }
+
+        return next;
     }
 }

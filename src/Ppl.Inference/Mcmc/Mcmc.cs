@@ -45,13 +45,16 @@ public sealed class Mcmc<TArgs>
     /// <exception cref="InvalidOperationException">The model has no continuous latent, or its density is zero at the initial position.</exception>
     public McmcResult Run(TArgs args)
     {
-        var chains = new ChainRun[Options.Chains];
+        // a group of chains shares one potential and moves in lockstep: all chains when vectorized, else one per group
+        int groups = Options.Vectorized ? 1 : Options.Chains;
+        int perGroup = Options.Vectorized ? Options.Chains : 1;
+        var runs = new GroupRun[groups];
         try
         {
-            if (Options.Parallel && Options.Chains > 1)
+            if (groups > 1 && Options.Parallel)
             {
-                var threads = Enumerable.Range(0, Options.Chains)
-                    .Select(c => Task.Factory.StartNew(() => chains[c] = RunChain(args, c), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                var threads = Enumerable.Range(0, groups)
+                    .Select(g => Task.Factory.StartNew(() => runs[g] = RunGroup(args, g, perGroup), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                     .ToArray();
                 try
                 {
@@ -64,27 +67,28 @@ public sealed class Mcmc<TArgs>
             }
             else
             {
-                for (int c = 0; c < Options.Chains; c++)
+                for (int g = 0; g < groups; g++)
                 {
-                    chains[c] = RunChain(args, c);
+                    runs[g] = RunGroup(args, g, perGroup);
                 }
             }
 
-            return Collect(chains);
+            return Collect(runs);
         }
         finally
         {
-            foreach (var chain in chains.Where(c => c is not null))
+            foreach (var run in runs.Where(r => r is not null))
             {
-                chain.Potential.Dispose();
+                run.Potential.Dispose();
             }
         }
     }
 
-    private static McmcResult Collect(ChainRun[] chains)
+    private static McmcResult Collect(GroupRun[] runs)
     {
-        var potential = chains[0].Potential;
+        var potential = runs[0].Potential;
         var like = potential.InitialPosition;
+        var chains = runs.SelectMany(r => r.Chains).ToArray();
         int draws = chains[0].Positions.Length;
         var flat = chains.SelectMany(c => c.Positions).SelectMany(p => p).ToArray();
         using var scope = NewDisposeScope();
@@ -95,13 +99,15 @@ public sealed class Mcmc<TArgs>
         return new McmcResult(samples, positions, [.. chains.Select(c => c.Warmup)], [.. chains.Select(c => c.Sampling)], [.. chains.Select(c => c.StepSize)], [.. chains.Select(c => c.Metric)]);
     }
 
-    private ChainRun RunChain(TArgs args, int chain)
+    /// <summary>Chains <paramref name="group"/>·<paramref name="size"/> … of one potential, warmed up and sampled together.</summary>
+    private GroupRun RunGroup(TArgs args, int group, int size)
     {
-        long seed = unchecked((Options.Seed * 1_000_003) + chain);
-        var potential = new ModelPotential<TArgs>(_model, args, Options.Init, seed);
+        int first = group * size;
+        var seeds = Enumerable.Range(first, size).Select(c => unchecked((Options.Seed * 1_000_003) + c)).ToArray();
+        var potential = new ModelPotential<TArgs>(_model, args, Options.Init, seeds[0], size);
         try
         {
-            return new ChainRun(potential, Sample(potential, chain, seed));
+            return new GroupRun(potential, Sample(potential, first, seeds));
         }
         catch
         {
@@ -110,69 +116,83 @@ public sealed class Mcmc<TArgs>
         }
     }
 
-    private ChainDraws Sample(ModelPotential<TArgs> potential, int chain, long seed)
+    private ChainDraws[] Sample(ModelPotential<TArgs> potential, int firstChain, long[] seeds)
     {
-        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
-        PotentialFunction function = potential.EnergyAndGradient;
-        var kernel = _kernel();
-        kernel.Metric = MassMatrix.Identity(checked((int)potential.Dimension), Options.DenseMetric);
-        kernel.StepSize = Options.InitialStepSize;
-        var current = Start(potential, function); // validated, whatever ValidateEveryStep says
+        int chains = seeds.Length;
+        int dimension = checked((int)potential.Dimension);
+        var randoms = seeds.Select(seed => new Random(unchecked((int)(seed ^ (seed >> 32))))).ToArray();
+        BatchPotentialFunction batch = potential.EnergyAndGradient;
+        var kernels = new HamiltonianKernel[chains];
+        for (int c = 0; c < chains; c++)
+        {
+            kernels[c] = _kernel();
+            kernels[c].Metric = MassMatrix.Identity(dimension, Options.DenseMetric);
+            kernels[c].StepSize = Options.InitialStepSize;
+        }
+
+        var current = Start(potential, batch); // validated, whatever ValidateEveryStep says
         using var validation = Distribution.ValidationOnThisThread(Options.ValidateEveryStep && Distribution.ValidationEnabled);
+        var adapters = new WarmupAdapter[chains];
+        for (int c = 0; c < chains; c++)
+        {
+            adapters[c] = new WarmupAdapter(Options, dimension);
+            adapters[c].Start(kernels[c], current[c], OneChain(batch, c, current), randoms[c]);
+        }
+
         int total = Options.Warmup + Options.Samples;
-        var adapter = new WarmupAdapter(Options, checked((int)potential.Dimension));
-        adapter.Start(kernel, current, function, random);
-        var warmup = new TransitionStats[Options.Warmup];
-        var sampling = new TransitionStats[Options.Samples];
-        var positions = new double[Options.Samples][];
-        int divergences = 0;
+        var warmup = Enumerable.Range(0, chains).Select(_ => new TransitionStats[Options.Warmup]).ToArray();
+        var sampling = Enumerable.Range(0, chains).Select(_ => new TransitionStats[Options.Samples]).ToArray();
+        var positions = Enumerable.Range(0, chains).Select(_ => new double[Options.Samples][]).ToArray();
+        var divergences = new int[chains];
         for (int i = 0; i < total; i++)
         {
             bool isWarmup = i < Options.Warmup;
-            (current, var stats) = kernel.Transition(current, function, random);
-            if (isWarmup)
+            (current, var stats) = HamiltonianKernel.TransitionChains(kernels, current, batch, randoms);
+            for (int c = 0; c < chains; c++)
             {
-                warmup[i] = stats;
-                adapter.After(i, stats, kernel, current, function, random);
-            }
-            else
-            {
-                sampling[i - Options.Warmup] = stats;
-                positions[i - Options.Warmup] = current.Position;
-            }
+                if (isWarmup)
+                {
+                    warmup[c][i] = stats[c];
+                    adapters[c].After(i, stats[c], kernels[c], current[c], OneChain(batch, c, current), randoms[c]);
+                }
+                else
+                {
+                    sampling[c][i - Options.Warmup] = stats[c];
+                    positions[c][i - Options.Warmup] = current[c].Position;
+                }
 
-            divergences = i == Options.Warmup ? (stats.Divergent ? 1 : 0) : divergences + (stats.Divergent ? 1 : 0);
-            _progress.OnNext(new McmcProgress(chain, i, total, isWarmup, stats.StepSize, stats.AcceptanceStatistic, stats.TreeDepth, divergences));
+                divergences[c] = (i == Options.Warmup ? 0 : divergences[c]) + (stats[c].Divergent ? 1 : 0);
+                _progress.OnNext(new McmcProgress(firstChain + c, i, total, isWarmup, stats[c].StepSize, stats[c].AcceptanceStatistic, stats[c].TreeDepth, divergences[c]));
+            }
         }
 
-        return new ChainDraws(positions, warmup, sampling, kernel.StepSize, kernel.Metric.Inverse);
+        return [.. Enumerable.Range(0, chains).Select(c => new ChainDraws(positions[c], warmup[c], sampling[c], kernels[c].StepSize, kernels[c].Metric.Inverse))];
     }
 
-    private static PhasePoint Start(ModelPotential<TArgs> potential, PotentialFunction function)
+    /// <summary>Chain <paramref name="chain"/>'s potential, the group's other chains held where they are (step-size search moves one chain).</summary>
+    private static PotentialFunction OneChain(BatchPotentialFunction batch, int chain, PhasePoint[] current) =>
+        current.Length == 1 ? q => { var (e, g) = batch([q]); return (e[0], g[0]); } : Batches.Chain(batch, chain, [.. current.Select(p => p.Position)]);
+
+    private static PhasePoint[] Start(ModelPotential<TArgs> potential, BatchPotentialFunction batch)
     {
         using var scope = NewDisposeScope();
-        var q = potential.InitialPosition.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var (energy, gradient) = function(q);
-        if (double.IsInfinity(energy) || double.IsNaN(energy) || gradient.Any(g => !double.IsFinite(g)))
+        var initial = potential.InitialPosition.to_type(ScalarType.Float64).cpu().reshape(potential.Chains, potential.Dimension);
+        var flat = initial.data<double>().ToArray();
+        int d = (int)potential.Dimension;
+        var q = Enumerable.Range(0, potential.Chains).Select(c => flat.AsSpan(c * d, d).ToArray()).ToArray();
+        var (energies, gradients) = batch(q);
+        for (int c = 0; c < q.Length; c++)
         {
-            throw new InvalidOperationException($"MCMC: the model's log-density or its gradient is not finite at the initial position (U = {energy}); choose another init strategy (McmcOptions.Init).");
+            if (!double.IsFinite(energies[c]) || gradients[c].Any(g => !double.IsFinite(g)))
+            {
+                throw new InvalidOperationException($"MCMC: the model's log-density or its gradient is not finite at the initial position (U = {energies[c]}); choose another init strategy (McmcOptions.Init).");
+            }
         }
 
-        return new PhasePoint(q, q, energy, gradient);
+        return [.. q.Select((p, c) => new PhasePoint(p, p, energies[c], gradients[c]))];
     }
 
     private sealed record ChainDraws(double[][] Positions, TransitionStats[] Warmup, TransitionStats[] Sampling, double StepSize, double[] Metric);
 
-    private sealed record ChainRun(ModelPotential<TArgs> Potential, ChainDraws Draws)
-    {
-        public double[][] Positions => Draws.Positions;
-
-        public TransitionStats[] Warmup => Draws.Warmup;
-
-        public TransitionStats[] Sampling => Draws.Sampling;
-
-        public double StepSize => Draws.StepSize;
-
-        public double[] Metric => Draws.Metric;
-    }
+    private sealed record GroupRun(ModelPotential<TArgs> Potential, ChainDraws[] Chains);
 }

@@ -20,6 +20,14 @@ public sealed record McmcOptions
     /// </summary>
     public bool Parallel { get; init; } = true;
 
+    /// <summary>
+    /// Run all chains in one batched pass (NumPyro's <c>chain_method="vectorized"</c>): the model runs once
+    /// per leapfrog step for every chain, inside a plate of the chains left of its own batch dims, so it must
+    /// broadcast over an extra leading dim. Chains build their NUTS trees in lockstep; a step lasts as long as
+    /// the longest tree. Overrides <see cref="Parallel"/>.
+    /// </summary>
+    public bool Vectorized { get; init; }
+
     /// <summary>The seed: chain c draws from generators seeded from (seed, c), so a run repeats bit for bit.</summary>
     public long Seed { get; init; }
 

@@ -123,7 +123,8 @@ public sealed class ModelPotential<TArgs> : IDisposable
         var energy = Energy(q);
         var gradient = autograd.grad([energy.sum()], [q], allow_unused: true)[0];
         gradient ??= zeros_like(position);
-        var finite = energy.detach().nan_to_num(double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
+        var detached = energy.detach();
+        var finite = detached.masked_fill(detached.ne(detached), double.PositiveInfinity); // NaN ≠ NaN; nan_to_num and isnan have no meta kernel
         return (finite.MoveToOuterDisposeScope(), gradient.detach().MoveToOuterDisposeScope());
     }
 
@@ -144,6 +145,32 @@ public sealed class ModelPotential<TArgs> : IDisposable
         var q = tensor(position, dtype: ScalarType.Float64).to(InitialPosition.dtype, InitialPosition.device);
         var (energy, gradient) = EnergyAndGradient(q);
         return (energy.to_type(ScalarType.Float64).cpu().item<double>(), gradient.to_type(ScalarType.Float64).cpu().data<double>().ToArray());
+    }
+
+    /// <summary>
+    /// U and ∇U of every chain's host position (length D each) in one run of the model, for a potential
+    /// built for that many vectorized chains.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one position of length D per chain.</exception>
+    public (double[] Energies, double[][] Gradients) EnergyAndGradient(double[][] positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (positions.Length != Chains || positions.Any(p => p.Length != Dimension))
+        {
+            throw new ArgumentException($"ModelPotential: expected {Chains} positions of length {Dimension}.", nameof(positions));
+        }
+
+        if (Chains == 1)
+        {
+            var (energy, gradient) = EnergyAndGradient(positions[0]);
+            return ([energy], [gradient]);
+        }
+
+        using var scope = NewDisposeScope();
+        var q = tensor(positions.SelectMany(p => p).ToArray(), dtype: ScalarType.Float64).reshape(Chains, Dimension).to(InitialPosition.dtype, InitialPosition.device);
+        var (energies, gradients) = EnergyAndGradient(q);
+        var flat = gradients.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        return (energies.to_type(ScalarType.Float64).cpu().data<double>().ToArray(), [.. Enumerable.Range(0, Chains).Select(c => flat.AsSpan(c * (int)Dimension, (int)Dimension).ToArray())]);
     }
 
     /// <summary>The constrained value of every latent site at <paramref name="positions"/> [..., D]: each [..., site shape].</summary>

@@ -1,4 +1,5 @@
 using Ppl.Distributions;
+using Ppl.Inference;
 using Ppl.Inference.Mcmc;
 using static Ppl.Primitives;
 using static Ppl.Testing.ConjugateModels.FourFamilies;
@@ -64,6 +65,25 @@ public sealed class McmcDriverTests
         Assert.InRange(mean, (shape / rate) - (4 * error), (shape / rate) + (4 * error));
         Assert.True(result.SampleStats.SelectMany(s => s).All(s => s.TreeDepth == 0 && s.LeapfrogSteps >= 1));
         Assert.True(McmcDiagnostics.RHat(chains) < 1.01);
+    }
+
+    [Fact]
+    public void PredictiveRunsTheModelAtThePosteriorDraws()
+    {
+        // x_new ~ N(mu, 1) at each posterior draw of mu: its mean is the draws' mean of mu, its variance 1 + Var(mu)
+        using var x = tensor(NormalData);
+        using var result = new Mcmc<Tensor>(NormalModel, new McmcOptions { Warmup = 300, Samples = 1000, Chains = 2, Seed = 6 }).Run(x);
+        var posterior = result.PooledSamples();
+        Func<Tensor, object?> model = NormalModel;
+        var predictive = new Predictive<Tensor>(model.Uncondition(), posterior, parallel: true).Sample(x, seed: 1);
+        var replicas = predictive["x"].to_type(ScalarType.Float64);
+        Assert.Equal([2000L, (long)NormalData.Length], replicas.shape);
+        var mu = posterior["mu"].to_type(ScalarType.Float64).flatten();
+        // each draw's replicas scatter around that draw's mu by N(0, 1): their mean over 2,000 × 10 values is within 4 / √20,000 of mu's mean
+        double gap = replicas.mean().item<double>() - mu.mean().item<double>();
+        Assert.InRange(gap, -4 / Math.Sqrt(20_000), 4 / Math.Sqrt(20_000));
+        double residualVariance = replicas.sub(mu.unsqueeze(1)).square().mean().item<double>();
+        Assert.InRange(residualVariance, 0.95, 1.05);
     }
 
     [Fact]

@@ -42,6 +42,16 @@ public sealed class NutsConjugateTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void VectorizedChainsDrawTheSamePosterior()
+    {
+        using var x = tensor(NormalData);
+        using var result = new Mcmc<Tensor>(NormalModel, FourChains with { Vectorized = true }).Run(x);
+        var (mean, sd) = NormalPosterior();
+        Assert.Equal([4L, 1000L], result.Samples["mu"].shape);
+        AssertMoments(result, "mu", 0, mean, sd * sd, gaussian: false); // one dimension: ~0.35 effective draws per draw
+    }
+
+    [Fact]
     public void BetaBernoulliPosterior()
     {
         using var flips = tensor(Flips);
