@@ -171,7 +171,7 @@ public sealed class Mcmc<TArgs>
 
     /// <summary>Chain <paramref name="chain"/>'s potential, the group's other chains held where they are (step-size search moves one chain).</summary>
     private static PotentialFunction OneChain(BatchPotentialFunction batch, int chain, PhasePoint[] current) =>
-        current.Length == 1 ? q => { var (e, g) = batch([q]); return (e[0], g[0]); } : Batches.Chain(batch, chain, [.. current.Select(p => p.Position)]);
+        Batches.Chain(batch, chain, [.. current.Select(p => p.Position)]);
 
     private static PhasePoint[] Start(ModelPotential<TArgs> potential, BatchPotentialFunction batch)
     {
