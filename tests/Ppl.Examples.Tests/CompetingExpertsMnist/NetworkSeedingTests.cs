@@ -2,7 +2,7 @@ using Ppl.Examples.CompetingExpertsMnist;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ppl.Examples.Tests.CompetingExpertsMnist;
+namespace Ppl.Tests.Examples.CompetingExpertsMnist;
 
 public class NetworkSeedingTests
 {

@@ -27,6 +27,28 @@ public sealed class McmcDriverTests
     }
 
     [Fact]
+    public void ProgressReportsEveryIterationOfEveryChain()
+    {
+        using var x = tensor(NormalData);
+        var mcmc = new Mcmc<Tensor>(NormalModel, new McmcOptions { Warmup = 30, Samples = 20, Chains = 2, Seed = 1 });
+        var seen = new System.Collections.Concurrent.ConcurrentBag<McmcProgress>();
+        using (mcmc.Progress.Subscribe(seen.Add))
+        {
+            using var result = mcmc.Run(x);
+            Assert.Equal(result.SampleStats.Sum(c => c.Count(s => s.Divergent)), seen.Where(p => p.Iteration == 49).Sum(p => p.Divergences));
+        }
+
+        Assert.Equal(100, seen.Count);
+        foreach (int chain in new[] { 0, 1 })
+        {
+            var mine = seen.Where(p => p.Chain == chain).OrderBy(p => p.Iteration).ToList();
+            Assert.Equal(Enumerable.Range(0, 50), mine.Select(p => p.Iteration));
+            Assert.All(mine, p => Assert.Equal(p.Iteration < 30, p.IsWarmup));
+            Assert.All(mine, p => Assert.True(p.StepSize > 0 && p.AcceptanceStatistic is >= 0 and <= 1 && p.Total == 50));
+        }
+    }
+
+    [Fact]
     public void ADiscreteLatentIsRefusedByName()
     {
         static object? Model(Tensor data)
