@@ -55,6 +55,19 @@ public sealed class ModelPotentialTests
     }
 
     [Fact]
+    public void InitStrategiesAreTheAutoguidesOnesInUnconstrainedSpace()
+    {
+        using var counts = tensor(Counts);
+        using var given = tensor(2.5f);
+        using var atValue = new ModelPotential<Tensor>(GammaModel, counts, InitStrategies.ToValue(new Dictionary<string, Tensor> { ["rate"] = given }));
+        Assert.Equal(Math.Log(2.5), atValue.InitialPosition.to_type(ScalarType.Float64).item<double>(), 6);
+        using var feasible = new ModelPotential<Tensor>(GammaModel, counts, InitStrategies.ToFeasible());
+        Assert.Equal(0.0, feasible.InitialPosition.to_type(ScalarType.Float64).item<double>(), 12); // log 1
+        using var uniform = new ModelPotential<Tensor>(GammaModel, counts, seed: 3);
+        Assert.InRange(uniform.InitialPosition.to_type(ScalarType.Float64).item<double>(), -2, 2); // Pyro's default: uniform on [−2, 2] unconstrained
+    }
+
+    [Fact]
     public void ThePotentialRunsOnTheMetaDevice()
     {
         // every tensor the potential makes follows the model's device: on meta only shapes are computed
