@@ -47,6 +47,12 @@ if (args.Length > 0 && args[0] == "profile")
     return;
 }
 
+if (args.Length > 0 && args[0] == "nuts")
+{
+    Ppl.Benchmarks.Mcmc.NutsRunner.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "train-forever")
 {
     TrainingLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Ppl.Examples.EightSchools;
+using Ppl.Inference.Mcmc;
+
+namespace Ppl.Benchmarks.Mcmc;
+
+/// <summary>
+/// The benchmarked run, as Pyro's <c>bench_nuts.py</c> has it: the non-centered eight schools, NUTS with
+/// its defaults (diagonal metric, target acceptance 0.8, tree depth 10), 500 warm-up iterations and 500
+/// draws of one chain, on the calling thread.
+/// </summary>
+public static class EightSchoolsNuts
+{
+    /// <summary>Warm-up iterations.</summary>
+    public const int Warmup = 500;
+
+    /// <summary>Kept draws.</summary>
+    public const int Samples = 500;
+
+    /// <summary>One run with <paramref name="seed"/>; the data are made (and released) inside.</summary>
+    public static NutsRunStats Run(long seed, int warmup = Warmup, int samples = Samples)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var data = SchoolsData.Classic();
+        long modelRuns = 0;
+        // every model run is one energy and gradient evaluation (plus the one that finds the sites)
+        object? Counted(SchoolsData d)
+        {
+            modelRuns++;
+            return EightSchoolsModels.NonCentered(d);
+        }
+
+        var mcmc = new Mcmc<SchoolsData>(Counted, new McmcOptions { Warmup = warmup, Samples = samples, Chains = 1, Seed = seed }, () => new Nuts());
+        var clock = Stopwatch.StartNew();
+        using var result = mcmc.Run(data);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var summary = result.Summary();
+        long leapfrogSteps = result.WarmupStats.Concat(result.SampleStats).SelectMany(c => c).Sum(s => (long)s.LeapfrogSteps);
+        double minBulkEss = result.Samples.Keys.SelectMany(site => summary.Get(site, "ess_bulk")).Min();
+        return new NutsRunStats(seconds, leapfrogSteps, modelRuns, minBulkEss, result.Divergences, result.StepSizes[0], summary.Get("mu", "mean")[0], summary.Get("tau", "mean")[0]);
+    }
+}
