@@ -53,8 +53,18 @@ public sealed class Mcmc<TArgs>
         {
             if (groups > 1 && Options.Parallel)
             {
+                // libtorch's intra-op thread count belongs to each thread: the chains' threads take the caller's
+                int intraOpThreads = get_num_threads();
                 var threads = Enumerable.Range(0, groups)
-                    .Select(g => Task.Factory.StartNew(() => runs[g] = RunGroup(args, g, perGroup), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                    .Select(g => Task.Factory.StartNew(
+                        () =>
+                        {
+                            set_num_threads(intraOpThreads);
+                            runs[g] = RunGroup(args, g, perGroup);
+                        },
+                        CancellationToken.None,
+                        TaskCreationOptions.LongRunning,
+                        TaskScheduler.Default))
                     .ToArray();
                 try
                 {
