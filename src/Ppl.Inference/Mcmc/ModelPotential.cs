@@ -118,14 +118,19 @@ public sealed class ModelPotential<TArgs> : IDisposable
     {
         CheckPosition(position);
         using var scope = NewDisposeScope();
+        var (energy, gradient) = Differentiate(position.detach());
+        var finite = energy.masked_fill(energy.ne(energy), double.PositiveInfinity); // NaN ≠ NaN; nan_to_num and isnan have no meta kernel
+        return (finite.MoveToOuterDisposeScope(), gradient.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>U and ∇U at <paramref name="q"/>, a tensor of its own (made a leaf here), both detached; the energy may be NaN.</summary>
+    private (Tensor Energy, Tensor Gradient) Differentiate(Tensor q)
+    {
         using var grad = enable_grad();
-        var q = position.detach().requires_grad_(true);
+        q.requires_grad_(true);
         var energy = Energy(q);
-        var gradient = autograd.grad([energy.sum()], [q], allow_unused: true)[0];
-        gradient ??= zeros_like(position);
-        var detached = energy.detach();
-        var finite = detached.masked_fill(detached.ne(detached), double.PositiveInfinity); // NaN ≠ NaN; nan_to_num and isnan have no meta kernel
-        return (finite.MoveToOuterDisposeScope(), gradient.detach().MoveToOuterDisposeScope());
+        var gradient = autograd.grad([Chains == 1 ? energy : energy.sum()], [q], allow_unused: true)[0] ?? zeros_like(q);
+        return (energy.detach(), gradient);
     }
 
     /// <summary>
@@ -141,10 +146,11 @@ public sealed class ModelPotential<TArgs> : IDisposable
             throw new ArgumentException($"ModelPotential: a host position must have length {Dimension} on a potential of one chain; got {position.Length} with {Chains} chains.", nameof(position));
         }
 
+        // the sampler calls this at every leapfrog step: as few tensors as possible between the host and the model
         using var scope = NewDisposeScope();
-        var q = tensor(position, dtype: ScalarType.Float64).to(InitialPosition.dtype, InitialPosition.device);
-        var (energy, gradient) = EnergyAndGradient(q);
-        return (energy.to_type(ScalarType.Float64).cpu().item<double>(), gradient.to_type(ScalarType.Float64).cpu().data<double>().ToArray());
+        var (energy, gradient) = Differentiate(HostTensors.FromDoubles(position, InitialPosition.dtype, InitialPosition.device));
+        double u = HostTensors.ToDouble(energy);
+        return (double.IsNaN(u) ? double.PositiveInfinity : u, HostTensors.ToDoubles(gradient));
     }
 
     /// <summary>
@@ -167,10 +173,11 @@ public sealed class ModelPotential<TArgs> : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        var q = tensor(positions.SelectMany(p => p).ToArray(), dtype: ScalarType.Float64).reshape(Chains, Dimension).to(InitialPosition.dtype, InitialPosition.device);
-        var (energies, gradients) = EnergyAndGradient(q);
-        var flat = gradients.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        return (energies.to_type(ScalarType.Float64).cpu().data<double>().ToArray(), [.. Enumerable.Range(0, Chains).Select(c => flat.AsSpan(c * (int)Dimension, (int)Dimension).ToArray())]);
+        var q = HostTensors.FromDoubles([.. positions.SelectMany(p => p)], InitialPosition.dtype, InitialPosition.device).reshape(Chains, Dimension);
+        var (energies, gradients) = Differentiate(q);
+        var flat = HostTensors.ToDoubles(gradients);
+        var u = Array.ConvertAll(HostTensors.ToDoubles(energies), e => double.IsNaN(e) ? double.PositiveInfinity : e);
+        return (u, [.. Enumerable.Range(0, Chains).Select(c => flat.AsSpan(c * (int)Dimension, (int)Dimension).ToArray())]);
     }
 
     /// <summary>The constrained value of every latent site at <paramref name="positions"/> [..., D]: each [..., site shape].</summary>
@@ -204,7 +211,7 @@ public sealed class ModelPotential<TArgs> : IDisposable
     private Tensor Energy(Tensor q)
     {
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        Tensor logJacobian = zeros(Chains == 1 ? [] : [Chains], dtype: q.dtype, device: q.device);
+        Tensor? logJacobian = null;
         foreach (var site in Sites)
         {
             var block = q.narrow(-1, site.Offset, site.Size);
@@ -214,7 +221,8 @@ public sealed class ModelPotential<TArgs> : IDisposable
             {
                 x = site.Transform.Forward(u);
                 var ladj = site.Transform.LogAbsDetJacobian(u, x);
-                logJacobian = logJacobian.add(SumTrailing(ladj, (int)ladj.dim() - (Chains == 1 ? 0 : 1)));
+                var term = SumTrailing(ladj, (int)ladj.dim() - (Chains == 1 ? 0 : 1));
+                logJacobian = logJacobian is null ? term : logJacobian.add(term);
             }
 
             values[site.Name] = Chains == 1 ? x : PadForChainPlate(x, site);
@@ -241,7 +249,7 @@ public sealed class ModelPotential<TArgs> : IDisposable
             logJoint = trace.LogProbSum();
         }
 
-        return logJoint.add(logJacobian).neg();
+        return (logJacobian is null ? logJoint : logJoint.add(logJacobian)).neg();
     }
 
     private static Tensor SumTrailing(Tensor t, int count) => count <= 0 ? t : t.sum(Enumerable.Range((int)t.dim() - count, count).Select(d => (long)d).ToArray());
