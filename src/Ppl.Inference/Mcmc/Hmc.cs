@@ -33,13 +33,12 @@ public sealed class Hmc : HamiltonianKernel
         var stepSizes = hmc.Select(k => k.StepSize).ToArray();
         var metrics = hmc.Select(k => k.Metric).ToArray();
         var idle = starts.Select(s => s.Position).ToArray();
-        var points = (PhasePoint?[])starts.Clone();
         var ends = (PhasePoint[])starts.Clone();
         var taken = new int[chains];
         var divergent = new bool[chains];
         for (int step = 0; step < steps.Max(); step++)
         {
-            var moving = points.Select((p, c) => step < steps[c] && !divergent[c] ? p : null).ToArray();
+            var moving = ends.Select((p, c) => step < steps[c] && !divergent[c] ? p : null).ToArray();
             if (moving.All(p => p is null))
             {
                 break;
@@ -54,7 +53,6 @@ public sealed class Hmc : HamiltonianKernel
                 }
 
                 taken[c]++;
-                points[c] = point;
                 ends[c] = point;
                 divergent[c] = hmc[c].Hamiltonian(point) - h0[c] > hmc[c].MaxEnergyError;
             }

@@ -102,7 +102,7 @@ public sealed class Mcmc<TArgs>
         int draws = chains[0].Positions.Length;
         var flat = chains.SelectMany(c => c.Positions).SelectMany(p => p).ToArray();
         using var scope = NewDisposeScope();
-        var positions = tensor(flat, dtype: ScalarType.Float64).reshape(chains.Length, draws, potential.Dimension).to(like.dtype, like.device);
+        var positions = HostTensors.FromDoubles(flat, like.dtype, like.device).reshape(chains.Length, draws, potential.Dimension);
         var samples = potential.Constrain(positions)
             .ToDictionary(p => p.Key, p => p.Value.detach().contiguous().DetachFromDisposeScope(), StringComparer.Ordinal);
         positions.DetachFromDisposeScope();
@@ -185,9 +185,7 @@ public sealed class Mcmc<TArgs>
 
     private static PhasePoint[] Start(ModelPotential<TArgs> potential, BatchPotentialFunction batch)
     {
-        using var scope = NewDisposeScope();
-        var initial = potential.InitialPosition.to_type(ScalarType.Float64).cpu().reshape(potential.Chains, potential.Dimension);
-        var flat = initial.data<double>().ToArray();
+        var flat = HostTensors.ToDoubles(potential.InitialPosition); // [chains, D] row-major
         int d = (int)potential.Dimension;
         var q = Enumerable.Range(0, potential.Chains).Select(c => flat.AsSpan(c * d, d).ToArray()).ToArray();
         var (energies, gradients) = batch(q);

@@ -31,7 +31,7 @@ public sealed class ModelPotential<TArgs> : IDisposable
     private readonly Func<TArgs, object?> _model;
     private readonly TArgs _args;
     private readonly List<Tensor> _owned = [];
-    private readonly int? _chainDim;
+    private readonly ParticleLayout _chainLayout = ParticleLayout.One; // vectorized chains: a plate left of the model's batch dims
 
     /// <summary>Finds the latent sites of <paramref name="model"/> on <paramref name="args"/> and the initial position.</summary>
     /// <param name="model">The model; observed sites are its data.</param>
@@ -53,10 +53,10 @@ public sealed class ModelPotential<TArgs> : IDisposable
         using var noGrad = no_grad();
         if (chains > 1)
         {
-            _chainDim = -(Vectorization.InferNesting(model, null, args) + 1);
+            _chainLayout = new ParticleLayout(chains, -(Vectorization.InferNesting(model, null, args) + 1));
         }
 
-        var prototypeModel = InChains(model);
+        var prototypeModel = Vectorization.InPlate(model, ChainPlate, _chainLayout);
         var seeded = seed is long s ? prototypeModel.Seed(s) : prototypeModel;
         var trace = seeded.With(() => new InitMessenger(init)).GetTrace(args);
         var sites = new List<PotentialSite>();
@@ -70,7 +70,7 @@ public sealed class ModelPotential<TArgs> : IDisposable
             var unconstrained = transform.Inverse(site.Value!);
             long[] shape = [.. d.BatchShape, .. d.EventShape];
             long[] unconstrainedShape = transform.InverseShape(shape);
-            if (_chainDim is int)
+            if (_chainLayout.Dim is int)
             {
                 shape = WithoutChainDim(shape, d.EventShape.Length);
                 unconstrainedShape = transform.InverseShape(shape);
@@ -221,14 +221,14 @@ public sealed class ModelPotential<TArgs> : IDisposable
             {
                 x = site.Transform.Forward(u);
                 var ladj = site.Transform.LogAbsDetJacobian(u, x);
-                var term = SumTrailing(ladj, (int)ladj.dim() - (Chains == 1 ? 0 : 1));
+                var term = TensorUtil.SumRightmost(ladj, (int)ladj.dim() - (Chains == 1 ? 0 : 1));
                 logJacobian = logJacobian is null ? term : logJacobian.add(term);
             }
 
             values[site.Name] = Chains == 1 ? x : PadForChainPlate(x, site);
         }
 
-        var trace = InChains(_model).Substitute(values).GetTrace(_args);
+        var trace = Vectorization.InPlate(_model, ChainPlate, _chainLayout).Substitute(values).GetTrace(_args);
         int latent = trace.LatentSites.Count();
         if (latent != Sites.Count)
         {
@@ -239,10 +239,9 @@ public sealed class ModelPotential<TArgs> : IDisposable
         }
 
         Tensor logJoint;
-        if (_chainDim is int dim)
+        if (_chainLayout.Dim is int)
         {
-            var layout = new ParticleLayout(Chains, dim);
-            logJoint = trace.SampleSites.Select(s => layout.PerParticle(s.LogProb())).Aggregate((a, b) => a.add(b));
+            logJoint = trace.SampleSites.Select(s => _chainLayout.PerParticle(s.LogProb())).Aggregate((a, b) => a.add(b));
         }
         else
         {
@@ -252,13 +251,11 @@ public sealed class ModelPotential<TArgs> : IDisposable
         return (logJacobian is null ? logJoint : logJoint.add(logJacobian)).neg();
     }
 
-    private static Tensor SumTrailing(Tensor t, int count) => count <= 0 ? t : t.sum(Enumerable.Range((int)t.dim() - count, count).Select(d => (long)d).ToArray());
-
     private Tensor PadForChainPlate(Tensor x, PotentialSite site)
     {
         // [chains, batch..., event...] → [chains, 1..., batch..., event...] so the chain dim sits at the plate's dim
         int batchRank = site.Shape.Length - site.EventDim;
-        int pad = -_chainDim!.Value - 1 - batchRank;
+        int pad = -_chainLayout.Dim!.Value - 1 - batchRank;
         return pad <= 0 ? x : x.reshape([Chains, .. Enumerable.Repeat(1L, pad), .. site.Shape]);
     }
 
@@ -267,7 +264,7 @@ public sealed class ModelPotential<TArgs> : IDisposable
         // the chain plate broadcast the site to [chains, 1..., batch..., event...]; one chain's shape drops
         // the chain dim and the ones the plate's position padded in
         int batchRank = shape.Length - eventDim;
-        int axis = batchRank + _chainDim!.Value;
+        int axis = batchRank + _chainLayout.Dim!.Value;
         if (axis < 0)
         {
             return shape;
@@ -276,15 +273,6 @@ public sealed class ModelPotential<TArgs> : IDisposable
         var batch = shape[..batchRank].Where((_, i) => i != axis).SkipWhile(size => size == 1);
         return [.. batch, .. shape[batchRank..]];
     }
-
-    private Func<TArgs, object?> InChains(Func<TArgs, object?> model) =>
-        _chainDim is not int dim
-            ? model
-            : a =>
-            {
-                using var plate = Plate(ChainPlate, Chains, dim: dim);
-                return model(a);
-            };
 
     private static void Check(Site site, Distribution d)
     {

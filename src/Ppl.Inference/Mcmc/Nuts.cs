@@ -178,6 +178,8 @@ public sealed class Nuts : HamiltonianKernel
     /// <summary>The counters of one transition of every chain and the recursive builder.</summary>
     private sealed class Run(Nuts[] kernels, BatchPotentialFunction potential, Func<double>[] uniforms, double[] h0, double[][] idle)
     {
+        private readonly MassMatrix[] _metrics = [.. kernels.Select(k => k.Metric)];
+
         public int[] LeapfrogSteps { get; } = new int[kernels.Length];
 
         public double[] AcceptanceSum { get; } = new double[kernels.Length];
@@ -191,7 +193,7 @@ public sealed class Nuts : HamiltonianKernel
             var result = new Subtree?[chains];
             if (depth == 0)
             {
-                var points = Leapfrog.Steps(from, steps, [.. kernels.Select(k => k.Metric)], potential, idle);
+                var points = Leapfrog.Steps(from, steps, _metrics, potential, idle);
                 for (int c = 0; c < chains; c++)
                 {
                     if (points[c] is { } point)
