@@ -1,4 +1,5 @@
 using System.Globalization;
+using MathNet.Numerics.Statistics;
 using Ppl.Inference;
 using Ppl.Inference.Mcmc;
 using static TorchSharp.torch;
@@ -38,9 +39,7 @@ internal sealed record PredictiveCheck(IReadOnlyList<SchoolCheck> Schools, IRead
         {
             double[] replicates = Column(yRep, j);
             double[] sorted = [.. replicates.Order()];
-            double mean = replicates.Average();
-            double sd = Math.Sqrt(replicates.Sum(v => (v - mean) * (v - mean)) / (n - 1));
-            rows.Add(new SchoolCheck(SchoolsData.Names[j], y[j], sigma[j], Column(theta, j).Average(), Quantile(sorted, 0.05), Quantile(sorted, 0.95), sd, replicates.Count(v => v >= y[j]) / (double)n));
+            rows.Add(new SchoolCheck(SchoolsData.Names[j], y[j], sigma[j], Column(theta, j).Average(), Quantile(sorted, 0.05), Quantile(sorted, 0.95), Sd(replicates), replicates.Count(v => v >= y[j]) / (double)n));
         }
 
         var dataSets = Enumerable.Range(0, n).Select(i => yRep.AsSpan(i * schools, schools).ToArray()).ToArray();
@@ -71,20 +70,10 @@ internal sealed record PredictiveCheck(IReadOnlyList<SchoolCheck> Schools, IRead
         output.WriteLine("  (E[theta]: posterior mean of the school's true effect; a p-value near 0 or 1 would mark a misfit.)");
     }
 
-    private static double Sd(double[] v)
-    {
-        double mean = v.Average();
-        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
-    }
+    private static double Sd(double[] v) => ArrayStatistics.StandardDeviation(v);
 
-    // linear interpolation between order statistics
-    private static double Quantile(double[] sorted, double q)
-    {
-        double h = (sorted.Length - 1) * q;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
-    }
+    // linear interpolation between order statistics (Hyndman and Fan's R7)
+    private static double Quantile(double[] sorted, double q) => SortedArrayStatistics.QuantileCustom(sorted, q, QuantileDefinition.R7);
 
     private static double[] Host(Tensor t) => t.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
 }

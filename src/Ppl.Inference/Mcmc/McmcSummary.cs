@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference.Mcmc;
@@ -63,7 +64,7 @@ public sealed class McmcSummary
                 var pooled = chains.SelectMany(c => c).OrderBy(v => v).ToArray();
                 double mean = pooled.Average();
                 columns["mean"][e] = mean;
-                columns["sd"][e] = Math.Sqrt(pooled.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, pooled.Length - 1));
+                columns["sd"][e] = pooled.Length > 1 ? ArrayStatistics.StandardDeviation(pooled) : 0;
                 columns["5%"][e] = Quantile(pooled, 0.05);
                 columns["50%"][e] = Quantile(pooled, 0.5);
                 columns["95%"][e] = Quantile(pooled, 0.95);
@@ -81,12 +82,6 @@ public sealed class McmcSummary
         return new McmcSummary(stats, table + $"\nNumber of divergences: {divergences}\n", divergences);
     }
 
-    // linear interpolation between order statistics (numpy's default)
-    private static double Quantile(double[] sorted, double q)
-    {
-        double h = (sorted.Length - 1) * q;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
-    }
+    // linear interpolation between order statistics (numpy's default, Hyndman and Fan's R7)
+    private static double Quantile(double[] sorted, double q) => SortedArrayStatistics.QuantileCustom(sorted, q, QuantileDefinition.R7);
 }
