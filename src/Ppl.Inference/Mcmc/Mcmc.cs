@@ -185,7 +185,12 @@ public sealed class Mcmc<TArgs>
 
     private static PhasePoint[] Start(ModelPotential<TArgs> potential, BatchPotentialFunction batch)
     {
-        var flat = HostTensors.ToDoubles(potential.InitialPosition); // [chains, D] row-major
+        double[] flat;
+        using (NewDisposeScope())
+        {
+            flat = HostTensors.ToDoubles(potential.InitialPosition); // [chains, D] row-major
+        }
+
         int d = (int)potential.Dimension;
         var q = Enumerable.Range(0, potential.Chains).Select(c => flat.AsSpan(c * d, d).ToArray()).ToArray();
         var (energies, gradients) = batch(q);
