@@ -53,6 +53,12 @@ if (args.Length > 0 && args[0] == "nuts")
     return;
 }
 
+if (args.Length > 0 && args[0] == "zero-fill")
+{
+    ZeroFillCost.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "train-forever")
 {
     TrainingLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);

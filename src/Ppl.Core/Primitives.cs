@@ -182,6 +182,7 @@ public static partial class Primitives
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(module);
+        TensorZeroFill.EnableIfAllowed();
         if (module is Modules.IPplModule ppl)
         {
             ppl.SitePrefix = name;
