@@ -53,9 +53,9 @@ if (args.Length > 0 && args[0] == "nuts")
     return;
 }
 
-if (args.Length > 0 && args[0] == "zero-fill")
+if (args.Length > 0 && args[0] == "onednn")
 {
-    ZeroFillCost.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    OneDnnCost.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
     return;
 }
 

@@ -182,7 +182,7 @@ public static partial class Primitives
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(module);
-        TensorZeroFill.EnableIfAllowed();
+        OneDnnConvolutions.GuardIfAllowed(name, module);
         if (module is Modules.IPplModule ppl)
         {
             ppl.SitePrefix = name;

@@ -39,7 +39,6 @@ public sealed class Svi<TArgs>
         ParamStore = paramStore ?? new ParamStore();
         Seed = seed;
         TensorMemory.TuneIfAllowed();
-        TensorZeroFill.EnableIfAllowed();
     }
 
     /// <summary>SVI of programs that return nothing.</summary>

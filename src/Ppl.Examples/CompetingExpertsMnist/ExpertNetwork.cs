@@ -10,6 +10,12 @@ namespace Ppl.Examples.CompetingExpertsMnist;
 /// 32 × 32 out), <c>filters</c> channels on the hidden layers with batch normalization and ELU, and a
 /// sigmoid on the one-channel output (about 28,000 parameters with 32 filters).
 /// </summary>
+/// <remarks>
+/// The output convolution computes a block of <see cref="OneDnnConvolutions.ChannelBlock"/> channels and
+/// the expert uses the first: libtorch's oneDNN gets the input gradient of a one-channel convolution
+/// wrong (<see cref="OneDnnConvolutions"/>), and whole blocks keep it right at oneDNN's speed. The unused
+/// channels get zero gradients, so they never change and never reach the output.
+/// </remarks>
 internal sealed class ExpertNetwork : nn.Module<Tensor, Tensor>
 {
     private const int Layers = 5;
@@ -23,7 +29,7 @@ internal sealed class ExpertNetwork : nn.Module<Tensor, Tensor>
         for (int layer = 0; layer < Layers; layer++)
         {
             int inputs = layer == 0 ? 1 : filters;
-            int outputs = layer == Layers - 1 ? 1 : filters;
+            int outputs = layer == Layers - 1 ? OneDnnConvolutions.ChannelBlock : filters;
             _convolutions.Add(nn.Conv2d(inputs, outputs, 3, padding: 1));
             if (layer < Layers - 1)
             {
@@ -44,6 +50,6 @@ internal sealed class ExpertNetwork : nn.Module<Tensor, Tensor>
             x = nn.functional.elu(_norms[layer].forward(_convolutions[layer].forward(x)), 1.0, false);
         }
 
-        return nn.functional.sigmoid(_convolutions[Layers - 1].forward(x));
+        return nn.functional.sigmoid(_convolutions[Layers - 1].forward(x).narrow(1, 0, 1));
     }
 }

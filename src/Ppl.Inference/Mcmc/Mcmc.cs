@@ -32,7 +32,6 @@ public sealed class Mcmc<TArgs>
         Options = options ?? new McmcOptions();
         Options.Validate();
         _kernel = kernel ?? (() => new Nuts());
-        TensorZeroFill.EnableIfAllowed();
     }
 
     /// <summary>The options.</summary>

@@ -28,7 +28,6 @@ public abstract partial class Optimizer : IDisposable
         Name = name;
         defaults.Validate(name, parameterName: null);
         _defaults = defaults;
-        TensorZeroFill.EnableIfAllowed();
     }
 
     /// <summary>The optimizer's kind, used in messages and recorded in saved state.</summary>
