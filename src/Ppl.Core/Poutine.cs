@@ -120,6 +120,17 @@ public static class Poutine
     public static Func<TArgs, TOut> InferConfig<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Message, InferConfig?> configFn) =>
         model.With(() => new InferConfigMessenger(configFn));
 
+    /// <summary>
+    /// Marks every discrete latent sample site that has no enumeration hint yet for enumeration
+    /// (Pyro's <c>config_enumerate</c>): latent sites whose distribution lists a finite support get
+    /// <see cref="InferConfig.Enumerate"/> = <paramref name="mode"/>; observed and continuous sites are left alone.
+    /// </summary>
+    public static Func<TArgs, TOut> ConfigEnumerate<TArgs, TOut>(this Func<TArgs, TOut> model, EnumerateMode mode = EnumerateMode.Parallel) =>
+        model.InferConfig(message => message.Kind == SiteKind.Sample && !message.IsObserved && message.Infer.Enumerate is null
+            && message.Distribution is { HasEnumerateSupport: true }
+            ? Effects.InferConfig.Default with { Enumerate = mode }
+            : null);
+
     /// <summary>Leaves the model with <see cref="NonlocalExitException"/> at the first sample site for which <paramref name="escapeFn"/> is true (<see cref="EscapeMessenger"/>, Pyro's <c>escape</c>).</summary>
     public static Func<TArgs, TOut> Escape<TArgs, TOut>(this Func<TArgs, TOut> model, Func<Message, bool> escapeFn) =>
         model.With(() => new EscapeMessenger(escapeFn));

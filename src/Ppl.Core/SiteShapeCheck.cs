@@ -19,6 +19,11 @@ internal static class SiteShapeCheck
             return;
         }
 
+        if (site.Infer.Enumeration is { IsEnumerated: true })
+        {
+            return; // the support laid along its own dim left of the plates: wider than the batch by design
+        }
+
         int valueBatchDims = (int)value.dim() - distribution.EventShape.Length;
         if (valueBatchDims <= 0)
         {

@@ -27,6 +27,12 @@ internal sealed record GuideThenModelOptions
     /// <summary>A handler installed around the model inside the replay (Predictive's event-dim recorder).</summary>
     public Func<Messenger>? ModelHandler { get; init; }
 
+    /// <summary>
+    /// A handler installed around the replayed model, outside the replay, so it sees sites after the
+    /// guide's values are in (the enumeration of <see cref="TraceEnumElbo"/>).
+    /// </summary>
+    public Func<Messenger>? OuterModelHandler { get; init; }
+
     /// <summary>Throw when the guide observes a site (checked before the model runs).</summary>
     public bool RejectGuideObservations { get; init; }
 
@@ -65,7 +71,13 @@ internal static class GuideThenModel
             replayed = replayed.With(handler);
         }
 
-        var (modelTrace, value) = replayed.With(() => new ReplayMessenger(guideTrace) { ShareValues = options.ShareGuideValues }).TraceRun(args);
+        replayed = replayed.With(() => new ReplayMessenger(guideTrace) { ShareValues = options.ShareGuideValues });
+        if (options.OuterModelHandler is { } outer)
+        {
+            replayed = replayed.With(outer);
+        }
+
+        var (modelTrace, value) = replayed.TraceRun(args);
         if (options.CheckModelMatchesGuide)
         {
             ModelGuideMatch.Check(modelTrace, guideTrace, options.CheckedNesting);
@@ -103,7 +115,9 @@ internal static class GuideThenModel
     {
         foreach (var site in trace.SampleSites)
         {
-            if (site.Distribution is { } d && d.BatchShape.Length > -particleDim)
+            // enumeration dims lie left of the particle dim by design
+            int enumerated = site.Infer.Enumeration?.DimToSymbol.Keys.Select(d => -d).DefaultIfEmpty(0).Max() ?? 0;
+            if (site.Distribution is { } d && d.BatchShape.Length > Math.Max(-particleDim, enumerated))
             {
                 throw new ModelExecutionException(
                     $"Site '{site.Name}' has batch shape {Distributions.ShapeUtil.Format(d.BatchShape)}, with dims left of the particle dim {particleDim}.",

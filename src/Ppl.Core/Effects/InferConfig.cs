@@ -20,6 +20,16 @@ public sealed record InferConfig
     /// <summary>The observation an unconditioned site had, kept for algorithms that need it.</summary>
     public TorchSharp.torch.Tensor? Obs { get; init; }
 
+    /// <summary>
+    /// Sum this discrete latent out rather than sample it (Pyro's <c>infer={"enumerate": ...}</c>), in
+    /// algorithms that enumerate (<c>TraceEnumElbo</c>); null leaves the site to be sampled.
+    /// <see cref="Poutine.ConfigEnumerate{TArgs, TOut}"/> sets it on every discrete latent of a program.
+    /// </summary>
+    public EnumerateMode? Enumerate { get; init; }
+
+    /// <summary>What enumeration recorded at the site (set by <see cref="Handlers.EnumMessenger"/>); null outside enumeration.</summary>
+    public EnumerationRecord? Enumeration { get; init; }
+
     /// <summary>Extension hints for algorithms outside the core, by key.</summary>
     public ImmutableDictionary<string, object> Extra { get; init; } = ImmutableDictionary<string, object>.Empty;
 }

@@ -107,6 +107,9 @@ public sealed class Message
     /// <summary>The plates enclosing the site, outermost first.</summary>
     public ImmutableArray<PlateFrame> Plates { get; set; } = ImmutableArray<PlateFrame>.Empty;
 
+    /// <summary>The innermost <see cref="Primitives.Markov{T}"/> step the site runs in (set by the innermost <see cref="Handlers.MarkovMessenger"/>), or null.</summary>
+    internal Handlers.MarkovStep? Markov { get; set; }
+
     /// <summary>Hints for inference algorithms.</summary>
     public InferConfig Infer { get; set; } = InferConfig.Default;
 

@@ -1,4 +1,5 @@
 using Ppl.Diagnostics;
+using Ppl.Effects;
 using Ppl.Handlers;
 using TorchSharp;
 using static Ppl.Primitives;
@@ -128,13 +129,29 @@ public abstract class Elbo
         return sum.mul(factor);
     }
 
+    /// <summary>
+    /// The handler that enumerates the model's discrete latents, installed outside the replay of the
+    /// guide, given the rightmost dim left of every plate (and of the particle plate); null (the
+    /// default) for an estimator that does not enumerate.
+    /// </summary>
+    private protected virtual Messenger? EnumerationHandler(int firstAvailableDim) => null;
+
+    /// <summary>Whether the estimator enumerates (it then needs the plate nesting, inferred from a first run when not given).</summary>
+    private protected virtual bool Enumerates => false;
+
     /// <summary>The guide trace and the model trace replayed on it, for all particles.</summary>
     private List<ElboTraces> Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
     {
-        if (NumParticles > 1 && VectorizeParticles)
+        bool vectorized = NumParticles > 1 && VectorizeParticles;
+        int? nesting = MaxPlateNesting;
+        if (vectorized || Enumerates)
         {
-            int nesting = MaxPlateNesting ?? (_inferredNesting ??= Vectorization.InferNesting(model, guide, args));
-            var traces = RunOnce(model, guide, args, new ParticleLayout(NumParticles, -(nesting + 1)), nesting + 1);
+            nesting ??= _inferredNesting ??= Vectorization.InferNesting(model, guide, args);
+        }
+
+        if (vectorized)
+        {
+            var traces = RunOnce(model, guide, args, new ParticleLayout(NumParticles, -(nesting!.Value + 1)), nesting.Value + 1, Enumeration(-(nesting.Value + 2)));
             LastRunVectorized = true;
             return [traces];
         }
@@ -143,18 +160,21 @@ public abstract class Elbo
         var runs = new List<ElboTraces>(NumParticles);
         for (int i = 0; i < NumParticles; i++)
         {
-            runs.Add(RunOnce(model, guide, args, ParticleLayout.One, MaxPlateNesting));
+            runs.Add(RunOnce(model, guide, args, ParticleLayout.One, nesting, nesting is int n ? Enumeration(-(n + 1)) : null));
         }
 
         return runs;
     }
+
+    private Func<Messenger>? Enumeration(int firstAvailableDim) =>
+        Enumerates ? () => EnumerationHandler(firstAvailableDim)! : null;
 
     /// <summary>
     /// One run of the guide and of the model replayed on it, checked as Pyro checks them; the
     /// site shape checks cover <paramref name="checkedNesting"/> batch dims (the particle dim
     /// included), all of them when null.
     /// </summary>
-    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting)
+    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, Func<Messenger>? enumeration)
     {
         var (guideTrace, modelTrace, _) = GuideThenModel.Run(model, guide, args, new GuideThenModelOptions
         {
@@ -165,6 +185,7 @@ public abstract class Elbo
             RejectGuideObservations = true,
             CheckModelMatchesGuide = true,
             CheckedNesting = checkedNesting,
+            OuterModelHandler = enumeration,
         });
         return new ElboTraces(modelTrace, guideTrace, layout);
     }

@@ -180,7 +180,8 @@ internal static class ElboTerms
         }
     }
 
-    private static Tensor Mask(Site site, Tensor term)
+    /// <summary>A per-element term of a site with the site's mask applied, but no scale.</summary>
+    public static Tensor Mask(Site site, Tensor term)
     {
         if (!site.MaskAll)
         {

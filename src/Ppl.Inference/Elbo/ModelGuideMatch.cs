@@ -40,7 +40,7 @@ internal static class ModelGuideMatch
 
         foreach (var site in model.LatentSites)
         {
-            if (!guide.Contains(site.Name))
+            if (!guide.Contains(site.Name) && site.Infer.Enumeration?.IsEnumerated != true)
             {
                 PplWarnings.Warn($"Found a model latent not in the guide: '{site.Name}' (it is drawn from its prior).");
             }

@@ -374,7 +374,8 @@ public abstract class AutoGuide<TArgs> : IDisposable
                     _givenSubsamplePlates = given.Plates;
                 }
 
-                var all = trace.LatentSites.ToList();
+                // sites the model marks for enumeration are summed out by TraceEnumElbo, not guided (Pyro's prototype_hide_fn)
+                var all = trace.LatentSites.Where(s => s.Infer.Enumerate is null).ToList();
                 HandedOff = all.Where(s => HandsOff(s.Name)).Select(s => s.Name).ToImmutableHashSet(StringComparer.Ordinal);
                 var sites = all.Where(s => !HandedOff.Contains(s.Name)).ToList();
                 if (all.Count == 0)

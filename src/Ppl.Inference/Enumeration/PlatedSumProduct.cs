@@ -1,0 +1,157 @@
+namespace Ppl.Inference.Enumeration;
+
+/// <summary>
+/// Sums enumerated variables out of a product of log-factors that lie in plates (tensor variable
+/// elimination, Obermeyer et al. 2019; Pyro's <c>contract_tensor_tree</c>). Factors are grouped by the
+/// plates they lie in; a variable lies in the plates shared by every factor that has it. Starting from
+/// the deepest plates, the factors there are multiplied and every variable that lies in exactly those
+/// plates is summed out; then the plates that no remaining variable lies in are multiplied out (a sum of
+/// logs over the plate's dim) and the result joins the factors of the enclosing plates. Within one set
+/// of plates variables are eliminated greedily, smallest intermediate first, so a chain costs time
+/// linear in its length.
+/// </summary>
+internal static class PlatedSumProduct
+{
+    /// <summary>
+    /// The factors of <paramref name="tree"/> with every variable in <paramref name="sumLabels"/> summed out:
+    /// per set of plates, factors whose remaining dims are plates only.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The plates do not nest (a variable's plates are not contained in those of a factor it reaches).</exception>
+    public static Dictionary<PlateOrdinal, List<LogFactor>> ContractTree(Dictionary<PlateOrdinal, List<LogFactor>> tree, IReadOnlySet<long> sumLabels)
+    {
+        var items = tree.SelectMany(entry => entry.Value.Select(factor => (Ordinal: entry.Key, Factor: factor))).ToList();
+        var result = new Dictionary<PlateOrdinal, List<LogFactor>>();
+        foreach (var component in Components(items, item => item.Factor.Labels.Where(sumLabels.Contains)))
+        {
+            var labels = component.SelectMany(item => item.Factor.Labels).Where(sumLabels.Contains).ToHashSet();
+            var (ordinal, factor) = labels.Count == 0
+                ? (component[0].Ordinal, component[0].Factor)
+                : ContractComponent(component, labels);
+            Add(result, ordinal, factor);
+        }
+
+        return result;
+    }
+
+    /// <summary>One connected set of factors reduced to one factor in the plates all of them share.</summary>
+    private static (PlateOrdinal Ordinal, LogFactor Factor) ContractComponent(List<(PlateOrdinal Ordinal, LogFactor Factor)> component, HashSet<long> sumLabels)
+    {
+        var tree = new Dictionary<PlateOrdinal, List<LogFactor>>();
+        var labelOrdinal = new Dictionary<long, PlateOrdinal>();
+        foreach (var (ordinal, factor) in component)
+        {
+            Add(tree, ordinal, factor);
+            foreach (long label in factor.Labels.Where(sumLabels.Contains))
+            {
+                labelOrdinal[label] = labelOrdinal.TryGetValue(label, out var seen) ? seen.Intersect(ordinal) : ordinal;
+            }
+        }
+
+        var labelsAt = new Dictionary<PlateOrdinal, HashSet<long>>();
+        foreach (var (label, ordinal) in labelOrdinal)
+        {
+            (labelsAt.TryGetValue(ordinal, out var set) ? set : labelsAt[ordinal] = []).Add(label);
+        }
+
+        var root = tree.Keys.Aggregate((a, b) => a.Intersect(b));
+        while (labelsAt.Values.Any(set => set.Count > 0))
+        {
+            // the deepest plates first (ties broken by label, so the order is deterministic)
+            var leaf = tree.Keys.OrderByDescending(o => o.Count).ThenBy(o => o.ToString(), StringComparer.Ordinal).First();
+            var leafFactors = tree[leaf];
+            tree.Remove(leaf);
+            var leafLabels = labelsAt.Remove(leaf, out var l) ? l : [];
+            foreach (var (factors, labels) in Partition(leafFactors, leafLabels))
+            {
+                var term = Eliminate(factors, labels);
+                var parent = leaf;
+                if (!leaf.Equals(root))
+                {
+                    var pending = term.Labels.Where(sumLabels.Contains).ToHashSet();
+                    // the plates of the variables still to be summed; the shared plates when none is left
+                    parent = labelsAt.Where(entry => entry.Value.Overlaps(pending)).Select(entry => entry.Key).Aggregate(root, (a, b) => a.Union(b));
+                    if (!parent.IsSubsetOf(leaf))
+                    {
+                        throw new InvalidOperationException($"Enumeration: factors in plates {leaf} depend on variables in plates {parent}, which do not nest in them.");
+                    }
+
+                    term = term.Sum(leaf.Except(parent).Plates);
+                }
+
+                Add(tree, parent, term);
+            }
+        }
+
+        var rest = tree.SelectMany(entry => entry.Value.Select(factor => (entry.Key, factor))).ToList();
+        if (rest.Any(item => !item.Key.Equals(root)))
+        {
+            throw new InvalidOperationException($"Enumeration: factors were left in plates other than the shared plates {root}.");
+        }
+
+        return (root, LogFactor.Join([.. rest.Select(item => item.factor)]));
+    }
+
+    /// <summary>log Σ over <paramref name="labels"/> of the product of <paramref name="factors"/>, one variable at a time, the one whose factors span the fewest entries first.</summary>
+    private static LogFactor Eliminate(List<LogFactor> factors, HashSet<long> labels)
+    {
+        var pool = new List<LogFactor>(factors);
+        var remaining = labels.Where(label => pool.Any(f => f.Has(label))).ToHashSet();
+        while (remaining.Count > 0)
+        {
+            long best = remaining.MinBy(label => Span(pool.Where(f => f.Has(label))));
+            var group = pool.Where(f => f.Has(best)).ToList();
+            pool.RemoveAll(f => f.Has(best));
+            pool.Add(LogFactor.Join(group).LogSumExp([best]));
+            remaining.Remove(best);
+        }
+
+        return LogFactor.Join(pool);
+    }
+
+    /// <summary>The number of entries of the product of <paramref name="factors"/>.</summary>
+    private static double Span(IEnumerable<LogFactor> factors)
+    {
+        var sizes = new Dictionary<long, long>();
+        foreach (var factor in factors)
+        {
+            for (int i = 0; i < factor.Labels.Length; i++)
+            {
+                sizes[factor.Labels[i]] = factor.Value.shape[i];
+            }
+        }
+
+        return sizes.Values.Aggregate(1.0, (product, size) => product * size);
+    }
+
+    /// <summary>The factors split into sets connected by the labels in <paramref name="labels"/>, each with the labels it has.</summary>
+    private static IEnumerable<(List<LogFactor> Factors, HashSet<long> Labels)> Partition(List<LogFactor> factors, HashSet<long> labels) =>
+        Components(factors, f => f.Labels.Where(labels.Contains))
+            .Select(group => (group, group.SelectMany(f => f.Labels).Where(labels.Contains).ToHashSet()));
+
+    /// <summary>Connected components of <paramref name="items"/>, two items connected when they share a key.</summary>
+    private static List<List<T>> Components<T>(IReadOnlyList<T> items, Func<T, IEnumerable<long>> keys)
+    {
+        var parent = Enumerable.Range(0, items.Count).ToArray();
+        int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
+        var owner = new Dictionary<long, int>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            foreach (long key in keys(items[i]))
+            {
+                if (owner.TryGetValue(key, out int j))
+                {
+                    parent[Find(i)] = Find(j);
+                }
+                else
+                {
+                    owner[key] = i;
+                }
+            }
+        }
+
+        return [.. Enumerable.Range(0, items.Count).GroupBy(Find).Select(g => g.Select(i => items[i]).ToList())];
+    }
+
+    private static void Add(Dictionary<PlateOrdinal, List<LogFactor>> tree, PlateOrdinal ordinal, LogFactor factor) =>
+        (tree.TryGetValue(ordinal, out var list) ? list : tree[ordinal] = []).Add(factor);
+}
