@@ -53,6 +53,12 @@ if (args.Length > 0 && args[0] == "nuts")
     return;
 }
 
+if (args.Length > 0 && args[0] == "enum-hmm")
+{
+    EnumerationScaling.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "onednn")
 {
     OneDnnCost.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);

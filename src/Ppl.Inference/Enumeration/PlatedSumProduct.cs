@@ -91,21 +91,65 @@ internal static class PlatedSumProduct
         return (root, LogFactor.Join([.. rest.Select(item => item.factor)]));
     }
 
-    /// <summary>log Σ over <paramref name="labels"/> of the product of <paramref name="factors"/>, one variable at a time, the one whose factors span the fewest entries first.</summary>
+    /// <summary>
+    /// log Σ over <paramref name="labels"/> of the product of <paramref name="factors"/>, one variable at a
+    /// time, the one whose factors span the fewest entries first. The factors of each variable and its
+    /// cost are kept up to date as factors are joined, so each step costs time in the number of
+    /// variables, not in the number of factors times variables (a chain of T steps: O(T²) host work,
+    /// O(T) tensor work).
+    /// </summary>
     private static LogFactor Eliminate(List<LogFactor> factors, HashSet<long> labels)
     {
-        var pool = new List<LogFactor>(factors);
-        var remaining = labels.Where(label => pool.Any(f => f.Has(label))).ToHashSet();
-        while (remaining.Count > 0)
+        // creation order, so factors are always joined in the same order (sums repeat bit for bit)
+        var order = new Dictionary<LogFactor, int>(ReferenceEqualityComparer.Instance);
+        foreach (var factor in factors)
         {
-            long best = remaining.MinBy(label => Span(pool.Where(f => f.Has(label))));
-            var group = pool.Where(f => f.Has(best)).ToList();
-            pool.RemoveAll(f => f.Has(best));
-            pool.Add(LogFactor.Join(group).LogSumExp([best]));
-            remaining.Remove(best);
+            order[factor] = order.Count;
         }
 
-        return LogFactor.Join(pool);
+        int next = factors.Count;
+        var byLabel = new Dictionary<long, HashSet<LogFactor>>();
+        foreach (var factor in factors)
+        {
+            foreach (long label in factor.Labels.Where(labels.Contains))
+            {
+                (byLabel.TryGetValue(label, out var set) ? set : byLabel[label] = new HashSet<LogFactor>(ReferenceEqualityComparer.Instance)).Add(factor);
+            }
+        }
+
+        var cost = byLabel.ToDictionary(entry => entry.Key, entry => Span(entry.Value));
+        while (cost.Count > 0)
+        {
+            long best = cost.MinBy(entry => (entry.Value, entry.Key)).Key;
+            var group = byLabel[best].OrderBy(f => order[f]).ToList();
+            var joined = LogFactor.Join(group).LogSumExp([best]);
+            cost.Remove(best);
+            byLabel.Remove(best);
+            var touched = new HashSet<long>();
+            foreach (var factor in group)
+            {
+                order.Remove(factor);
+                foreach (long label in factor.Labels.Where(byLabel.ContainsKey))
+                {
+                    byLabel[label].Remove(factor);
+                    touched.Add(label);
+                }
+            }
+
+            order[joined] = next++;
+            foreach (long label in joined.Labels.Where(byLabel.ContainsKey))
+            {
+                byLabel[label].Add(joined);
+                touched.Add(label);
+            }
+
+            foreach (long label in touched)
+            {
+                cost[label] = Span(byLabel[label]);
+            }
+        }
+
+        return LogFactor.Join([.. order.OrderBy(entry => entry.Value).Select(entry => entry.Key)]);
     }
 
     /// <summary>The number of entries of the product of <paramref name="factors"/>.</summary>
