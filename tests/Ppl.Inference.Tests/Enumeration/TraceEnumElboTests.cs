@@ -185,6 +185,28 @@ public sealed class TraceEnumElboTests
     }
 
     [Fact]
+    public void VectorizedParticlesEachGiveTheMarginal()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(Data);
+        var logits = tensor(new[] { 0.2, -0.1, 0.4 });
+        var locs = tensor(new[] { -2.0, 0.1, 2.1 });
+
+        object? Model(Tensor data)
+        {
+            using var plate = Plate("data", data.shape[0]);
+            var z = Sample("z", Categorical.FromLogits(logits));
+            return Sample("x", new Normal(locs.index(z), tensor(1.0)), obs: data);
+        }
+
+        Func<Tensor, object?> model = Model;
+        var elbo = new TraceEnumElbo { NumParticles = 4, VectorizeParticles = true };
+        double loss = elbo.Loss(model.ConfigEnumerate(), _ => null, x);
+        Assert.True(elbo.LastRunVectorized);
+        Assert.Equal(-LogSumExpRows(x, logits, locs, tensor(0.0)).item<double>(), loss, 10);
+    }
+
+    [Fact]
     public void EnumeratingAContinuousSiteOrAGuideSiteIsRefusedByName()
     {
         using var scope = NewDisposeScope();
