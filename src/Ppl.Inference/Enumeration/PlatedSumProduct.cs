@@ -94,9 +94,8 @@ internal static class PlatedSumProduct
     /// <summary>
     /// log Σ over <paramref name="labels"/> of the product of <paramref name="factors"/>, one variable at a
     /// time, the one whose factors span the fewest entries first. The factors of each variable and its
-    /// cost are kept up to date as factors are joined, so each step costs time in the number of
-    /// variables, not in the number of factors times variables (a chain of T steps: O(T²) host work,
-    /// O(T) tensor work).
+    /// cost are kept up to date as factors are joined, and the costs in an ordered set, so a chain of
+    /// T steps costs O(T log T) host work and O(T) tensor work.
     /// </summary>
     private static LogFactor Eliminate(List<LogFactor> factors, HashSet<long> labels)
     {
@@ -117,10 +116,13 @@ internal static class PlatedSumProduct
             }
         }
 
+        // each variable's cost, and the same pairs ordered, so the cheapest is found in log time
         var cost = byLabel.ToDictionary(entry => entry.Key, entry => Span(entry.Value));
-        while (cost.Count > 0)
+        var queue = new SortedSet<(double Cost, long Label)>(cost.Select(entry => (entry.Value, entry.Key)));
+        while (queue.Count > 0)
         {
-            long best = cost.MinBy(entry => (entry.Value, entry.Key)).Key;
+            long best = queue.Min.Label;
+            queue.Remove(queue.Min);
             var group = byLabel[best].OrderBy(f => order[f]).ToList();
             var joined = LogFactor.Join(group).LogSumExp([best]);
             cost.Remove(best);
@@ -145,7 +147,9 @@ internal static class PlatedSumProduct
 
             foreach (long label in touched)
             {
+                queue.Remove((cost[label], label));
                 cost[label] = Span(byLabel[label]);
+                queue.Add((cost[label], label));
             }
         }
 
