@@ -130,21 +130,19 @@ public abstract class Elbo
     }
 
     /// <summary>
-    /// The handler that enumerates the model's discrete latents, installed outside the replay of the
-    /// guide, given the rightmost dim left of every plate (and of the particle plate); null (the
-    /// default) for an estimator that does not enumerate.
+    /// Makes the handler that enumerates the model's discrete latents, installed outside the replay of
+    /// the guide, from the rightmost dim left of every plate (and of the particle plate); null (the
+    /// default) for an estimator that does not enumerate. One that does needs the plate nesting,
+    /// inferred from a first run when not given.
     /// </summary>
-    private protected virtual Messenger? EnumerationHandler(int firstAvailableDim) => null;
-
-    /// <summary>Whether the estimator enumerates (it then needs the plate nesting, inferred from a first run when not given).</summary>
-    private protected virtual bool Enumerates => false;
+    private protected virtual Func<int, Messenger>? EnumerationHandler => null;
 
     /// <summary>The guide trace and the model trace replayed on it, for all particles.</summary>
     private List<ElboTraces> Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
     {
         bool vectorized = NumParticles > 1 && VectorizeParticles;
         int? nesting = MaxPlateNesting;
-        if (vectorized || Enumerates)
+        if (vectorized || EnumerationHandler is not null)
         {
             nesting ??= _inferredNesting ??= Vectorization.InferNesting(model, guide, args);
         }
@@ -167,7 +165,7 @@ public abstract class Elbo
     }
 
     private Func<Messenger>? Enumeration(int firstAvailableDim) =>
-        Enumerates ? () => EnumerationHandler(firstAvailableDim)! : null;
+        EnumerationHandler is { } make ? () => make(firstAvailableDim) : null;
 
     /// <summary>
     /// One run of the guide and of the model replayed on it, checked as Pyro checks them; the

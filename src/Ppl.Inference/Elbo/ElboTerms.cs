@@ -180,6 +180,22 @@ internal static class ElboTerms
         }
     }
 
+    /// <summary>
+    /// The surrogate ELBO of Pyro's <c>Trace_ELBO</c>: <paramref name="elbo"/> plus, for each guide site
+    /// without a pathwise gradient, log q(z) · (ELBO, held constant), the REINFORCE term.
+    /// </summary>
+    public static Tensor WithScoreFunctionTerms(ElboTraces run, Tensor elbo)
+    {
+        var surrogate = elbo;
+        var cost = elbo.detach();
+        foreach (var site in NonReparameterized(run.Guide))
+        {
+            surrogate = surrogate.add(run.Layout.PerParticle(ScoreLogProb(site)).mul(cost));
+        }
+
+        return surrogate;
+    }
+
     /// <summary>A per-element term of a site with the site's mask applied, but no scale.</summary>
     public static Tensor Mask(Site site, Tensor term)
     {

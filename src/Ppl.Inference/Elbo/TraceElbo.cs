@@ -14,13 +14,6 @@ public class TraceElbo : Elbo
     {
         ArgumentNullException.ThrowIfNull(run);
         var elbo = ElboTerms.LogWeight(run);
-        var surrogate = elbo;
-        var cost = elbo.detach();
-        foreach (var site in ElboTerms.NonReparameterized(run.Guide))
-        {
-            surrogate = surrogate.add(run.Layout.PerParticle(ElboTerms.ScoreLogProb(site)).mul(cost));
-        }
-
-        return (elbo, surrogate);
+        return (elbo, ElboTerms.WithScoreFunctionTerms(run, elbo));
     }
 }

@@ -25,10 +25,7 @@ namespace Ppl.Inference;
 public sealed class TraceEnumElbo : Elbo
 {
     /// <inheritdoc />
-    private protected override bool Enumerates => true;
-
-    /// <inheritdoc />
-    private protected override Messenger EnumerationHandler(int firstAvailableDim) => new EnumMessenger(firstAvailableDim);
+    private protected override Func<int, Messenger> EnumerationHandler => firstAvailableDim => new EnumMessenger(firstAvailableDim);
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">A guide site is marked for enumeration, or the sites that depend on enumerated variables have different scales.</exception>
@@ -82,14 +79,7 @@ public sealed class TraceEnumElbo : Elbo
             elbo = elbo.sub(ElboTerms.Sum(run.Guide, ElboTerms.GuideSites(run.Guide), run.Layout, ownDraws: true));
         }
 
-        var surrogate = elbo;
-        var cost = elbo.detach();
-        foreach (var site in ElboTerms.NonReparameterized(run.Guide))
-        {
-            surrogate = surrogate.add(run.Layout.PerParticle(ElboTerms.ScoreLogProb(site)).mul(cost));
-        }
-
-        return (elbo, surrogate);
+        return (elbo, ElboTerms.WithScoreFunctionTerms(run, elbo));
     }
 
     /// <summary>A site's log-density with its dims named: enumeration dims by the variable that held them when the site ran, plate dims by plate.</summary>
