@@ -31,7 +31,21 @@ internal static class SiteShapeCheck
         }
 
         var shape = value.Shape();
-        if (!ShapeUtil.BroadcastsInto(shape.AsSpan(0, valueBatchDims), distribution.BatchShape))
+        // a value drawn once per value of an enumerated variable (a guide's enumerated draw replayed in the
+        // model) is as wide as the batch everywhere else: its enumeration dims do not count
+        long[] batch = shape[..valueBatchDims];
+        int enumerated = 0;
+        foreach (int dim in site.Infer.Enumeration?.DimToSymbol.Keys ?? Enumerable.Empty<int>())
+        {
+            if (valueBatchDims + dim >= 0)
+            {
+                batch[valueBatchDims + dim] = 1;
+                enumerated++;
+            }
+        }
+
+        int extra = enumerated == 0 ? 0 : Math.Min(batch.TakeWhile(size => size == 1).Count(), Math.Max(0, batch.Length - distribution.BatchShape.Length));
+        if (!ShapeUtil.BroadcastsInto(batch.AsSpan(extra), distribution.BatchShape))
         {
             throw new ArgumentException(Describe(site, distribution, shape));
         }

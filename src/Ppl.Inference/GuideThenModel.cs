@@ -27,11 +27,15 @@ internal sealed record GuideThenModelOptions
     /// <summary>A handler installed around the model inside the replay (Predictive's event-dim recorder).</summary>
     public Func<Messenger>? ModelHandler { get; init; }
 
+    /// <summary>A handler installed around the guide, outside its plate (the guide-side enumeration of <see cref="TraceEnumElbo"/>).</summary>
+    public Func<Messenger>? GuideHandler { get; init; }
+
     /// <summary>
     /// A handler installed around the replayed model, outside the replay, so it sees sites after the
-    /// guide's values are in (the enumeration of <see cref="TraceEnumElbo"/>).
+    /// guide's values are in (the enumeration of <see cref="TraceEnumElbo"/>); made after the guide ran,
+    /// from the guide's handler (null when there is none).
     /// </summary>
-    public Func<Messenger>? OuterModelHandler { get; init; }
+    public Func<Messenger?, Messenger>? OuterModelHandler { get; init; }
 
     /// <summary>Throw when the guide observes a site (checked before the model runs).</summary>
     public bool RejectGuideObservations { get; init; }
@@ -59,7 +63,9 @@ internal static class GuideThenModel
     /// <summary>The guide's trace, the model's trace and the model's return value.</summary>
     public static (Trace Guide, Trace Model, object? Value) Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, GuideThenModelOptions options)
     {
-        var guideTrace = Vectorization.InPlate(guide, options.PlateName, options.Layout).GetTrace(args);
+        var guideHandler = options.GuideHandler?.Invoke();
+        var guided = Vectorization.InPlate(guide, options.PlateName, options.Layout);
+        var guideTrace = (guideHandler is null ? guided : guided.With(() => guideHandler)).GetTrace(args);
         if (options.RejectGuideObservations)
         {
             RejectGuideObservations(guideTrace);
@@ -74,7 +80,7 @@ internal static class GuideThenModel
         replayed = replayed.With(() => new ReplayMessenger(guideTrace) { ShareValues = options.ShareGuideValues });
         if (options.OuterModelHandler is { } outer)
         {
-            replayed = replayed.With(outer);
+            replayed = replayed.With(() => outer(guideHandler));
         }
 
         var (modelTrace, value) = replayed.TraceRun(args);

@@ -7,24 +7,52 @@ namespace Ppl.Handlers;
 /// <summary>
 /// Parallel enumeration (Pyro's <c>poutine.enum</c>): each latent sample site marked
 /// <see cref="EnumerateMode.Parallel"/> takes its whole support as its value, laid along an
-/// enumeration dim of its own left of every plate (<paramref name="firstAvailableDim"/> and further
+/// enumeration dim of its own left of every plate (<see cref="FirstAvailableDim"/> and further
 /// left), so downstream sites broadcast over every value at once and an algorithm can sum the
 /// variable out. Every sample site records which variable held each enumeration dim when it ran
 /// (<see cref="InferConfig.Enumeration"/>). Inside a <see cref="Primitives.Markov{T}"/> loop the dims
 /// of variables older than the loop's history are given to new ones.
 /// Install it outside a replay of the guide, so sites the guide drew keep the guide's values.
 /// </summary>
-/// <param name="firstAvailableDim">The rightmost dim enumeration may use: −(max plate nesting) − 1.</param>
-public sealed class EnumMessenger(int firstAvailableDim) : Messenger
+public sealed class EnumMessenger : Messenger
 {
     private readonly Dictionary<int, (int Symbol, MarkovStep? Step)> _active = [];
     private ImmutableDictionary<int, int> _dimToSymbol = ImmutableDictionary<int, int>.Empty;
     private int _nextSymbol;
 
+    /// <summary>Enumerates from <paramref name="firstAvailableDim"/> leftwards.</summary>
+    /// <param name="firstAvailableDim">The rightmost dim enumeration may use: −(max plate nesting) − 1.</param>
+    public EnumMessenger(int firstAvailableDim)
+        : this(firstAvailableDim, ImmutableDictionary<int, int>.Empty)
+    {
+    }
+
+    /// <summary>
+    /// Enumerates from <paramref name="firstAvailableDim"/> leftwards around dims another run already
+    /// holds: a model replayed on a guide that enumerated some sites keeps the guide's dims (and names
+    /// their variables as the guide did) and numbers its own variables after the guide's.
+    /// </summary>
+    /// <param name="firstAvailableDim">The rightmost dim enumeration may use: −(max plate nesting) − 1.</param>
+    /// <param name="reserved">The variable at each dim already held, by dim; never given to another variable.</param>
+    public EnumMessenger(int firstAvailableDim, IReadOnlyDictionary<int, int> reserved)
+    {
+        ArgumentNullException.ThrowIfNull(reserved);
+        FirstAvailableDim = firstAvailableDim < 0
+            ? firstAvailableDim
+            : throw new ArgumentOutOfRangeException(nameof(firstAvailableDim), firstAvailableDim, "The first enumeration dim counts from the right and must be negative: −(max plate nesting) − 1.");
+        foreach (var (dim, symbol) in reserved)
+        {
+            _active[dim] = (symbol, null);
+            _dimToSymbol = _dimToSymbol.SetItem(dim, symbol);
+            _nextSymbol = Math.Max(_nextSymbol, symbol + 1);
+        }
+    }
+
     /// <summary>The rightmost dim enumeration may use.</summary>
-    public int FirstAvailableDim { get; } = firstAvailableDim < 0
-        ? firstAvailableDim
-        : throw new ArgumentOutOfRangeException(nameof(firstAvailableDim), firstAvailableDim, "The first enumeration dim counts from the right and must be negative: −(max plate nesting) − 1.");
+    public int FirstAvailableDim { get; }
+
+    /// <summary>Every dim an enumeration of this run holds at its end, with its variable (what <see cref="EnumMessenger(int, IReadOnlyDictionary{int, int})"/> reserves for a model replayed on this run).</summary>
+    public IReadOnlyDictionary<int, int> HeldDims => _dimToSymbol;
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">A site marked for enumeration has no finite support, or is marked <see cref="EnumerateMode.Sequential"/>.</exception>

@@ -130,12 +130,12 @@ public abstract class Elbo
     }
 
     /// <summary>
-    /// Makes the handler that enumerates the model's discrete latents, installed outside the replay of
-    /// the guide, from the rightmost dim left of every plate (and of the particle plate); null (the
-    /// default) for an estimator that does not enumerate. One that does needs the plate nesting,
-    /// inferred from a first run when not given.
+    /// Makes the handlers that enumerate the guide's and the model's discrete latents from the rightmost
+    /// dim left of every plate (and of the particle plate): the guide's around the guide, the model's
+    /// outside the replay of the guide, made from the guide's; null (the default) for an estimator that
+    /// does not enumerate. One that does needs the plate nesting, inferred from a first run when not given.
     /// </summary>
-    private protected virtual Func<int, Messenger>? EnumerationHandler => null;
+    private protected virtual EnumerationHandlers? EnumerationHandler => null;
 
     /// <summary>The guide trace and the model trace replayed on it, for all particles.</summary>
     private List<ElboTraces> Run<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args)
@@ -164,15 +164,15 @@ public abstract class Elbo
         return runs;
     }
 
-    private Func<Messenger>? Enumeration(int firstAvailableDim) =>
-        EnumerationHandler is { } make ? () => make(firstAvailableDim) : null;
+    private (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? Enumeration(int firstAvailableDim) =>
+        EnumerationHandler is { } make ? (() => make.Guide(firstAvailableDim), guide => make.Model(firstAvailableDim, guide)) : null;
 
     /// <summary>
     /// One run of the guide and of the model replayed on it, checked as Pyro checks them; the
     /// site shape checks cover <paramref name="checkedNesting"/> batch dims (the particle dim
     /// included), all of them when null.
     /// </summary>
-    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, Func<Messenger>? enumeration)
+    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? enumeration)
     {
         var (guideTrace, modelTrace, _) = GuideThenModel.Run(model, guide, args, new GuideThenModelOptions
         {
@@ -183,7 +183,8 @@ public abstract class Elbo
             RejectGuideObservations = true,
             CheckModelMatchesGuide = true,
             CheckedNesting = checkedNesting,
-            OuterModelHandler = enumeration,
+            GuideHandler = enumeration?.Guide,
+            OuterModelHandler = enumeration?.Model,
         });
         return new ElboTraces(modelTrace, guideTrace, layout);
     }

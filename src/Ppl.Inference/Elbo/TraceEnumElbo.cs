@@ -1,4 +1,4 @@
-using Ppl.Effects;
+using System.Collections.Immutable;
 using Ppl.Handlers;
 using Ppl.Inference.Enumeration;
 using static TorchSharp.torch;
@@ -6,115 +6,152 @@ using static TorchSharp.torch;
 namespace Ppl.Inference;
 
 /// <summary>
-/// The ELBO with the model's discrete latents summed out exactly (Pyro's <c>TraceEnum_ELBO</c>, for
-/// enumeration in the model). Mark the sites with <see cref="InferConfig.Enumerate"/> (or wrap the model
-/// in <see cref="Poutine.ConfigEnumerate{TArgs, TOut}"/>) and leave them out of the guide: each takes its
-/// whole support along a dim of its own left of every plate (<see cref="EnumMessenger"/>), and the
-/// estimate is log Σ over their values of p(x, z, values), contracted plate by plate
-/// (<see cref="PlatedSumProduct"/>), plus the other model terms, minus log q at the guide's draws.
-/// Gradients flow through the sum to every parameter. The plate nesting is inferred from a first run
+/// The ELBO with discrete latents summed out exactly (Pyro's <c>TraceEnum_ELBO</c>). Mark the sites
+/// with <see cref="Effects.InferConfig.Enumerate"/> (or wrap the program in
+/// <see cref="Poutine.ConfigEnumerate{TArgs, TOut}"/>); each takes its whole support along a dim of its
+/// own left of every plate (<see cref="EnumMessenger"/>).
+/// <list type="bullet">
+/// <item>In the model (the site left out of the guide): the estimate holds log Σ over the values of
+/// p(x, z, values), contracted plate by plate (<see cref="PlatedSumProduct"/>).</item>
+/// <item>In the guide: every term that depends on the variable is averaged over its values weighted by
+/// q, so the expectation over it is exact and needs no score-function term (the semi-supervised VAE's
+/// q(y | x)).</item>
+/// </list>
+/// Gradients flow through the sums to every parameter. The plate nesting is inferred from a first run
 /// unless <see cref="Elbo.MaxPlateNesting"/> is set; <see cref="Primitives.Markov{T}"/> loops reuse
 /// enumeration dims, so a chain of any length needs only a few.
 /// </summary>
 /// <remarks>
-/// The sites whose log-density depends on an enumerated variable must share one scale (subsampling
-/// scales the whole sum, as in Pyro). Enumeration in the guide is not available yet; a guide site
-/// marked for enumeration is an error. The guide's non-reparameterized sites get score-function terms
-/// as in <see cref="TraceElbo"/>.
+/// The sites whose log-density depends on a model-enumerated variable must share one scale (subsampling
+/// scales the whole sum, as in Pyro). A guide-enumerated variable's q may not depend on another
+/// guide-enumerated variable, it may not sit in a Markov loop that recycles dims, and model-enumerated
+/// variables may not be more global than the guide-enumerated ones they meet (as in Pyro). When the guide
+/// enumerates, its other sites must be reparameterized; otherwise its non-reparameterized sites get
+/// score-function terms as in <see cref="TraceElbo"/>.
 /// </remarks>
 public sealed class TraceEnumElbo : Elbo
 {
     /// <inheritdoc />
-    private protected override Func<int, Messenger> EnumerationHandler => firstAvailableDim => new EnumMessenger(firstAvailableDim);
+    private protected override EnumerationHandlers EnumerationHandler { get; } = new(
+        firstAvailableDim => new EnumMessenger(firstAvailableDim),
+        (firstAvailableDim, guide) => new EnumMessenger(firstAvailableDim, (guide as EnumMessenger)?.HeldDims ?? ImmutableDictionary<int, int>.Empty));
 
     /// <inheritdoc />
-    /// <exception cref="NotSupportedException">A guide site is marked for enumeration, or the sites that depend on enumerated variables have different scales.</exception>
+    /// <exception cref="NotSupportedException">The sites that depend on model-enumerated variables have different scales, or the guide's enumeration is of a kind not supported (see the remarks).</exception>
     protected override (Tensor Elbo, Tensor Surrogate) ScoreParticles(ElboTraces run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Guide.SampleSites.FirstOrDefault(s => s.Infer.Enumerate is not null) is { } guideSite)
+        var graph = EnumeratedFactors.Collect(run.Model, nameof(TraceEnumElbo), site => ElboTerms.Mask(site, site.UnscaledLogProb()));
+        double scale = SharedScale(graph.Dependent);
+        long? particle = run.Layout.Dim is int dim ? run.Model.SampleSites.SelectMany(s => s.Plates).Where(p => p.Dim == dim).Select(p => graph.PlateLabel(p.Name)).FirstOrDefault() : null;
+
+        using var preimages = ElboTerms.Preimages(run);
+        var guideGraph = EnumeratedFactors.Collect(run.Guide, nameof(TraceEnumElbo), site => ElboTerms.ScaleAndMask(site, site.UnscaledLogProb()));
+        var weights = GuideWeights(run, guideGraph, graph);
+
+        var elbo = ElboTerms.Sum(run.Model, graph.Independent, run.Layout);
+        foreach (var (ordinal, factors) in PlatedSumProduct.ContractTree(graph.Tree, graph.Variables))
         {
-            throw new NotSupportedException($"TraceEnumElbo: guide site '{guideSite.Name}' is marked for enumeration; only the model's discrete latents can be enumerated so far. Remove the site from the guide and mark it in the model.");
+            foreach (var factor in factors)
+            {
+                var term = PerParticle(Expected(factor, ordinal, weights), particle, run.Layout);
+                elbo = elbo.add(scale == 1.0 ? term : term.mul(scale));
+            }
         }
 
-        var plates = new Dictionary<string, long>(StringComparer.Ordinal);
-        long PlateLabel(string name) => plates.TryGetValue(name, out long label) ? label : plates[name] = -(plates.Count + 1);
-
-        var symbols = run.Model.SampleSites.Select(s => s.Infer.Enumeration).Where(e => e is { IsEnumerated: true }).Select(e => (long)e!.Symbol!.Value).ToHashSet();
-        var tree = new Dictionary<PlateOrdinal, List<LogFactor>>();
-        var costs = new List<Site>();
-        Site? scaleSite = null;
-        foreach (var site in run.Model.SampleSites)
+        elbo = elbo.sub(ElboTerms.Sum(run.Guide, guideGraph.Independent, run.Layout, ownDraws: true));
+        foreach (var (ordinal, factors) in guideGraph.Tree)
         {
-            var record = site.Infer.Enumeration ?? throw new InvalidOperationException($"TraceEnumElbo: model site '{site.Name}' did not run under enumeration.");
-            var packed = Pack(site, ElboTerms.Mask(site, site.UnscaledLogProb()), record, PlateLabel);
-            if (!record.IsEnumerated && !packed.Labels.Any(symbols.Contains))
+            foreach (var factor in factors)
             {
-                costs.Add(site);
-                continue;
+                elbo = elbo.sub(PerParticle(Expected(factor, ordinal, weights), particle, run.Layout));
             }
+        }
 
-            if (site.ScaleTensor is not null || (scaleSite is not null && scaleSite.Scale != site.Scale))
+        // an enumerated guide leaves no draw without a pathwise gradient (GuideWeights checks it)
+        return (elbo, weights.Count == 0 ? ElboTerms.WithScoreFunctionTerms(run, elbo) : elbo);
+    }
+
+    /// <summary>The scale every site that depends on a model-enumerated variable shares.</summary>
+    private static double SharedScale(List<Site> dependent)
+    {
+        Site? first = null;
+        foreach (var site in dependent)
+        {
+            if (site.ScaleTensor is not null || (first is not null && first.Scale != site.Scale))
             {
                 throw new NotSupportedException(
                     $"TraceEnumElbo: the sites that depend on enumerated variables must share one scale, as their sum is scaled as a whole; '{site.Name}' has {(site.ScaleTensor is null ? site.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a tensor scale")}"
-                    + (scaleSite is null ? "." : $", '{scaleSite.Name}' {scaleSite.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}."));
+                    + (first is null ? "." : $", '{first.Name}' {first.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}."));
             }
 
-            scaleSite ??= site;
-            var ordinal = new PlateOrdinal(site.Plates.Where(p => p.IsVectorized).Select(p => PlateLabel(p.Name)));
-            (tree.TryGetValue(ordinal, out var list) ? list : tree[ordinal] = []).Add(packed);
+            first ??= site;
         }
 
-        long? particle = run.Layout.Dim is int dim ? run.Model.SampleSites.SelectMany(s => s.Plates).Where(p => p.Dim == dim).Select(p => PlateLabel(p.Name)).FirstOrDefault() : null;
-        var elbo = ElboTerms.Sum(run.Model, costs, run.Layout);
-        foreach (var factor in PlatedSumProduct.ContractTree(tree, symbols).Values.SelectMany(f => f))
-        {
-            var term = PerParticle(factor, particle, run.Layout);
-            elbo = elbo.add(scaleSite!.Scale == 1.0 ? term : term.mul(scaleSite.Scale));
-        }
-
-        using (ElboTerms.Preimages(run))
-        {
-            elbo = elbo.sub(ElboTerms.Sum(run.Guide, ElboTerms.GuideSites(run.Guide), run.Layout, ownDraws: true));
-        }
-
-        return (elbo, ElboTerms.WithScoreFunctionTerms(run, elbo));
+        return first?.Scale ?? 1.0;
     }
 
-    /// <summary>A site's log-density with its dims named: enumeration dims by the variable that held them when the site ran, plate dims by plate.</summary>
-    private static LogFactor Pack(Site site, Tensor logProb, EnumerationRecord record, Func<string, long> plateLabel)
+    /// <summary>Each guide-enumerated variable's probabilities q (unscaled, unmasked), by symbol, with the plates it lies in; checked to be of the supported kind.</summary>
+    private static Dictionary<long, (LogFactor Probs, PlateOrdinal Ordinal)> GuideWeights(ElboTraces run, EnumeratedFactors guide, EnumeratedFactors model)
     {
-        var shape = logProb.shape;
-        var labels = new List<long>();
-        var sizes = new List<long>();
-        for (int axis = 0; axis < shape.Length; axis++)
+        var weights = new Dictionary<long, (LogFactor, PlateOrdinal)>();
+        if (guide.Variables.Count == 0)
         {
-            int dim = axis - shape.Length;
-            if (shape[axis] == 1)
-            {
-                continue;
-            }
-
-            if (record.DimToSymbol.TryGetValue(dim, out int symbol))
-            {
-                labels.Add(symbol);
-            }
-            else if (site.Plates.FirstOrDefault(p => p.Dim == dim) is { } frame)
-            {
-                labels.Add(plateLabel(frame.Name));
-            }
-            else
-            {
-                throw new InvalidOperationException(
-                    $"TraceEnumElbo: site '{site.Name}' has a log-density of shape [{string.Join(", ", shape)}] whose dim {dim} (size {shape[axis]}) belongs to no plate and no enumerated variable. "
-                    + "Declare batch dims with Plate (or move them to the event with ToEvent), and set MaxPlateNesting if the inferred nesting is too small.");
-            }
-
-            sizes.Add(shape[axis]);
+            return weights;
         }
 
-        return new LogFactor(logProb.reshape([.. sizes]), [.. labels]);
+        if (ElboTerms.NonReparameterized(run.Guide).FirstOrDefault(s => s.Infer.Enumeration?.IsEnumerated != true) is { } draw)
+        {
+            throw new NotSupportedException($"TraceEnumElbo: the guide enumerates some sites, so its other sites must be reparameterized; '{draw.Name}' ({draw.Distribution}) is not. Enumerate it too, or reparameterize it.");
+        }
+
+        int held = run.Guide.SampleSites.Select(s => s.Infer.Enumeration?.DimToSymbol.Count ?? 0).DefaultIfEmpty(0).Max();
+        if (held < guide.Variables.Count)
+        {
+            throw new NotSupportedException("TraceEnumElbo: the guide enumerates sites inside a Markov loop that recycles dims; the model could not tell its variables apart. Enumerate such chains in the model instead.");
+        }
+
+        foreach (long symbol in guide.Variables)
+        {
+            var site = guide.SiteOf[symbol];
+            var probs = guide.Pack(site, site.UnscaledLogProb(), nameof(TraceEnumElbo));
+            if (probs.Labels.Any(l => l >= 0 && l != symbol))
+            {
+                throw new NotSupportedException($"TraceEnumElbo: guide site '{site.Name}' is enumerated and its q depends on another guide-enumerated variable; only independent guide-enumerated variables are supported. Enumerate the dependent one in the model.");
+            }
+
+            var ordinal = new PlateOrdinal(site.Plates.Where(p => p.IsVectorized).Select(p => model.PlateLabel(p.Name)));
+            weights[symbol] = (new LogFactor(probs.Value.exp(), probs.Labels), ordinal);
+        }
+
+        return weights;
+    }
+
+    /// <summary>Σ over the guide-enumerated variables a term has, of the term weighted by their probabilities q (the term itself when it has none).</summary>
+    private static LogFactor Expected(LogFactor term, PlateOrdinal ordinal, Dictionary<long, (LogFactor Probs, PlateOrdinal Ordinal)> weights)
+    {
+        long[] variables = [.. term.Labels.Where(weights.ContainsKey)];
+        if (variables.Length == 0)
+        {
+            return term;
+        }
+
+        long[] labels = [.. term.Labels.Union(variables.SelectMany(v => weights[v].Probs.Labels))];
+        var value = term.AlignedTo(labels);
+        foreach (long variable in variables)
+        {
+            var (probs, plates) = weights[variable];
+            if (!plates.IsSubsetOf(ordinal))
+            {
+                throw new NotSupportedException(
+                    $"TraceEnumElbo: a term in plates {ordinal} depends on a guide-enumerated variable in plates {plates}: a model-enumerated variable more global than the guide's ties the guide's values together across the plate. Enumerate both in the model, or both in the guide.");
+            }
+
+            value = value.mul(probs.AlignedTo(labels));
+        }
+
+        var weighted = new LogFactor(value, labels);
+        return weighted.Sum(variables);
     }
 
     /// <summary>A contracted factor (plate dims only) summed to the particle layout: <c>[Count]</c> when vectorized, <c>[]</c> otherwise.</summary>

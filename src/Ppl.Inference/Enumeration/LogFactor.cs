@@ -39,6 +39,9 @@ internal sealed record LogFactor(Tensor Value, long[] Labels)
     /// <summary>log Σ over the dims named <paramref name="labels"/> (those this factor has).</summary>
     public LogFactor LogSumExp(IEnumerable<long> labels) => Reduce(labels, LogSumExp);
 
+    /// <summary>The maximum over the dims named <paramref name="labels"/> (those this factor has).</summary>
+    public LogFactor Max(IEnumerable<long> labels) => Reduce(labels, static (t, axis) => t.amax([axis], keepdim: false));
+
     /// <summary>Σ of the logs (the product of the factors) over the dims named <paramref name="labels"/> (those this factor has).</summary>
     public LogFactor Sum(IEnumerable<long> labels) => Reduce(labels, static (t, axis) => t.sum(axis, keepdim: false));
 
@@ -71,7 +74,7 @@ internal sealed record LogFactor(Tensor Value, long[] Labels)
     }
 
     /// <summary>The values with dims in the order of <paramref name="labels"/>, size 1 where this factor has no such dim.</summary>
-    private Tensor AlignedTo(long[] labels)
+    public Tensor AlignedTo(long[] labels)
     {
         long[] order = [.. labels.Where(Has).Select(l => (long)Array.IndexOf(Labels, l))];
         bool inOrder = order.Select((axis, i) => axis == i).All(same => same);

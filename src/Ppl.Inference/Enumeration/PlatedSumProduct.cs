@@ -16,8 +16,13 @@ internal static class PlatedSumProduct
     /// The factors of <paramref name="tree"/> with every variable in <paramref name="sumLabels"/> summed out:
     /// per set of plates, factors whose remaining dims are plates only.
     /// </summary>
+    /// <param name="tree">The factors, by the plates they lie in.</param>
+    /// <param name="sumLabels">The variables to eliminate.</param>
+    /// <param name="maximize">Eliminate by the maximum instead of the sum (the max-product of a MAP query).</param>
+    /// <param name="eliminated">When given, receives each variable with the product of the factors that had it just before it was eliminated, in elimination order (what a backward pass draws from).</param>
     /// <exception cref="InvalidOperationException">The plates do not nest (a variable's plates are not contained in those of a factor it reaches).</exception>
-    public static Dictionary<PlateOrdinal, List<LogFactor>> ContractTree(Dictionary<PlateOrdinal, List<LogFactor>> tree, IReadOnlySet<long> sumLabels)
+    public static Dictionary<PlateOrdinal, List<LogFactor>> ContractTree(
+        Dictionary<PlateOrdinal, List<LogFactor>> tree, IReadOnlySet<long> sumLabels, bool maximize = false, List<EliminatedVariable>? eliminated = null)
     {
         var items = tree.SelectMany(entry => entry.Value.Select(factor => (Ordinal: entry.Key, Factor: factor))).ToList();
         var result = new Dictionary<PlateOrdinal, List<LogFactor>>();
@@ -26,7 +31,7 @@ internal static class PlatedSumProduct
             var labels = component.SelectMany(item => item.Factor.Labels).Where(sumLabels.Contains).ToHashSet();
             var (ordinal, factor) = labels.Count == 0
                 ? (component[0].Ordinal, component[0].Factor)
-                : ContractComponent(component, labels);
+                : ContractComponent(component, labels, maximize, eliminated);
             Add(result, ordinal, factor);
         }
 
@@ -34,7 +39,8 @@ internal static class PlatedSumProduct
     }
 
     /// <summary>One connected set of factors reduced to one factor in the plates all of them share.</summary>
-    private static (PlateOrdinal Ordinal, LogFactor Factor) ContractComponent(List<(PlateOrdinal Ordinal, LogFactor Factor)> component, HashSet<long> sumLabels)
+    private static (PlateOrdinal Ordinal, LogFactor Factor) ContractComponent(
+        List<(PlateOrdinal Ordinal, LogFactor Factor)> component, HashSet<long> sumLabels, bool maximize, List<EliminatedVariable>? eliminated)
     {
         var tree = new Dictionary<PlateOrdinal, List<LogFactor>>();
         var labelOrdinal = new Dictionary<long, PlateOrdinal>();
@@ -63,7 +69,7 @@ internal static class PlatedSumProduct
             var leafLabels = labelsAt.Remove(leaf, out var l) ? l : [];
             foreach (var (factors, labels) in Partition(leafFactors, leafLabels))
             {
-                var term = Eliminate(factors, labels);
+                var term = Eliminate(factors, labels, maximize, eliminated);
                 var parent = leaf;
                 if (!leaf.Equals(root))
                 {
@@ -92,12 +98,12 @@ internal static class PlatedSumProduct
     }
 
     /// <summary>
-    /// log Σ over <paramref name="labels"/> of the product of <paramref name="factors"/>, one variable at a
+    /// log Σ (or max) over <paramref name="labels"/> of the product of <paramref name="factors"/>, one variable at a
     /// time, the one whose factors span the fewest entries first. The factors of each variable and its
     /// cost are kept up to date as factors are joined, and the costs in an ordered set, so a chain of
     /// T steps costs O(T log T) host work and O(T) tensor work.
     /// </summary>
-    private static LogFactor Eliminate(List<LogFactor> factors, HashSet<long> labels)
+    private static LogFactor Eliminate(List<LogFactor> factors, HashSet<long> labels, bool maximize, List<EliminatedVariable>? eliminated)
     {
         // creation order, so factors are always joined in the same order (sums repeat bit for bit)
         var order = new Dictionary<LogFactor, int>(ReferenceEqualityComparer.Instance);
@@ -124,7 +130,9 @@ internal static class PlatedSumProduct
             long best = queue.Min.Label;
             queue.Remove(queue.Min);
             var group = byLabel[best].OrderBy(f => order[f]).ToList();
-            var joined = LogFactor.Join(group).LogSumExp([best]);
+            var product = LogFactor.Join(group);
+            eliminated?.Add(new EliminatedVariable(best, product));
+            var joined = maximize ? product.Max([best]) : product.LogSumExp([best]);
             cost.Remove(best);
             byLabel.Remove(best);
             var touched = new HashSet<long>();

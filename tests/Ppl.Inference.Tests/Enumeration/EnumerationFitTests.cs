@@ -15,7 +15,7 @@ namespace Ppl.Tests.Inference.Enumeration;
 public sealed class EnumerationFitTests
 {
     [Fact]
-    public void AutoNormalGuidesOnlyTheContinuousSitesAndSviFindsTheShift()
+    public void AutoNormalGuidesOnlyTheContinuousSitesSviFindsTheShiftAndPredictiveAndInferDiscreteUseTheGuide()
     {
         using var scope = NewDisposeScope();
         // two well-separated components at −5 + shift and +5 + shift, unit noise, shift = 0.7: each point's
@@ -48,6 +48,20 @@ public sealed class EnumerationFitTests
         double scale = svi.ParamStore["AutoNormal.scales.shift"].to_type(ScalarType.Float64).item<double>();
         Assert.True(Math.Abs(loc - posteriorMean) < 0.05, $"loc {loc:F4} vs posterior mean {posteriorMean:F4}");
         Assert.True(Math.Abs(scale - posteriorSd) < 0.05, $"scale {scale:F4} vs posterior sd {posteriorSd:F4}");
+
+        // Predictive draws the enumerated sites as the model does (from their prior given the guide's draw), as Pyro's does
+        var predictive = new Predictive<Tensor>(enumerated, guide.Guide, 400, parallel: true, paramStore: svi.ParamStore).Sample(x, seed: 5);
+        Assert.Equal([400L, 60L], predictive["z"].shape);
+        Assert.Equal([400L, 60L], predictive["x"].shape);
+        double share = predictive["z"].to_type(ScalarType.Float64).mean().item<double>();
+        Assert.True(Math.Abs(share - 0.5) < 0.02, $"share of component 1 in predictive draws {share:F3}");
+
+        // InferDiscrete on the model replayed on a guide draw: the joint MAP assignment is each point's side
+        Func<Tensor, object?> guideProgram = guide.Guide;
+        var guideTrace = guideProgram.WithParams(svi.ParamStore).GetTrace(x);
+        var (assigned, _) = InferDiscrete.Run(enumerated.Replay(guideTrace), x, temperature: 0);
+        Assert.Equal(guideTrace["shift"].Value!.item<double>(), assigned["shift"].Value!.item<double>());
+        Assert.Equal(sides.gt(0).to_type(ScalarType.Int64).data<long>().ToArray(), assigned["z"].Value!.data<long>().ToArray());
     }
 
     [Fact]
