@@ -10,8 +10,10 @@ namespace Ppl.Benchmarks.Steps;
 /// <summary>
 /// How <see cref="TraceEnumElbo"/>'s cost grows with a chain's length: the exact log-likelihood of a
 /// three-state HMM with Gaussian emissions written with <see cref="Primitives.Markov{T}"/>, for T = 50,
-/// 500 and 5,000 steps (median of a few evaluations each, after one warm-up), and the time and native
-/// tensors per step: <c>... -- enum-hmm [repeats]</c>. Linear growth shows as a flat time per step.
+/// 500 and 5,000 steps (median of a few evaluations each, after one warm-up), and the time and the
+/// native memory per step: <c>... -- enum-hmm [repeats]</c>. Linear growth shows as a flat time and a
+/// flat memory per step. The memory is every tensor one evaluation creates, counted in its dispose scope
+/// before the scope frees them (an upper bound of the evaluation's peak).
 /// </summary>
 public static class EnumerationScaling
 {
@@ -40,8 +42,8 @@ public static class EnumerationScaling
         };
         var model = hmm.ConfigEnumerate();
         var elbo = new TraceEnumElbo { MaxPlateNesting = 0 };
-        Console.WriteLine("| steps T | median ms per evaluation | μs per step | log p(x) |");
-        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine("| steps T | median ms per evaluation | μs per step | tensors per evaluation | MB per evaluation | bytes per step | log p(x) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (int steps in Lengths)
         {
             var data = randn([steps], dtype: ScalarType.Float64, generator: new Generator(1)).mul(1.5);
@@ -54,8 +56,22 @@ public static class EnumerationScaling
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
 
+            var (tensors, bytes) = Allocated(() => elbo.Estimate(model, _ => null, data));
             double median = BenchStatistics.Median(times);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {steps:N0} | {median:F1} | {1000 * median / steps:F1} | {logLikelihood:F3} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {steps:N0} | {median:F1} | {1000 * median / steps:F1} | {tensors:N0} | {bytes / 1e6:F2} | {(double)bytes / steps:F0} | {logLikelihood:F3} |"));
         }
+    }
+
+    /// <summary>The tensors <paramref name="evaluate"/> creates (without gradients) and their bytes, counted before they are freed.</summary>
+    private static (int Tensors, long Bytes) Allocated(Action evaluate)
+    {
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            evaluate();
+        }
+
+        var tensors = scope.DisposablesView.OfType<Tensor>().Where(t => !t.IsInvalid).ToList();
+        return (tensors.Count, tensors.Sum(t => t.numel() * t.ElementSize));
     }
 }

@@ -68,7 +68,7 @@ public sealed class EnumMessenger : Messenger
 
         if (mode == EnumerateMode.Sequential)
         {
-            throw new NotSupportedException($"Site '{message.Name}' asks for sequential enumeration; only EnumerateMode.Parallel is available. Mark it Parallel (ConfigEnumerate's default).");
+            throw new NotSupportedException($"Site '{message.Name}' asks for sequential enumeration here; sequential enumeration runs the guide once per value (TraceEnumElbo, guide sites only). Mark model sites Parallel (ConfigEnumerate's default).");
         }
 
         if (!distribution.HasEnumerateSupport)

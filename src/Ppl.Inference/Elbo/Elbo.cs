@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Ppl.Diagnostics;
 using Ppl.Effects;
 using Ppl.Handlers;
+using Ppl.Inference.Enumeration;
 using TorchSharp;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
@@ -105,7 +107,7 @@ public abstract class Elbo
             e = e.dim() == 0 ? e : e.sum();
             elbo = elbo is null ? e : elbo.add(e);
             surrogate = same ? elbo : (surrogate is null ? SumAll(s) : surrogate.add(SumAll(s)));
-            total += run.Layout.Count;
+            total += run.ContinuesParticles ? 0 : run.Layout.Count;
         }
 
         var loss = Negated(elbo!, total);
@@ -149,19 +151,47 @@ public abstract class Elbo
 
         if (vectorized)
         {
-            var traces = RunOnce(model, guide, args, new ParticleLayout(NumParticles, -(nesting!.Value + 1)), nesting.Value + 1, Enumeration(-(nesting.Value + 2)));
+            var traces = Branches(model, guide, args, new ParticleLayout(NumParticles, -(nesting!.Value + 1)), nesting.Value + 1, Enumeration(-(nesting.Value + 2))).ToList();
             LastRunVectorized = true;
-            return [traces];
+            return traces;
         }
 
         LastRunVectorized = false;
         var runs = new List<ElboTraces>(NumParticles);
         for (int i = 0; i < NumParticles; i++)
         {
-            runs.Add(RunOnce(model, guide, args, ParticleLayout.One, nesting, nesting is int n ? Enumeration(-(n + 1)) : null));
+            runs.AddRange(Branches(model, guide, args, ParticleLayout.One, nesting, nesting is int n ? Enumeration(-(n + 1)) : null));
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// The runs of one set of particles: one, or with enumeration one per combination of the values of
+    /// the guide's sequentially enumerated sites (each later one marked as continuing the particles).
+    /// </summary>
+    private static IEnumerable<ElboTraces> Branches<TArgs>(
+        Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? enumeration)
+    {
+        if (enumeration is null)
+        {
+            yield return RunOnce(model, guide, args, layout, checkedNesting, null);
+            yield break;
+        }
+
+        var pending = new Queue<ImmutableDictionary<string, long>>([ImmutableDictionary<string, long>.Empty]);
+        bool first = true;
+        while (pending.TryDequeue(out var assignment))
+        {
+            var branch = new SequentialEnumeration(assignment);
+            var traces = RunOnce(model, guide.With(() => branch), args, layout, checkedNesting, enumeration);
+            yield return first ? traces : traces with { ContinuesParticles = true };
+            first = false;
+            foreach (var next in branch.Siblings())
+            {
+                pending.Enqueue(next);
+            }
+        }
     }
 
     private (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? Enumeration(int firstAvailableDim) =>

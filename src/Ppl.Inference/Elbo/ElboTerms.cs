@@ -182,13 +182,14 @@ internal static class ElboTerms
 
     /// <summary>
     /// The surrogate ELBO of Pyro's <c>Trace_ELBO</c>: <paramref name="elbo"/> plus, for each guide site
-    /// without a pathwise gradient, log q(z) · (ELBO, held constant), the REINFORCE term.
+    /// without a pathwise gradient, log q(z) · (ELBO, held constant), the REINFORCE term; none for the
+    /// sites <paramref name="exact"/> picks (their expectation is computed exactly, by enumeration).
     /// </summary>
-    public static Tensor WithScoreFunctionTerms(ElboTraces run, Tensor elbo)
+    public static Tensor WithScoreFunctionTerms(ElboTraces run, Tensor elbo, Func<Site, bool>? exact = null)
     {
         var surrogate = elbo;
         var cost = elbo.detach();
-        foreach (var site in NonReparameterized(run.Guide))
+        foreach (var site in NonReparameterized(run.Guide).Where(s => exact?.Invoke(s) != true))
         {
             surrogate = surrogate.add(run.Layout.PerParticle(ScoreLogProb(site)).mul(cost));
         }

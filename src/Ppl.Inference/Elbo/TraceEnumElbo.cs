@@ -16,6 +16,10 @@ namespace Ppl.Inference;
 /// <item>In the guide: every term that depends on the variable is averaged over its values weighted by
 /// q, so the expectation over it is exact and needs no score-function term (the semi-supervised VAE's
 /// q(y | x)).</item>
+/// <item>In the guide, <see cref="Effects.EnumerateMode.Sequential"/>: the guide and model run once per
+/// combination of the values of such sites (unbatched ones only), and the estimate is Σ over the runs of
+/// q(values) · ELBO(run) — exact in those sites, for guides whose later sites depend on them in ways a
+/// batched dim could not express.</item>
 /// </list>
 /// Gradients flow through the sums to every parameter. The plate nesting is inferred from a first run
 /// unless <see cref="Elbo.MaxPlateNesting"/> is set; <see cref="Primitives.Markov{T}"/> loops reuse
@@ -69,7 +73,29 @@ public sealed class TraceEnumElbo : Elbo
         }
 
         // an enumerated guide leaves no draw without a pathwise gradient (GuideWeights checks it)
-        return (elbo, weights.Count == 0 ? ElboTerms.WithScoreFunctionTerms(run, elbo) : elbo);
+        var surrogate = weights.Count == 0 ? ElboTerms.WithScoreFunctionTerms(run, elbo, IsSequential) : elbo;
+        if (BranchProbability(run) is not { } probability)
+        {
+            return (elbo, surrogate);
+        }
+
+        // one branch of the guide's sequential enumeration: its share of Σ over the branches of q(branch) · ELBO(branch)
+        return (elbo.mul(probability), ReferenceEquals(surrogate, elbo) ? elbo.mul(probability) : surrogate.mul(probability));
+    }
+
+    private static bool IsSequential(Site site) => site.Infer.Enumerate == Effects.EnumerateMode.Sequential;
+
+    /// <summary>The probability q gives this branch's values of the guide's sequentially enumerated sites, per particle; null when it has none.</summary>
+    private static Tensor? BranchProbability(ElboTraces run)
+    {
+        Tensor? logProbability = null;
+        foreach (var site in run.Guide.LatentSites.Where(IsSequential))
+        {
+            var term = run.Layout.PerParticle(site.UnscaledLogProb());
+            logProbability = logProbability is null ? term : logProbability.add(term);
+        }
+
+        return logProbability?.exp();
     }
 
     /// <summary>The scale every site that depends on a model-enumerated variable shares.</summary>

@@ -1,7 +1,9 @@
 using Ppl.Distributions;
+using Ppl.Effects;
 using Ppl.Inference;
 using Ppl.Inference.Guides;
 using Ppl.Inference.Optim;
+using Ppl.Testing;
 using static Ppl.Primitives;
 using static TorchSharp.torch;
 
@@ -79,5 +81,54 @@ public sealed class EnumerationFitTests
         var loss = new TraceEnumElbo { MaxPlateNesting = 1 }.DifferentiableLoss(model.ConfigEnumerate(), _ => null, zeros(10, float64, meta));
         Assert.Equal(DeviceType.META, loss.device_type);
         Assert.Empty(loss.shape);
+    }
+
+    [Fact]
+    public void StepsDrawsAndGuideEnumerationLeaveNoTensorBehind()
+    {
+        var data = tensor(new[] { -1.2, 0.3, 1.4, 1.1, -0.2, -1.5, 0.9, 0.0 });
+        Func<Tensor, object?> hmm = x =>
+        {
+            var means = Sample("means", new Normal(zeros(3, float64), ones(3, float64)).ToEvent(1));
+            Tensor? state = null;
+            foreach (int t in Markov(Enumerable.Range(0, (int)x.shape[0])))
+            {
+                var probs = state is null ? full(3, 1.0 / 3, float64) : tensor(new double[,] { { 0.8, 0.1, 0.1 }, { 0.1, 0.8, 0.1 }, { 0.1, 0.1, 0.8 } }).index(state);
+                state = Sample($"z_{t}", Categorical.FromProbs(probs));
+                Sample($"x_{t}", new Normal(means.index(state), tensor(0.5)), obs: x[t]);
+            }
+
+            return null;
+        };
+        var model = hmm.ConfigEnumerate();
+        using var guide = new AutoNormal<Tensor>(model);
+        using var adam = new Adam(0.01);
+        var svi = new Svi<Tensor>(model, guide.Guide, adam, new TraceEnumElbo(), seed: 1);
+        Func<Tensor, object?> guideProgram = guide.Guide;
+
+        object? Mixture(int unused)
+        {
+            using var plate = Plate("points", 4);
+            var y = Sample("y", Categorical.FromProbs(tensor(new[] { 0.5, 0.5 })));
+            return Sample("x", new Normal(y.to_type(ScalarType.Float64), tensor(1.0)), obs: tensor(new[] { 0.1, 0.9, 1.2, -0.3 }));
+        }
+
+        object? EnumeratedGuide(int unused)
+        {
+            using var plate = Plate("points", 4);
+            return Sample("y", Categorical.FromProbs(tensor(new[] { 0.4, 0.6 })), infer: InferConfig.Default with { Enumerate = EnumerateMode.Parallel });
+        }
+
+        LiveTensors.AssertNoLeak(
+            () =>
+            {
+                using var scope = NewDisposeScope();
+                svi.Step(data);
+                var guideTrace = guideProgram.WithParams(svi.ParamStore).GetTrace(data);
+                InferDiscrete.Run(model.Replay(guideTrace), data, temperature: 0);
+                InferDiscrete.Run(model.Replay(guideTrace), data, temperature: 1);
+                new TraceEnumElbo().Loss<int>(Mixture, EnumeratedGuide, 0);
+            },
+            checkScopeStatistics: true);
     }
 }
