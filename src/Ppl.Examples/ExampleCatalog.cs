@@ -17,6 +17,6 @@ public static class ExampleCatalog
     public static IReadOnlyList<IExample> All { get; } =
         [
             new ConfoundingExample(), new CausalQueriesExample(), new SviRegressionExample(), new FrozenLakeCfopeExample(), new GillespieScmExample(),
-            new VaeMnistExample(), new SsVaeMnistExample(), new BnnRegressionExample(), new CausalVaeExample(), new FilmDeconfounder.DeconfounderExample(), new GwasDeconfounder.GwasDeconfounderExample(), new Notears.NotearsExample(), new IrmColoredMnist.IrmColoredMnistExample(), new CompetingExpertsMnist.CompetingExpertsExample(), new SchemaNetworkBreakout.SchemaNetworkExample(), new EightSchools.EightSchoolsExample(),
+            new VaeMnistExample(), new SsVaeMnistExample(), new BnnRegressionExample(), new CausalVaeExample(), new FilmDeconfounder.DeconfounderExample(), new GwasDeconfounder.GwasDeconfounderExample(), new Notears.NotearsExample(), new IrmColoredMnist.IrmColoredMnistExample(), new CompetingExpertsMnist.CompetingExpertsExample(), new SchemaNetworkBreakout.SchemaNetworkExample(), new EightSchools.EightSchoolsExample(), new Gmm.GmmExample(), new Hmm.HmmExample(),
         ];
 }
