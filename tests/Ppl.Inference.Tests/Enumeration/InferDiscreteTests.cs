@@ -2,6 +2,7 @@ using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Inference;
 using static Ppl.Primitives;
+using static Ppl.Tests.Inference.Enumeration.ExactSums;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Enumeration;
@@ -188,14 +189,4 @@ public sealed class InferDiscreteTests
         Math.Log(Initial[path[0]])
         + Enumerable.Range(1, Steps - 1).Sum(t => Math.Log(Transition[path[t - 1], path[t]]))
         + Enumerable.Range(0, Steps).Sum(t => NormalLogDensity(Observed[t], Means[path[t]], NoiseScale));
-
-    private static double NormalLogDensity(double x, double mean, double sd) =>
-        MathNet.Numerics.Distributions.Normal.PDFLn(mean, sd, x);
-
-    private static double LogSumExp(IEnumerable<double> values)
-    {
-        var all = values.ToArray();
-        double max = all.Max();
-        return max + Math.Log(all.Sum(v => Math.Exp(v - max)));
-    }
 }

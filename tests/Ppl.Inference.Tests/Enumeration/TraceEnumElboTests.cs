@@ -2,6 +2,7 @@ using Ppl.Distributions;
 using Ppl.Effects;
 using Ppl.Inference;
 using static Ppl.Primitives;
+using static Ppl.Tests.Inference.Enumeration.ExactSums;
 using static TorchSharp.torch;
 
 namespace Ppl.Tests.Inference.Enumeration;
@@ -222,15 +223,5 @@ public sealed class TraceEnumElboTests
         var logWeights = logits.log_softmax(0);
         var components = new Normal(locs, logScale.exp()).LogProb(x.unsqueeze(-1));
         return components.add(logWeights).logsumexp(1, keepdim: false).sum();
-    }
-
-    private static double NormalLogDensity(double x, double mean, double sd) =>
-        MathNet.Numerics.Distributions.Normal.PDFLn(mean, sd, x);
-
-    private static double LogSumExp(IEnumerable<double> values)
-    {
-        var all = values.ToArray();
-        double max = all.Max();
-        return max + Math.Log(all.Sum(v => Math.Exp(v - max)));
     }
 }
