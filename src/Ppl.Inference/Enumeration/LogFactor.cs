@@ -46,12 +46,18 @@ internal sealed record LogFactor(Tensor Value, long[] Labels)
     public LogFactor Sum(IEnumerable<long> labels) => Reduce(labels, static (t, axis) => t.sum(axis, keepdim: false));
 
     /// <summary>
-    /// log Σ exp over one axis, shifted by the (detached) maximum. Written out because libtorch's
-    /// logsumexp has no meta-device kernel; the maximum is clamped to the lowest finite value so a row of
-    /// −∞ (an impossible configuration) gives −∞, not NaN.
+    /// log Σ exp over one axis: libtorch's kernel (one op instead of eight, and this is the inner loop
+    /// of every contraction), except on the meta device, which has no logsumexp kernel. There it is
+    /// written out, shifted by the (detached) maximum clamped to the lowest finite value so a row of −∞
+    /// (an impossible configuration) gives −∞, as libtorch's does.
     /// </summary>
     private static Tensor LogSumExp(Tensor t, long axis)
     {
+        if (t.device_type != TorchSharp.DeviceType.META)
+        {
+            return t.logsumexp(axis, keepdim: false);
+        }
+
         var shift = t.detach().amax([axis], keepdim: true).clamp_min(t.dtype == ScalarType.Float64 ? double.MinValue : float.MinValue);
         return t.sub(shift).exp().sum(axis, keepdim: true).log().add(shift).squeeze(axis);
     }
