@@ -115,15 +115,11 @@ public static class InferDiscrete
     private static Tensor Unenumerated(Site site, Effects.EnumerationRecord record)
     {
         var value = site.Value!;
-        long[] batch = value.shape[..^(site.Distribution?.EventShape.Length ?? 0)];
-        foreach (var (dim, _) in record.DimToSymbol)
+        if (EnumeratedFactors.EnumeratedDimOf(value.shape[..^(site.Distribution?.EventShape.Length ?? 0)], record) is int dim)
         {
-            if (batch.Length + dim >= 0 && batch[batch.Length + dim] > 1)
-            {
-                throw new NotSupportedException(
-                    $"InferDiscrete: latent site '{site.Name}' is not enumerated but was drawn from a distribution that depends on an enumerated variable (value shape {ShapeUtil.Format(value.shape)}, dim {dim}); "
-                    + "it cannot be drawn jointly with the discrete sites. Replay it from a guide trace (model.Replay(guideTrace)) or enumerate it.");
-            }
+            throw new NotSupportedException(
+                $"InferDiscrete: latent site '{site.Name}' is not enumerated but was drawn from a distribution that depends on an enumerated variable (value shape {ShapeUtil.Format(value.shape)}, dim {dim}); "
+                + "it cannot be drawn jointly with the discrete sites. Replay it from a guide trace (model.Replay(guideTrace)) or enumerate it.");
         }
 
         return value;

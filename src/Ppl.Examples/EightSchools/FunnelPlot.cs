@@ -1,5 +1,5 @@
+using Ppl.Examples.Pictures;
 using ScottPlot;
-using SkiaSharp;
 
 namespace Ppl.Examples.EightSchools;
 
@@ -31,22 +31,7 @@ internal static class FunnelPlot
             Panel(nonCentered.Coordinate, nonCentered.LogTau, nonCentered.Divergent, "non-centered, as its sampler sees it", "theta_tilde[A] (sampled)", Limits(nonCentered.Coordinate), logTauLimits),
         ];
 
-        using var surface = SKSurface.Create(new SKImageInfo(PanelWidth * panels.Length, Height));
-        surface.Canvas.Clear(SKColors.White);
-        for (int i = 0; i < panels.Length; i++)
-        {
-            // each panel on a surface of its own: a plot's render clears the whole canvas it is given
-            using var panel = SKSurface.Create(new SKImageInfo(PanelWidth, Height));
-            panels[i].Render(panel.Canvas, PanelWidth, Height);
-            using var snapshot = panel.Snapshot();
-            surface.Canvas.DrawImage(snapshot, i * PanelWidth, 0);
-        }
-
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var file = File.Create(path);
-        png.SaveTo(file);
+        PanelRow.WritePng(path, panels, PanelWidth, Height);
     }
 
     private static Plot Panel(double[] x, double[] y, bool[] divergent, string title, string xLabel, (double Low, double High) xLimits, (double Low, double High) yLimits)

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Ppl.Examples.Pictures;
 using ScottPlot;
-using SkiaSharp;
 
 namespace Ppl.Examples.Hmm;
 
@@ -66,7 +66,7 @@ internal static class HmmPictures
         emissions.XLabel("true value");
         emissions.YLabel("fitted value (MAP)");
         emissions.ShowLegend(Alignment.UpperLeft);
-        SideBySide(path, [transitions, emissions], 520, 520);
+        PanelRow.WritePng(path, [transitions, emissions], 520, 520);
     }
 
     private static void Identity(Plot plot, double lo, double hi)
@@ -75,25 +75,6 @@ internal static class HmmPictures
         identity.Color = Colors.Gray;
         identity.LinePattern = LinePattern.Dashed;
         identity.LegendText = "fitted = true";
-    }
-
-    private static void SideBySide(string path, Plot[] panels, int panelWidth, int height)
-    {
-        using var surface = SKSurface.Create(new SKImageInfo(panelWidth * panels.Length, height));
-        surface.Canvas.Clear(SKColors.White);
-        for (int i = 0; i < panels.Length; i++)
-        {
-            // each panel on a surface of its own: a plot's render clears the whole canvas it is given
-            using var panel = SKSurface.Create(new SKImageInfo(panelWidth, height));
-            panels[i].Render(panel.Canvas, panelWidth, height);
-            using var snapshot = panel.Snapshot();
-            surface.Canvas.DrawImage(snapshot, i * panelWidth, 0);
-        }
-
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        png.SaveTo(file);
     }
 
     private static void Add(Plot plot, double[] x, double[] y, Color color, MarkerShape shape, string label)

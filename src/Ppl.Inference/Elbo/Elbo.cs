@@ -171,7 +171,7 @@ public abstract class Elbo
     /// the guide's sequentially enumerated sites (each later one marked as continuing the particles).
     /// </summary>
     private static IEnumerable<ElboTraces> Branches<TArgs>(
-        Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? enumeration)
+        Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, RunEnumeration? enumeration)
     {
         if (enumeration is null)
         {
@@ -194,15 +194,14 @@ public abstract class Elbo
         }
     }
 
-    private (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? Enumeration(int firstAvailableDim) =>
-        EnumerationHandler is { } make ? (() => make.Guide(firstAvailableDim), guide => make.Model(firstAvailableDim, guide)) : null;
+    private RunEnumeration? Enumeration(int firstAvailableDim) => EnumerationHandler?.At(firstAvailableDim);
 
     /// <summary>
     /// One run of the guide and of the model replayed on it, checked as Pyro checks them; the
     /// site shape checks cover <paramref name="checkedNesting"/> batch dims (the particle dim
     /// included), all of them when null.
     /// </summary>
-    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, (Func<Messenger> Guide, Func<Messenger?, Messenger> Model)? enumeration)
+    private static ElboTraces RunOnce<TArgs>(Func<TArgs, object?> model, Func<TArgs, object?> guide, TArgs args, ParticleLayout layout, int? checkedNesting, RunEnumeration? enumeration)
     {
         var (guideTrace, modelTrace, _) = GuideThenModel.Run(model, guide, args, new GuideThenModelOptions
         {

@@ -74,27 +74,25 @@ internal sealed class EnumeratedFactors
     public long PlateLabel(string name) => _plates.TryGetValue(name, out long label) ? label : _plates[name] = -(_plates.Count + 1);
 
     /// <summary>Whether a site's log-density has a dim of size above 1 that an enumerated variable holds (read from shapes, so independent sites are not scored here).</summary>
-    private static bool DependsOnEnumerated(Site site, EnumerationRecord record)
-    {
-        if (record.DimToSymbol.IsEmpty || site.Distribution is not { } distribution || site.Value is not { } value)
-        {
-            return false;
-        }
+    private static bool DependsOnEnumerated(Site site, EnumerationRecord record) =>
+        site.Distribution is { } distribution && site.Value is { } value
+        && (EnumeratedDimOf(distribution.BatchShape, record) is not null || EnumeratedDimOf(value.shape[..^distribution.EventShape.Length], record) is not null);
 
-        long[] valueBatch = value.shape[..^distribution.EventShape.Length];
-        long[] batch = distribution.BatchShape;
+    /// <summary>The first dim of <paramref name="batch"/> (counted from the right) of size above 1 that an enumerated variable holds; null when there is none.</summary>
+    public static int? EnumeratedDimOf(long[] batch, EnumerationRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(record);
         foreach (int dim in record.DimToSymbol.Keys)
         {
-            if (SizeAt(batch, dim) > 1 || SizeAt(valueBatch, dim) > 1)
+            if (batch.Length + dim >= 0 && batch[batch.Length + dim] > 1)
             {
-                return true;
+                return dim;
             }
         }
 
-        return false;
+        return null;
     }
-
-    private static long SizeAt(long[] shape, int dim) => shape.Length + dim >= 0 ? shape[shape.Length + dim] : 1;
 
     /// <summary>A site's term with its dims named: enumeration dims by the variable that held them when the site ran, plate dims by plate.</summary>
     /// <param name="site">A site of the trace.</param>
