@@ -26,16 +26,18 @@ internal static class ConditionalPosteriorDraws
     /// <paramref name="count"/> draws stacked on a leading dim (θ sites [count, ..site shape], <c>z</c>
     /// [count, N, 1, K]): θ at its median, and each unit's Z_i resampled from the importance weights
     /// of <paramref name="proposals"/> widened encoder proposals (with replacement, so the draws of a
-    /// unit share proposals; each is marginally a draw from the weighted set).
+    /// unit share proposals; each is marginally a draw from the weighted set). Proposals and resampling
+    /// are drawn from <paramref name="seed"/>, not the global generator.
     /// </summary>
-    public static Dictionary<string, Tensor> Draw(FittedFactorModel fit, int count, int proposals, Generator generator)
+    public static Dictionary<string, Tensor> Draw(FittedFactorModel fit, int count, int proposals, long seed)
     {
         using var scope = NewDisposeScope();
         var theta = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
         var draws = theta.ToDictionary(p => p.Key, p => p.Value.expand([count, .. p.Value.shape]).clone(), StringComparer.Ordinal);
         if (fit.LatentGuide is { } latent)
         {
-            var (values, logWeights) = WeightedProposals(fit, latent, fit.Data, theta, proposals); // [N, L, K], [N, L]
+            var (values, logWeights) = WeightedProposals(fit, latent, fit.Data, theta, proposals, seed); // [N, L, K], [N, L]
+            using var generator = new Generator((ulong)seed, logWeights.device);
             var chosen = logWeights.softmax(-1).multinomial(count, replacement: true, generator: generator); // [N, count]
             var z = values.gather(1, chosen.unsqueeze(-1).expand(-1, -1, values.shape[2])); // [N, count, K]
             draws[FactorModel.LatentSite] = z.permute(1, 0, 2).unsqueeze(-2); // [count, N, 1, K]
@@ -46,22 +48,25 @@ internal static class ConditionalPosteriorDraws
 
     /// <summary>
     /// E[Z_i | A_i, θ̂] for every unit of <paramref name="data"/>, θ̂ the guide's median, by self-normalized
-    /// importance sampling over <paramref name="proposals"/> widened encoder draws per unit; [N, K].
+    /// importance sampling over <paramref name="proposals"/> widened encoder draws per unit, drawn from
+    /// <paramref name="seed"/>; [N, K].
     /// </summary>
-    public static Tensor Mean(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, int proposals)
+    public static Tensor Mean(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, int proposals, long seed)
     {
         using var scope = NewDisposeScope();
         var theta = new Dictionary<string, Tensor>(fit.CauseMedians(), StringComparer.Ordinal);
-        var (values, logWeights) = WeightedProposals(fit, latent, data, theta, proposals);
+        var (values, logWeights) = WeightedProposals(fit, latent, data, theta, proposals, seed);
         return logWeights.softmax(-1).unsqueeze(-1).mul(values.to(float64)).sum([1L]).to(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// <paramref name="proposals"/> widened encoder proposals of every unit's Z with their log importance
     /// weights, drawn in rounds of <paramref name="round"/> so that only one round's traces (round × N × m
-    /// log-probabilities) live at a time: values [N, L, K], float64 log-weights [N, L].
+    /// log-probabilities) live at a time: values [N, L, K], float64 log-weights [N, L]. Each round draws
+    /// under its own <see cref="Handlers.SeedMessenger"/> derived from <paramref name="seed"/>, not from the
+    /// global generator, which every thread shares. <paramref name="widen"/> = 1 draws from the encoder itself.
     /// </summary>
-    internal static (Tensor Values, Tensor LogWeights) WeightedProposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int proposals, int round = 64)
+    internal static (Tensor Values, Tensor LogWeights) WeightedProposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int proposals, long seed, int round = 64, double widen = Widen)
     {
         using var noGrad = no_grad();
         using var active = fit.Store.Activate();
@@ -70,7 +75,8 @@ internal static class ConditionalPosteriorDraws
         for (int done = 0; done < proposals; done += round)
         {
             using var roundScope = NewDisposeScope();
-            var (v, lw) = Proposals(fit, latent, data, theta, Math.Min(round, proposals - done), Widen);
+            long roundSeed = unchecked((long)Handlers.SeedMessenger.SiteSeed(seed, $"proposals {done}"));
+            var (v, lw) = Proposals(fit, latent, data, theta, Math.Min(round, proposals - done), widen, roundSeed);
             values.Add(v.MoveToOuterDisposeScope());
             logWeights.Add(lw.MoveToOuterDisposeScope());
         }
@@ -82,12 +88,13 @@ internal static class ConditionalPosteriorDraws
     /// <paramref name="count"/> encoder proposals of every unit's Z and their log importance weights
     /// log p(A_i,obs | Z, θ) + log p(Z) − log q(Z | A_i) at the given θ: values [N, L, K], weights [L, N].
     /// </summary>
-    private static (Tensor Values, Tensor LogWeights) Proposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int count, double widen)
+    private static (Tensor Values, Tensor LogWeights) Proposals(FittedFactorModel fit, AmortizedLatentGuide latent, FactorData data, IReadOnlyDictionary<string, Tensor> theta, int count, double widen, long seed)
     {
         Trace candidates, scored;
         using (Plate(ProposalsPlate, count, dim: -3))
         {
             Func<FactorData, object?> encoder = d => latent.Run(d, widen);
+            encoder = encoder.Seed(seed);
             candidates = encoder.GetTrace(data);
             var z = candidates[FactorModel.LatentSite].Value!; // [L, N, 1, K]
             var conditioned = theta.ToDictionary(p => p.Key, p => p.Value.expand([count, 1, .. p.Value.shape]), StringComparer.Ordinal);

@@ -84,10 +84,7 @@ public static class FactorModelFitting
             }
 
             var fitted = new FittedFactorModel(model, guide, latent, encoder, store, FactorData.All(causes, observed), losses);
-            using (new TorchSeedScope(options.Seed))
-            {
-                fitted.EmObjectives = MonteCarloEm.Run(fitted, options.EmRounds, options.EmProposals);
-            }
+            fitted.EmObjectives = MonteCarloEm.Run(fitted, options.EmRounds, options.EmProposals, options.Seed);
 
             return fitted;
         }

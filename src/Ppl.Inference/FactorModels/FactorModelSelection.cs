@@ -3,20 +3,23 @@ using static TorchSharp.torch;
 namespace Ppl.Inference.FactorModels;
 
 /// <summary>
-/// Chooses among factor models (families and numbers of factors) by held-out ELBO: each candidate is
-/// fitted to the same units, and scored on units it never saw (<see cref="FittedFactorModel.HeldOutElbo"/>;
-/// the encoder is amortized, so new units need no fitting).
+/// Chooses among factor models (families and numbers of factors) by held-out log-likelihood: each
+/// candidate is fitted to the same units, and scored on units it never saw
+/// (<see cref="FittedFactorModel.HeldOutLogLikelihood"/>, Z integrated out by importance sampling with the
+/// amortized encoder as proposal, so new units need no fitting). The held-out ELBO is reported beside it;
+/// it is not what chooses, because its gap to the log-likelihood is the encoder's, and differs between families.
 /// </summary>
 public static class FactorModelSelection
 {
     /// <summary>
     /// Fits every candidate to the units <paramref name="validation"/> leaves out of <paramref name="causes"/>
     /// [N, m] and scores it on those it marks (bool [N]); the result lists the candidates in the order
-    /// given, each with its held-out ELBO per unit, and the best.
+    /// given, each with its held-out log-likelihood and ELBO per unit, and the best. <paramref name="proposals"/>
+    /// importance draws per held-out unit estimate the log-likelihood.
     /// </summary>
     /// <exception cref="ArgumentException">No candidate, a candidate of another width than the causes, or a split with no unit on one side.</exception>
-    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, FactorFitOptions? options = null, IProgress<string>? progress = null) =>
-        Run(candidates, causes, validation, _ => options ?? new FactorFitOptions(), progress);
+    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, FactorFitOptions? options = null, IProgress<string>? progress = null, int proposals = 1024) =>
+        Run(candidates, causes, validation, _ => options ?? new FactorFitOptions(), progress, proposals);
 
     /// <summary>
     /// The same, each candidate fitted with its own <paramref name="optionsFor"/>(candidate): families
@@ -24,8 +27,9 @@ public static class FactorModelSelection
     /// rate, and Poisson factorization diverges at a step the logistic model takes in its stride).
     /// </summary>
     /// <exception cref="ArgumentException">No candidate, a candidate of another width than the causes, or a split with no unit on one side.</exception>
-    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, Func<FactorModel, FactorFitOptions> optionsFor, IProgress<string>? progress = null)
+    public static FactorModelScores Run(IReadOnlyList<FactorModel> candidates, Tensor causes, Tensor validation, Func<FactorModel, FactorFitOptions> optionsFor, IProgress<string>? progress = null, int proposals = 1024)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(proposals, 1);
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(optionsFor);
         ArgumentNullException.ThrowIfNull(causes);
@@ -58,8 +62,9 @@ public static class FactorModelSelection
         foreach (var model in candidates)
         {
             progress?.Report(Describe(model));
-            using var fit = FactorModelFitting.Fit(model, train, options: optionsFor(model));
-            scores.Add(new FactorModelScore(model, Describe(model), fit.HeldOutElbo(test), fit.Losses[^1]));
+            var options = optionsFor(model);
+            using var fit = FactorModelFitting.Fit(model, train, options: options);
+            scores.Add(new FactorModelScore(model, Describe(model), fit.HeldOutLogLikelihood(test, proposals: proposals, seed: options.Seed), fit.HeldOutElbo(test, seed: options.Seed), fit.Losses[^1]));
         }
 
         return new FactorModelScores(scores);

@@ -52,10 +52,10 @@ public static class HeldOutPredictiveCheck
         // the discrepancy: each unit's held-out log-likelihood at the posterior point (θ̂, Ẑ_i = E[Z_i | A_i,obs]),
         // a fixed function of the data, so the data and replicas of the posterior predictive are exchangeable
         Func<FactorData, object?> model = fit.Model.Model;
-        var entries = PointEntries(fit, proposals);
+        var entries = PointEntries(fit, proposals, seed);
         var obs = entries.LogProb(causes).mul(heldOut).sum([-1L]).index_select(0, units).to(float64); // [units with held-out entries]
         var replicatedLl = new List<Tensor>();
-        var posteriorDraws = ConditionalPosteriorDraws.Draw(fit, replications, proposals, new Generator((ulong)seed));
+        var posteriorDraws = ConditionalPosteriorDraws.Draw(fit, replications, proposals, seed);
         for (int start = 0, c = 0; start < replications; start += chunk, c++)
         {
             using var chunkScope = NewDisposeScope();
@@ -80,9 +80,9 @@ public static class HeldOutPredictiveCheck
     }
 
     /// <summary>The causes' distribution at θ's posterior median and Ẑ (batch [N, m]).</summary>
-    private static Distribution PointEntries(FittedFactorModel fit, int proposals)
+    private static Distribution PointEntries(FittedFactorModel fit, int proposals, long seed)
     {
-        var substitute = fit.Model.Factors > 0 ? fit.SubstituteConfounders(fit.Data.Causes!, fit.Data.Observed, Math.Max(proposals, 256)) : null;
+        var substitute = fit.Model.Factors > 0 ? fit.SubstituteConfounders(fit.Data.Causes!, fit.Data.Observed, Math.Max(proposals, 256), seed) : null;
         return fit.PointEntries(substitute, fit.Data.Rows.DataSize);
     }
 

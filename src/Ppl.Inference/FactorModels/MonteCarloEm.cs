@@ -38,9 +38,9 @@ internal static class MonteCarloEm
     /// <paramref name="proposals"/> fresh draws of every unit's Z and at most
     /// <see cref="Iterations"/> L-BFGS iterations. Returns the maximized objective per unit
     /// (the importance-sampled log p(A_i,obs | θ) averaged over units, plus log p(θ)/N, up to the
-    /// constant −log L) after each round.
+    /// constant −log L) after each round. The draws come from <paramref name="seed"/>, not the global generator.
     /// </summary>
-    public static IReadOnlyList<double> Run(FittedFactorModel fit, int rounds, int proposals)
+    public static IReadOnlyList<double> Run(FittedFactorModel fit, int rounds, int proposals, long seed)
     {
         var latent = fit.LatentGuide;
         var objectives = new List<double>();
@@ -57,14 +57,14 @@ internal static class MonteCarloEm
             Tensor z, offset;
             if (posteriorMean is null || posteriorFactor is null)
             {
-                var (values, logWeights) = ConditionalPosteriorDraws.WeightedProposals(fit, latent, fit.Data, fit.CauseMedians(), proposals); // [N, L, K], [N, L]
+                var (values, logWeights) = ConditionalPosteriorDraws.WeightedProposals(fit, latent, fit.Data, fit.CauseMedians(), proposals, seed); // [N, L, K], [N, L]
                 z = values.permute(1, 0, 2).unsqueeze(-2).contiguous(); // [L, N, 1, K] as the site
                 using var active = fit.Store.Activate();
                 offset = logWeights.T.sub(LogDensities(fit, z).Likelihood).contiguous(); // log p(Z) − log q(Z), fixed while θ moves
             }
             else
             {
-                (z, offset) = GaussianProposals(fit, posteriorMean, posteriorFactor, proposals);
+                (z, offset) = GaussianProposals(fit, posteriorMean, posteriorFactor, proposals, unchecked((long)Handlers.SeedMessenger.SiteSeed(seed, $"round {round}")));
             }
 
             objectives.Add(-Maximize(fit, z, offset));
@@ -194,12 +194,13 @@ internal static class MonteCarloEm
 
     /// <summary>
     /// <paramref name="count"/> draws per unit from N(mean_i, (w·L_i)(w·L_i)ᵀ), w = <see cref="ConditionalPosteriorDraws.Widen"/>,
-    /// as the site [L, N, 1, K], with their offsets log p(Z) − log q(Z), [L, N].
+    /// as the site [L, N, 1, K], with their offsets log p(Z) − log q(Z), [L, N]; drawn from <paramref name="seed"/>.
     /// </summary>
-    private static (Tensor Z, Tensor Offset) GaussianProposals(FittedFactorModel fit, Tensor mean, Tensor factor, int count)
+    private static (Tensor Z, Tensor Offset) GaussianProposals(FittedFactorModel fit, Tensor mean, Tensor factor, int count, long seed)
     {
         long k = mean.shape[1];
-        var noise = randn([count, .. mean.shape], dtype: float64, device: mean.device); // [L, N, K]
+        using var generator = new Generator((ulong)seed, mean.device);
+        var noise = randn([count, .. mean.shape], dtype: float64, device: mean.device, generator: generator); // [L, N, K]
         var scaled = factor.mul(ConditionalPosteriorDraws.Widen);
         var draws = mean.add(scaled.unsqueeze(0).mul(noise.unsqueeze(-2)).sum([-1L])); // mean + (w·L) ε
         var logProposal = noise.square().sum([-1L]).mul(-0.5)

@@ -138,4 +138,45 @@ public sealed class FactorModelProgramTests
         Assert.False(mask.equal(HeldOutEntries.Draw(400, 50, 0.2, seed: 10)).all().item<bool>());
         Assert.Throws<ArgumentOutOfRangeException>(() => HeldOutEntries.Draw(10, 10, 1.0, seed: 0));
     }
+
+    /// <summary>
+    /// The importance-sampled quantities draw from their seed, not from TorchSharp's global generator, which
+    /// every thread shares (xunit runs test classes in parallel; a user may run fits on several threads):
+    /// the same seed gives the same Ẑ, held-out scores and check while another thread draws from the global
+    /// generator, and another seed gives other draws.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void SeededEstimatesIgnoreOtherThreadsDraws(string family)
+    {
+        using var scope = NewDisposeScope();
+        var causes = rand(60, 8, generator: new Generator(5)).lt(0.3).to(float32);
+        var observed = HeldOutEntries.Draw(60, 8, 0.2, seed: 6);
+        using var fit = FactorModelFitting.Fit(Make(family, causes: 8, factors: 2), causes, observed, new FactorFitOptions { Epochs = 3 });
+        (Tensor Z, double LogLikelihood, double Elbo, double P) Estimates(long seed) => (
+            fit.SubstituteConfounders(causes, observed, proposals: 32, seed: seed),
+            fit.HeldOutLogLikelihood(causes, observed, proposals: 32, seed: seed),
+            fit.HeldOutElbo(causes, observed, particles: 8, seed: seed),
+            HeldOutPredictiveCheck.Run(fit, replications: 10, seed: seed, proposals: 32).PValue);
+
+        var first = Estimates(1);
+        using var stop = new CancellationTokenSource();
+        var noise = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var draw = randn(100);
+            }
+        });
+        noise.Start();
+        var again = Estimates(1);
+        stop.Cancel();
+        noise.Join();
+        var other = Estimates(2);
+
+        Assert.True(first.Z.equal(again.Z).all().item<bool>());
+        Assert.Equal((first.LogLikelihood, first.Elbo, first.P), (again.LogLikelihood, again.Elbo, again.P));
+        Assert.False(first.Z.equal(other.Z).all().item<bool>());
+        Assert.NotEqual(first.LogLikelihood, other.LogLikelihood);
+    }
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Ppl.Tests.Inference.FactorModels;
 
 /// <summary>
-/// The logistic factor model fitted by SVI on data drawn from it: the held-out ELBO prefers the true
+/// The logistic factor model fitted by SVI on data drawn from it: the held-out scores prefer the true
 /// number of factors, the predictive check passes it and rejects independent causes, and the
 /// substitute confounder is the posterior mean (against quadrature).
 /// </summary>
@@ -16,15 +16,19 @@ public sealed class LogisticFactorModelTests
     private const int Causes = 60;
 
     [Fact]
-    public void HeldOutElboPrefersTheTrueNumberOfFactors()
+    public void HeldOutScoresPreferTheTrueNumberOfFactors()
     {
         using var scope = NewDisposeScope();
         var (a, _, _, _) = FactorSimulations.Logistic(1200, Causes, 2, seed: 1);
         var validation = arange(1200).remainder(5).eq(0);
         var scores = FactorModelSelection.Run([new LogisticFactorModel(Causes, 0), new LogisticFactorModel(Causes, 1), new LogisticFactorModel(Causes, 2)], a, validation, new FactorFitOptions { Epochs = 60 });
         var elbo = scores.Scores.Select(s => s.HeldOutElbo).ToArray();
+        var logLikelihood = scores.Scores.Select(s => s.HeldOutLogLikelihood).ToArray();
         Assert.Equal("LogisticFactorModel K=2", scores.Best.Name);
+        Assert.Equal("LogisticFactorModel K=2", scores.BestByElbo.Name);
+        Assert.True(logLikelihood[2] > logLikelihood[1] + 1 && logLikelihood[1] > logLikelihood[0] + 1, $"held-out log-likelihood per unit K=0..2: {string.Join(", ", logLikelihood)}");
         Assert.True(elbo[2] > elbo[1] + 1 && elbo[1] > elbo[0] + 1, $"held-out ELBO per unit K=0..2: {string.Join(", ", elbo)}");
+        Assert.All(Enumerable.Range(1, 2), k => Assert.True(elbo[k] < logLikelihood[k], $"K = {k}: ELBO {elbo[k]:F3} above the log-likelihood {logLikelihood[k]:F3}"));
     }
 
     /// <summary>
@@ -117,5 +121,41 @@ public sealed class LogisticFactorModelTests
         Assert.True(worst < 0.02, $"largest |Ẑ − E[Z | A]| = {worst:F4}");
         double encoderWorst = fit.SubstituteConfounders(a, proposals: 0).to(float64).squeeze(-1).sub(exact).abs().max().item<double>();
         Assert.True(encoderWorst > worst, $"the encoder's own mean ({encoderWorst:F4}) should be the coarser estimate");
+    }
+
+    /// <summary>
+    /// The held-out log-likelihood is log ∫ p(A_i | Z, θ̂) p(Z) dZ of new units under the fitted model: against
+    /// quadrature on a grid of Z (K = 1), averaged over the units, and above the held-out ELBO by the encoder's gap. Without
+    /// factors it is the exact Bernoulli log-likelihood at the fitted margins.
+    /// </summary>
+    [Fact]
+    public void HeldOutLogLikelihoodIsTheMarginalLikelihoodUnderTheFittedModel()
+    {
+        using var scope = NewDisposeScope();
+        var (all, _, _, _) = FactorSimulations.Logistic(600, 30, 1, seed: 6);
+        var (a, test) = (all.narrow(0, 0, 400), all.narrow(0, 400, 200));
+        using var fit = FactorModelFitting.Fit(new LogisticFactorModel(30, 1), a, options: new FactorFitOptions { Epochs = 40 });
+
+        var theta = fit.CauseMedians()[LogisticFactorModel.LoadingsSite].to(float64).squeeze(-1); // [m]
+        var bias = fit.Parameter(LogisticFactorModel.BiasParam).to(float64);
+        var grid = linspace(-8, 8, 3201, dtype: float64); // [G]
+        var logits = grid.unsqueeze(-1).mul(theta).add(bias); // [G, m]
+        var x = test.to(float64);
+        var logJoint = x.matmul(logits.T).sub(logits.exp().log1p().sum([-1L])) // log p(A_i | z) [N, G]
+            .sub(grid.square().div(2)).sub(0.5 * Math.Log(2 * Math.PI)); // + log N(z; 0, 1)
+        var exact = logJoint.logsumexp(-1).add(Math.Log(16.0 / 3200)); // the grid's rectangle rule
+        double exactMean = exact.mean().item<double>();
+
+        double estimate = fit.HeldOutLogLikelihood(test, proposals: 4096, seed: 1);
+        Assert.True(Math.Abs(estimate - exactMean) < 0.01, $"importance-sampled {estimate:F4} vs quadrature {exactMean:F4} nats per unit");
+        Assert.Equal(estimate, fit.HeldOutLogLikelihood(test, proposals: 4096, seed: 1)); // seeded: the same draws
+        double elbo = fit.HeldOutElbo(test, particles: 64);
+        Assert.True(elbo < exactMean - 0.01, $"held-out ELBO {elbo:F4} should lie below the log-likelihood {exactMean:F4}");
+
+        using var none = FactorModelFitting.Fit(new LogisticFactorModel(30, 0), a, options: new FactorFitOptions { Epochs = 5 });
+        var margin = none.Parameter(LogisticFactorModel.BiasParam).to(float64); // [m] logits
+        double bernoulli = x.mul(margin).sub(margin.exp().log1p()).sum().item<double>() / 200;
+        Assert.Equal(bernoulli, none.HeldOutLogLikelihood(test), 4);
+        Assert.Equal(bernoulli, none.HeldOutElbo(test), 4);
     }
 }
