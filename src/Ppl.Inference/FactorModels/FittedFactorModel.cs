@@ -175,11 +175,12 @@ public sealed class FittedFactorModel : IDisposable
         var data = FactorData.All(causes, observed);
         if (_latent is null)
         {
-            var entries = PointEntries(null, causes.shape[0]);
+            // the model's own run masks the held-out entries and checks the shapes
             using var noGrad = no_grad();
-            var logProbs = entries.LogProb(causes.to(entries.DType));
-            var counted = observed is null ? logProbs : where(observed, logProbs, zeros_like(logProbs));
-            return counted.to(float64).sum().item<double>() / causes.shape[0];
+            using var active = Store.Activate();
+            Func<FactorData, object?> model = Model.Model;
+            var trace = model.Condition(CauseMedians()).GetTrace(data);
+            return trace[FactorModel.CausesSite].UnscaledLogProb().to(float64).sum().item<double>() / causes.shape[0];
         }
 
         var (_, logWeights) = ConditionalPosteriorDraws.WeightedProposals(this, _latent, data, CauseMedians(), proposals, seed); // [N′, L]

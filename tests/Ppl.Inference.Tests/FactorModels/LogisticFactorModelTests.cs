@@ -157,5 +157,13 @@ public sealed class LogisticFactorModelTests
         double bernoulli = x.mul(margin).sub(margin.exp().log1p()).sum().item<double>() / 200;
         Assert.Equal(bernoulli, none.HeldOutLogLikelihood(test), 4);
         Assert.Equal(bernoulli, none.HeldOutElbo(test), 4);
+
+        // a mask of the wrong shape is refused by the model's own check, not broadcast, with or without factors
+        using var rowMask = ones(1, 30, dtype: ScalarType.Bool);
+        foreach (var fitted in new[] { fit, none })
+        {
+            var e = Assert.ThrowsAny<Exception>(() => fitted.HeldOutLogLikelihood(test, rowMask));
+            Assert.Contains("[1, 30]", e.ToString(), StringComparison.Ordinal);
+        }
     }
 }
