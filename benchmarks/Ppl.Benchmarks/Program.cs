@@ -65,6 +65,12 @@ if (args.Length > 0 && args[0] == "onednn")
     return;
 }
 
+if (args.Length > 0 && args[0] == "route")
+{
+    RouteChunks.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "train-forever")
 {
     TrainingLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);

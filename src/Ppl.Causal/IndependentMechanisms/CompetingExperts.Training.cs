@@ -131,8 +131,14 @@ public static partial class CompetingExperts
     /// statistics), the discriminator scores the outputs, and each example goes to the highest-scoring
     /// expert, the MAP mechanism index under the uniform prior.
     /// </summary>
+    /// <remarks>
+    /// The default chunk is small on purpose: libtorch's CPU buffers come from the C allocator, which maps
+    /// large ones fresh from the operating system on every call and returns them on release, so each of
+    /// their pages faults again. For 32 × 32 images and 32-channel experts, chunks of 256 or more took 13
+    /// times as long as chunks of 64, nearly all of it in page faults (<c>benchmarks</c>, mode <c>route</c>).
+    /// </remarks>
     /// <exception cref="ArgumentException">No expert, or an expert or the discriminator gives the wrong shape.</exception>
-    public static ExpertRouting Route(IReadOnlyList<nn.Module<Tensor, Tensor>> experts, nn.Module<Tensor, Tensor> discriminator, Tensor inputs, int chunk = 500)
+    public static ExpertRouting Route(IReadOnlyList<nn.Module<Tensor, Tensor>> experts, nn.Module<Tensor, Tensor> discriminator, Tensor inputs, int chunk = 64)
     {
         ArgumentNullException.ThrowIfNull(experts);
         ArgumentNullException.ThrowIfNull(discriminator);

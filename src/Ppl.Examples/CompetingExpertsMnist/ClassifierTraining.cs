@@ -21,6 +21,9 @@ internal static class ClassifierTraining
 
     private const int BatchSize = 128;
 
+    /// <summary>Images per forward pass when evaluating: small, so the allocator reuses the activations' buffers (see <see cref="Ppl.Causal.IndependentMechanisms.CompetingExperts.Route"/>).</summary>
+    private const int EvaluationChunk = 64;
+
     /// <summary>
     /// Loads the classifier cached under <paramref name="key"/> in the cache folder (next to MNIST's), or
     /// trains it on <paramref name="images"/> [n, 1, 32, 32] and <paramref name="digits"/> and caches it;
@@ -79,9 +82,9 @@ internal static class ClassifierTraining
         using var noGrad = no_grad();
         classifier.eval();
         var chunks = new List<Tensor>();
-        for (long start = 0; start < images.shape[0]; start += 1000)
+        for (long start = 0; start < images.shape[0]; start += EvaluationChunk)
         {
-            long count = Math.Min(1000, images.shape[0] - start);
+            long count = Math.Min(EvaluationChunk, images.shape[0] - start);
             using var chunkScope = NewDisposeScope();
             chunks.Add(classifier.forward(images.narrow(0, start, count)).argmax(1).eq(digits.narrow(0, start, count)).MoveToOuterDisposeScope());
         }
