@@ -71,10 +71,6 @@ public static class RouteChunks
             return 0;
         }
 
-        string text = File.ReadAllText(stat);
-
-        // the command name in field 2 may hold spaces; the fields after its closing parenthesis do not
-        string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[7], CultureInfo.InvariantCulture);
+        return ProcStat.Read(stat, 10)[0];
     }
 }

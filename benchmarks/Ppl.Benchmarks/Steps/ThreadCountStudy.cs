@@ -231,15 +231,12 @@ public static class ThreadCountStudy
         {
             try
             {
-                // after the parenthesized name: state, ppid, ... with utime and stime 12th and 13th
-                string stat = File.ReadAllText(Path.Combine(task, "stat"));
-                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET", StringComparison.Ordinal))
                 {
                     continue; // the runtime's own threads (tiered JIT, GC, finalizer), not libtorch's
                 }
 
-                ticks[Path.GetFileName(task)] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks[Path.GetFileName(task)] = ProcStat.Read(Path.Combine(task, "stat"), 14, 15).Sum(); // utime + stime
             }
             catch (IOException)
             {

@@ -134,7 +134,7 @@ public static partial class CompetingExperts
     /// <remarks>
     /// The default chunk is small on purpose: libtorch's CPU buffers come from the C allocator, which maps
     /// large ones fresh from the operating system on every call and returns them on release, so each of
-    /// their pages faults again. For 32 × 32 images and 32-channel experts, chunks of 256 or more took 13
+    /// their pages faults again. For 32 × 32 images and 32-channel experts, chunks of 256 or more took 11 to 13
     /// times as long as chunks of 64, nearly all of it in page faults (<c>benchmarks</c>, mode <c>route</c>).
     /// </remarks>
     /// <exception cref="ArgumentException">No expert, or an expert or the discriminator gives the wrong shape.</exception>
