@@ -39,4 +39,40 @@ public static class EightSchoolsNuts
         double minBulkEss = result.Samples.Keys.SelectMany(site => summary.Get(site, "ess_bulk")).Min();
         return new NutsRunStats(seconds, leapfrogSteps, modelRuns, minBulkEss, result.Divergences, result.StepSizes[0], summary.Get("mu", "mean")[0], summary.Get("tau", "mean")[0]);
     }
+
+    /// <summary>
+    /// The same run with the floor (<see cref="HandWrittenEightSchools"/>) as NUTS's potential, through
+    /// <see cref="PotentialMcmc"/>: the same kernel, adaptation and seeding, started where <see cref="Run"/>'s chain
+    /// starts, so what differs is only the cost of a gradient.
+    /// </summary>
+    public static NutsRunStats RunFloor(long seed, int warmup = Warmup, int samples = Samples)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var options = new McmcOptions { Warmup = warmup, Samples = samples, Chains = 1, Seed = seed };
+        double[] start;
+        using (var model = new ModelPotential<SchoolsData>(EightSchoolsModels.NonCentered, SchoolsData.Classic(), seed: seed * 1_000_003)) // Mcmc's seed of chain 0
+        {
+            start = model.InitialPosition.data<double>().ToArray();
+        }
+
+        var floor = new HandWrittenEightSchools();
+        long gradients = 0;
+        (double, double[]) Counted(double[] q)
+        {
+            gradients++;
+            return floor.EnergyAndGradient(q);
+        }
+
+        var mcmc = new PotentialMcmc(Counted, options);
+        var clock = Stopwatch.StartNew();
+        using var result = mcmc.Run(start);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var summary = result.Summary();
+        long leapfrogSteps = result.WarmupStats.Concat(result.SampleStats).SelectMany(c => c).Sum(s => (long)s.LeapfrogSteps);
+        double minBulkEss = summary.Get(PotentialMcmc.Site, "ess_bulk").Min(); // rank-normalized: the same for log τ as for τ
+        var q = result.Samples[PotentialMcmc.Site];
+        double muMean = q.select(2, 0).mean().item<double>();
+        double tauMean = q.select(2, 1).exp().mean().item<double>();
+        return new NutsRunStats(seconds, leapfrogSteps, gradients, minBulkEss, result.Divergences, result.StepSizes[0], muMean, tauMean);
+    }
 }

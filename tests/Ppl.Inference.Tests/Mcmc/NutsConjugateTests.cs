@@ -93,6 +93,29 @@ public sealed class NutsConjugateTests(ITestOutputHelper output)
         AssertMoments(result, "z", 1, -2, 100, gaussian: true);
     }
 
+    [Fact]
+    public void APotentialWrittenByHandDrawsTheCorrelatedGaussian()
+    {
+        // the same Gaussian as above, as U(q) = ½ (q − m)ᵀ Σ⁻¹ (q − m) with Σ⁻¹ = [[100, −9], [−9, 1]] / 19
+        (double Energy, double[] Gradient) Potential(double[] q)
+        {
+            double d0 = q[0] - 1, d1 = q[1] + 2;
+            double g0 = ((100 * d0) - (9 * d1)) / 19, g1 = ((-9 * d0) + d1) / 19;
+            return (0.5 * ((d0 * g0) + (d1 * g1)), [g0, g1]);
+        }
+
+        using var result = new PotentialMcmc(Potential, FourChains with { DenseMetric = true }).Run([0.0, 0.0], [2.0, -10.0], [1.0, 5.0], [0.5, -2.0]);
+        foreach (var m in result.InverseMetrics)
+        {
+            Assert.InRange(m[0], 0.75, 1.25);
+            Assert.InRange(m[3], 75, 125);
+            Assert.InRange(m[1] / Math.Sqrt(m[0] * m[3]), 0.85, 0.95);
+        }
+
+        AssertMoments(result, PotentialMcmc.Site, 0, 1, 1, gaussian: true);
+        AssertMoments(result, PotentialMcmc.Site, 1, -2, 100, gaussian: true);
+    }
+
     private void AssertMoments(McmcResult result, string site, int element, double mean, double variance, bool gaussian)
     {
         var draws = result.Samples[site].to_type(ScalarType.Float64).reshape(result.Chains, result.Draws, -1).select(2, element);
