@@ -103,6 +103,7 @@ public sealed class Trace
     public Tensor LogProbSum(Func<Site, bool>? siteFilter = null)
     {
         Tensor? total = null;
+        Tensor? pending = null; // a 0-dim first term, kept until a second one makes a new tensor of the sum
         foreach (var site in SampleSites)
         {
             if (siteFilter is not null && !siteFilter(site))
@@ -110,11 +111,21 @@ public sealed class Trace
                 continue;
             }
 
-            var term = Guarded(site, site.LogProb).sum();
-            total = total is null ? term : total.add(term);
+            // a 0-dim log-density is its own sum: no sum op (nor its backward node) at every step of SVI or MCMC
+            var logProb = Guarded(site, site.LogProb);
+            if (total is null && pending is null && logProb.dim() == 0)
+            {
+                pending = logProb;
+                continue;
+            }
+
+            var term = logProb.dim() == 0 ? logProb : logProb.sum();
+            total = (total ?? pending) is { } sum ? sum.add(term) : term;
+            pending = null;
         }
 
-        return total ?? throw new InvalidOperationException("The trace has no sample sites to sum over.");
+        // the sum of one 0-dim term is a copy, never the site's own cached tensor
+        return total ?? pending?.sum() ?? throw new InvalidOperationException("The trace has no sample sites to sum over.");
     }
 
     /// <summary>The log-densities <see cref="ComputeLogProb"/> (or <see cref="LogProbOf"/>) computed so far, by site name.</summary>

@@ -32,6 +32,38 @@ public sealed class TraceLogProbTests
         return model.Scale(3.0).GetTrace(false);
     }
 
+    [Theory]
+    [InlineData("scalar, scalar, vector")]
+    [InlineData("vector, scalar, scalar")]
+    [InlineData("scalar")]
+    [InlineData("scalar, scalar")]
+    public void LogProbSumAddsScalarAndVectorSitesInAnyOrderAndNeverReturnsASiteOwnTensor(string layout)
+    {
+        // the sum skips the sum op of a 0-dim log-density; the result must still be a tensor of its own
+        using var scope = NewDisposeScope();
+        var kinds = layout.Split(", ");
+        double[] values = [0.3, -1.2, 2.5];
+        Func<bool, Tensor?> model = _ =>
+        {
+            Tensor? last = null;
+            for (int i = 0; i < kinds.Length; i++)
+            {
+                last = kinds[i] == "scalar"
+                    ? Sample($"s{i}", Normal64(i, 2), obs: T(values[i]))
+                    : Sample($"s{i}", new Normal(T(new[] { 0.0, 1.0, 2.0 }), 0.5).ToEvent(1), obs: T(values));
+            }
+
+            return last;
+        };
+
+        var trace = model.GetTrace(false);
+        double expected = kinds.Select((k, i) => k == "scalar" ? NormalDist.PDFLn(i, 2, values[i]) : values.Select((v, j) => NormalDist.PDFLn(j, 0.5, v)).Sum()).Sum();
+        var sum = trace.LogProbSum();
+        Assert.Equal(expected, D(sum), 12);
+        sum.Dispose();
+        Assert.Equal(expected, D(trace.LogProbSum()), 12); // the sites' own log-densities outlived the disposed sum
+    }
+
     [Fact]
     public void PerSiteLogProbHasTheBatchShapeWithScaleAndMaskApplied()
     {

@@ -45,7 +45,14 @@ public static class EightSchoolsNuts
     /// <see cref="PotentialMcmc"/>: the same kernel, adaptation and seeding, started where <see cref="Run"/>'s chain
     /// starts, so what differs is only the cost of a gradient.
     /// </summary>
-    public static NutsRunStats RunFloor(long seed, int warmup = Warmup, int samples = Samples)
+    public static NutsRunStats RunFloor(long seed, int warmup = Warmup, int samples = Samples) =>
+        RunPotential(new HandWrittenEightSchools().EnergyAndGradient, seed, warmup, samples);
+
+    /// <summary>The same run with the gradient in plain C# (<see cref="HostEightSchools"/>): what the sampler alone costs.</summary>
+    public static NutsRunStats RunHost(long seed, int warmup = Warmup, int samples = Samples) =>
+        RunPotential(new HostEightSchools().EnergyAndGradient, seed, warmup, samples);
+
+    private static NutsRunStats RunPotential(PotentialFunction potential, long seed, int warmup, int samples)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         var options = new McmcOptions { Warmup = warmup, Samples = samples, Chains = 1, Seed = seed };
@@ -55,12 +62,11 @@ public static class EightSchoolsNuts
             start = model.InitialPosition.data<double>().ToArray();
         }
 
-        var floor = new HandWrittenEightSchools();
         long gradients = 0;
         (double, double[]) Counted(double[] q)
         {
             gradients++;
-            return floor.EnergyAndGradient(q);
+            return potential(q);
         }
 
         var mcmc = new PotentialMcmc(Counted, options);

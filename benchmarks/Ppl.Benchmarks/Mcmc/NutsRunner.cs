@@ -6,8 +6,9 @@ namespace Ppl.Benchmarks.Mcmc;
 
 /// <summary>
 /// Ppl's side of Pyro's <c>bench_nuts.py</c> (../shared/anchors/pyro_bench): the same eight-schools NUTS
-/// run with seeds 0, 1, 2 after a short throw-away run, each seed once with Ppl's model and once with the floor as
-/// NUTS's potential (<see cref="EightSchoolsNuts.RunFloor"/>), each run's wall time, gradient evaluations,
+/// run with seeds 0, 1, … after a short throw-away run, each seed once with Ppl's model and once with the floor as
+/// NUTS's potential (<see cref="EightSchoolsNuts.RunFloor"/>) and once with the gradient in plain C#
+/// (<see cref="EightSchoolsNuts.RunHost"/>: the sampler's own cost), each run's wall time, gradient evaluations,
 /// μs per gradient, smallest bulk ESS and ESS/s; then one gradient alone, Ppl's against the floor
 /// (<see cref="EightSchoolsGradientBenchmarks"/>, alternating call by call); then one JSON line with the
 /// medians under Pyro's key names: <c>dotnet Ppl.Benchmarks.dll nuts [runs]</c>.
@@ -21,9 +22,11 @@ public static class NutsRunner
         BenchEnvironment.Apply();
         EightSchoolsNuts.Run(seed: 1000, warmup: 50, samples: 50); // JIT, allocator and libtorch's first calls
         EightSchoolsNuts.RunFloor(seed: 1000, warmup: 50, samples: 50);
+        EightSchoolsNuts.RunHost(seed: 1000, warmup: 50, samples: 50);
         var f = CultureInfo.InvariantCulture;
         var results = new List<NutsRunStats>();
         var floorResults = new List<NutsRunStats>();
+        var hostResults = new List<NutsRunStats>();
         void Print(string what, NutsRunStats r) =>
             Console.WriteLine(string.Create(f, $"{what}: {r.Seconds:F2} s, {r.ModelRuns} gradients ({r.LeapfrogSteps} leapfrog steps), {r.MicrosecondsPerGradient:F0} μs/gradient, min bulk ESS {r.MinBulkEss:F0} ({r.EssPerSecond:F1}/s), {r.Divergences} divergences, step size {r.StepSize:F3}, E[mu] {r.MuMean:F2}, E[tau] {r.TauMean:F2}"));
         for (int seed = 0; seed < runs; seed++)
@@ -34,17 +37,21 @@ public static class NutsRunner
             var fr = EightSchoolsNuts.RunFloor(seed);
             floorResults.Add(fr);
             Print($"seed {seed}, the floor  ", fr);
+            var hr = EightSchoolsNuts.RunHost(seed);
+            hostResults.Add(hr);
+            Print($"seed {seed}, host C#    ", hr);
         }
 
-        var (ppl, floor) = GradientMicroseconds(rounds: 3000);
-        Console.WriteLine(string.Create(f, $"one gradient (median of 3,000, alternating): Ppl {ppl:F0} μs, the floor (plain TorchSharp) {floor:F0} μs, ratio {ppl / floor:F2}"));
+        var (ppl, floor, pplMean, floorMean) = GradientMicroseconds(rounds: 3000);
+        Console.WriteLine(string.Create(f, $"one gradient (3,000, alternating): Ppl median {ppl:F0} μs (mean {pplMean:F0}), the floor (plain TorchSharp) median {floor:F0} μs (mean {floorMean:F0}), ratio of medians {ppl / floor:F2}"));
         double Median(Func<NutsRunStats, double> value) => BenchStatistics.Median(results.Select(value));
         double FloorMedian(Func<NutsRunStats, double> value) => BenchStatistics.Median(floorResults.Select(value));
-        Console.WriteLine(string.Create(f, $$"""{"bench": "nuts", "framework": "ppl", "config": {"model": "eight_schools_noncentered", "warmup": {{EightSchoolsNuts.Warmup}}, "samples": {{EightSchoolsNuts.Samples}}, "chains": 1, "repeats": {{runs}}}, "median_wall_s": {{Median(r => r.Seconds):F4}}, "median_grad_evals": {{Median(r => r.ModelRuns):F0}}, "median_us_per_grad_eval": {{Median(r => r.MicrosecondsPerGradient):F1}}, "median_ess_min": {{Median(r => r.MinBulkEss):F1}}, "median_ess_per_s": {{Median(r => r.EssPerSecond):F2}}, "floor_median_wall_s": {{FloorMedian(r => r.Seconds):F4}}, "floor_median_ess_min": {{FloorMedian(r => r.MinBulkEss):F1}}, "floor_median_ess_per_s": {{FloorMedian(r => r.EssPerSecond):F2}}, "gradient_us": {{ppl:F1}}, "floor_gradient_us": {{floor:F1}}, "threads": {{BenchEnvironment.Threads}}}"""));
+        double HostMedian(Func<NutsRunStats, double> value) => BenchStatistics.Median(hostResults.Select(value));
+        Console.WriteLine(string.Create(f, $$"""{"bench": "nuts", "framework": "ppl", "config": {"model": "eight_schools_noncentered", "warmup": {{EightSchoolsNuts.Warmup}}, "samples": {{EightSchoolsNuts.Samples}}, "chains": 1, "repeats": {{runs}}}, "median_wall_s": {{Median(r => r.Seconds):F4}}, "median_grad_evals": {{Median(r => r.ModelRuns):F0}}, "median_us_per_grad_eval": {{Median(r => r.MicrosecondsPerGradient):F1}}, "median_ess_min": {{Median(r => r.MinBulkEss):F1}}, "median_ess_per_s": {{Median(r => r.EssPerSecond):F2}}, "floor_median_wall_s": {{FloorMedian(r => r.Seconds):F4}}, "floor_median_ess_min": {{FloorMedian(r => r.MinBulkEss):F1}}, "floor_median_ess_per_s": {{FloorMedian(r => r.EssPerSecond):F2}}, "host_median_wall_s": {{HostMedian(r => r.Seconds):F4}}, "host_median_us_per_grad_eval": {{HostMedian(r => r.MicrosecondsPerGradient):F1}}, "host_median_ess_per_s": {{HostMedian(r => r.EssPerSecond):F2}}, "gradient_us": {{ppl:F1}}, "floor_gradient_us": {{floor:F1}}, "threads": {{BenchEnvironment.Threads}}}"""));
     }
 
     // the two gradients called in turn, so load that comes and goes falls on both alike
-    private static (double Ppl, double Floor) GradientMicroseconds(int rounds)
+    private static (double Ppl, double Floor, double PplMean, double FloorMean) GradientMicroseconds(int rounds)
     {
         var bench = new EightSchoolsGradientBenchmarks();
         bench.Setup();
@@ -66,7 +73,7 @@ public static class NutsRunner
                 }
             }
 
-            return (BenchStatistics.Median(ppl), BenchStatistics.Median(floor));
+            return (BenchStatistics.Median(ppl), BenchStatistics.Median(floor), ppl.Average(), floor.Average());
         }
         finally
         {

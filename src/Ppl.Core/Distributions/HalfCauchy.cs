@@ -76,7 +76,8 @@ public sealed class HalfCauchy : Distribution
     protected internal override Tensor LogProbCore(Tensor value)
     {
         var z = value.div(Scale);
-        var lp = z.square().log1p().neg().sub(Scale.log()).add(Log2OverPi);
+        // log(2/π) − log(1 + z²) − log scale, from a shared constant: two subtractions instead of neg, sub and add
+        var lp = TensorUtil.LibraryConstantLike(Log2OverPi, z).sub(z.square().log1p()).sub(Scale.log());
         return lp.masked_fill(value.lt(0), double.NegativeInfinity); // reached only with validation off
     }
 

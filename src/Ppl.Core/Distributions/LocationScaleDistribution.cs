@@ -153,9 +153,17 @@ public abstract class LocationScaleDistribution : Distribution
     {
         // a constant scale needs neither the division nor a log op (and their backward nodes)
         1.0 => StandardLogDensity(Standardize(value)),
-        double c => TensorUtil.Sub(StandardLogDensity(Standardize(value)), Math.Log(c)),
+        double c => TensorUtil.Sub(StandardLogDensityOfScaled(value.sub(_loc), c), Math.Log(c)),
         null => LogProbOf(value, _loc, _scale),
     };
+
+    /// <summary>
+    /// The standard log-density at <paramref name="centered"/> / <paramref name="scale"/> (value − loc over a constant
+    /// scale): by default the division then <see cref="StandardLogDensity"/>; a family whose density folds the
+    /// division into one fused op overrides it.
+    /// </summary>
+    protected virtual Tensor StandardLogDensityOfScaled(Tensor centered, double scale) =>
+        StandardLogDensity(TensorUtil.Div(centered, scale));
 
     /// <inheritdoc />
     /// <remarks>

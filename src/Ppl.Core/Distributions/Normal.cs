@@ -73,4 +73,27 @@ public sealed class Normal : LocationScaleDistribution
     /// <inheritdoc />
     /// <remarks>One fused op, −½ log 2π + (−½)·z·z, instead of square, scale and shift: three autograd nodes become one.</remarks>
     protected override Tensor StandardLogDensity(Tensor z) => TensorUtil.LibraryConstantLike(-HalfLog2Pi, z).addcmul(z, z, MinusHalf);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// −½ log 2π + (−½ / scale²)·d·d: the division folds into the fused op's factor, when that factor is a
+    /// normal number of the value's dtype (a scale near the dtype's smallest would make it overflow).
+    /// </remarks>
+    protected override Tensor StandardLogDensityOfScaled(Tensor centered, double scale)
+    {
+        double f = -0.5 / (scale * scale);
+        bool representable = centered.dtype switch
+        {
+            ScalarType.Float64 => double.IsNormal(f),
+            ScalarType.Float32 => float.IsNormal((float)f),
+            _ => false,
+        };
+        if (!representable)
+        {
+            return base.StandardLogDensityOfScaled(centered, scale);
+        }
+
+        using var factor = f.ToScalar();
+        return TensorUtil.LibraryConstantLike(-HalfLog2Pi, centered).addcmul(centered, centered, factor);
+    }
 }

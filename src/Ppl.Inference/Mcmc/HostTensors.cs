@@ -36,7 +36,8 @@ internal static class HostTensors
     /// <summary>The values of a tensor, row-major.</summary>
     public static double[] ToDoubles(Tensor values)
     {
-        var host = OnHost(values).contiguous();
+        var host = OnHost(values);
+        host = host.is_contiguous() ? host : host.contiguous(); // a contiguous tensor would get another handle, an op at every leapfrog step
         return host.dtype switch
         {
             ScalarType.Float64 => host.data<double>().ToArray(),

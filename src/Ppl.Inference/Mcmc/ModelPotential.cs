@@ -118,19 +118,25 @@ public sealed class ModelPotential<TArgs> : IDisposable
     {
         CheckPosition(position);
         using var scope = NewDisposeScope();
-        var (energy, gradient) = Differentiate(position.detach());
+        var (logDensity, gradient) = Differentiate(position.detach());
+        var energy = logDensity.detach().neg();
         var finite = energy.masked_fill(energy.ne(energy), double.PositiveInfinity); // NaN ≠ NaN; nan_to_num and isnan have no meta kernel
         return (finite.MoveToOuterDisposeScope(), gradient.MoveToOuterDisposeScope());
     }
 
-    /// <summary>U and ∇U at <paramref name="q"/>, a tensor of its own (made a leaf here), both detached; the energy may be NaN.</summary>
-    private (Tensor Energy, Tensor Gradient) Differentiate(Tensor q)
+    /// <summary>
+    /// log p (= −U, still attached to the graph; it may be NaN) and ∇U (detached) at <paramref name="q"/>, a tensor
+    /// of its own (made a leaf here).
+    /// </summary>
+    private (Tensor LogDensity, Tensor Gradient) Differentiate(Tensor q)
     {
         using var grad = enable_grad();
         q.requires_grad_(true);
-        var energy = Energy(q);
-        var gradient = autograd.grad([Chains == 1 ? energy : energy.sum()], [q], allow_unused: true)[0] ?? zeros_like(q);
-        return (energy.detach(), gradient);
+        var logDensity = LogDensity(q);
+        // ∇U = −∇ log p: the backward pass starts from −1 instead of a negation op and its backward node
+        var minusOne = TensorUtil.LibraryConstantLike(-1.0, logDensity);
+        var gradient = autograd.grad([Chains == 1 ? logDensity : logDensity.sum()], [q], grad_outputs: [minusOne], allow_unused: true)[0] ?? zeros_like(q);
+        return (logDensity, gradient);
     }
 
     /// <summary>
@@ -148,8 +154,8 @@ public sealed class ModelPotential<TArgs> : IDisposable
 
         // the sampler calls this at every leapfrog step: as few tensors as possible between the host and the model
         using var scope = NewDisposeScope();
-        var (energy, gradient) = Differentiate(HostTensors.FromDoubles(position, InitialPosition.dtype, InitialPosition.device));
-        double u = HostTensors.ToDouble(energy);
+        var (logDensity, gradient) = Differentiate(HostTensors.FromDoubles(position, InitialPosition.dtype, InitialPosition.device));
+        double u = -HostTensors.ToDouble(logDensity);
         return (double.IsNaN(u) ? double.PositiveInfinity : u, HostTensors.ToDoubles(gradient));
     }
 
@@ -174,9 +180,9 @@ public sealed class ModelPotential<TArgs> : IDisposable
 
         using var scope = NewDisposeScope();
         var q = HostTensors.FromDoubles([.. positions.SelectMany(p => p)], InitialPosition.dtype, InitialPosition.device).reshape(Chains, Dimension);
-        var (energies, gradients) = Differentiate(q);
+        var (logDensities, gradients) = Differentiate(q);
         var flat = HostTensors.ToDoubles(gradients);
-        var u = Array.ConvertAll(HostTensors.ToDoubles(energies), e => double.IsNaN(e) ? double.PositiveInfinity : e);
+        var u = Array.ConvertAll(HostTensors.ToDoubles(logDensities.detach()), l => double.IsNaN(l) ? double.PositiveInfinity : -l);
         return (u, [.. Enumerable.Range(0, Chains).Select(c => flat.AsSpan(c * (int)Dimension, (int)Dimension).ToArray())]);
     }
 
@@ -208,19 +214,18 @@ public sealed class ModelPotential<TArgs> : IDisposable
         _owned.Clear();
     }
 
-    private Tensor Energy(Tensor q)
+    private Tensor LogDensity(Tensor q)
     {
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         Tensor? logJacobian = null;
         foreach (var site in Sites)
         {
-            var block = q.narrow(-1, site.Offset, site.Size);
-            var u = Chains == 1 ? block.reshape(site.UnconstrainedShape) : block.reshape([Chains, .. site.UnconstrainedShape]);
+            var u = Block(q, site);
             var x = u;
             if (site.Transform is not IdentityTransform) // a real site needs neither the map nor its zero log-Jacobian
             {
                 x = site.Transform.Forward(u);
-                var ladj = site.Transform.LogAbsDetJacobian(u, x);
+                var ladj = site.Transform.LogAbsDetJacobianReadOnly(u, x); // read only, so exp's log-Jacobian is u itself, not an alias op
                 var term = TensorUtil.SumRightmost(ladj, (int)ladj.dim() - (Chains == 1 ? 0 : 1));
                 logJacobian = logJacobian is null ? term : logJacobian.add(term);
             }
@@ -248,7 +253,20 @@ public sealed class ModelPotential<TArgs> : IDisposable
             logJoint = trace.LogProbSum();
         }
 
-        return (logJacobian is null ? logJoint : logJoint.add(logJacobian)).neg();
+        return logJacobian is null ? logJoint : logJoint.add(logJacobian);
+    }
+
+    /// <summary>Site <paramref name="site"/>'s block of <paramref name="q"/> in its unconstrained shape, in as few view ops as the shape allows (each op and its backward node costs microseconds at every leapfrog step).</summary>
+    private Tensor Block(Tensor q, PotentialSite site)
+    {
+        if (Chains == 1 && site.UnconstrainedShape.Length == 0)
+        {
+            return q.select(0, site.Offset);
+        }
+
+        var block = q.narrow(-1, site.Offset, site.Size);
+        long[] shape = Chains == 1 ? site.UnconstrainedShape : [Chains, .. site.UnconstrainedShape];
+        return ShapeUtil.SameShape(block.Shape(), shape) ? block : block.reshape(shape);
     }
 
     private Tensor PadForChainPlate(Tensor x, PotentialSite site)
