@@ -115,6 +115,13 @@ internal static class ChainSampler
     public static long[] Seeds(McmcOptions options, int group, int size) =>
         [.. Enumerable.Range(group * size, size).Select(c => unchecked((options.Seed * 1_000_003) + c))];
 
+    /// <summary>Every chain's kept positions, chain after chain and draw after draw: [chains, draws, D] row-major.</summary>
+    public static double[] Flatten(ChainDraws[] chains) => [.. chains.SelectMany(c => c.Positions).SelectMany(p => p)];
+
+    /// <summary>The result of <paramref name="chains"/>, owning <paramref name="samples"/> and <paramref name="positions"/>.</summary>
+    public static McmcResult Result(ChainDraws[] chains, Dictionary<string, TorchSharp.torch.Tensor> samples, TorchSharp.torch.Tensor positions) =>
+        new(samples, positions, [.. chains.Select(c => c.Warmup)], [.. chains.Select(c => c.Sampling)], [.. chains.Select(c => c.StepSize)], [.. chains.Select(c => c.Metric)]);
+
     /// <summary>A synchronized progress stream, safe to feed from the chains' threads.</summary>
     public static ISubject<McmcProgress> NewProgress() => Subject.Synchronize(new Subject<McmcProgress>());
 

@@ -67,13 +67,13 @@ public sealed class Mcmc<TArgs>
         var like = potential.InitialPosition;
         var chains = runs.SelectMany(r => r.Chains).ToArray();
         int draws = chains[0].Positions.Length;
-        var flat = chains.SelectMany(c => c.Positions).SelectMany(p => p).ToArray();
+        var flat = ChainSampler.Flatten(chains);
         using var scope = NewDisposeScope();
         var positions = HostTensors.FromDoubles(flat, like.dtype, like.device).reshape(chains.Length, draws, potential.Dimension);
         var samples = potential.Constrain(positions)
             .ToDictionary(p => p.Key, p => p.Value.detach().contiguous().DetachFromDisposeScope(), StringComparer.Ordinal);
         positions.DetachFromDisposeScope();
-        return new McmcResult(samples, positions, [.. chains.Select(c => c.Warmup)], [.. chains.Select(c => c.Sampling)], [.. chains.Select(c => c.StepSize)], [.. chains.Select(c => c.Metric)]);
+        return ChainSampler.Result(chains, samples, positions);
     }
 
     /// <summary>Chains <paramref name="group"/>·<paramref name="size"/> … of one potential, warmed up and sampled together.</summary>

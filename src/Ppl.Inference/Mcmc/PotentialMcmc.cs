@@ -69,12 +69,12 @@ public sealed class PotentialMcmc
             Options, _kernel, batch, starts[(g * perGroup)..((g + 1) * perGroup)], g * perGroup, ChainSampler.Seeds(Options, g, perGroup), _progress, "start the chain elsewhere"));
         var chains = runs.SelectMany(r => r).ToArray();
         int dimension = starts[0].Length;
-        var flat = chains.SelectMany(c => c.Positions).SelectMany(p => p).ToArray();
+        var flat = ChainSampler.Flatten(chains);
         using var scope = NewDisposeScope();
         var positions = tensor(flat, dtype: ScalarType.Float64).reshape(chains.Length, Options.Samples, dimension);
         var samples = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [Site] = positions.clone().DetachFromDisposeScope() };
         positions.DetachFromDisposeScope();
-        return new McmcResult(samples, positions, [.. chains.Select(c => c.Warmup)], [.. chains.Select(c => c.Sampling)], [.. chains.Select(c => c.StepSize)], [.. chains.Select(c => c.Metric)]);
+        return ChainSampler.Result(chains, samples, positions);
     }
 
     private double[][] Starts(double[][] initialPositions)
