@@ -71,6 +71,17 @@ if (args.Length > 0 && args[0] == "route")
     return;
 }
 
+if (args.Length > 1 && args[0] == "em-memory")
+{
+    EmMemory.Run(args[1] switch
+    {
+        "release" => true,
+        "keep" => false,
+        _ => throw new ArgumentException($"em-memory takes release or keep, not {args[1]}."),
+    });
+    return;
+}
+
 if (args.Length > 0 && args[0] == "train-forever")
 {
     TrainingLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Ppl;
 
 /// <summary>
@@ -13,6 +11,14 @@ namespace Ppl;
 /// <see cref="MappedThresholdBytes"/> from the heap — the values glibc's own adaptive scheme would
 /// reach at its ceiling, set up front. Training entry points (<c>Svi</c>) call it once per process
 /// unless <see cref="AutoTune"/> is off; only Linux with glibc is affected, elsewhere it does nothing.
+/// <para>
+/// Kept memory has a failure mode: glibc before 2.39 does not reuse a freed block for a new aligned
+/// request of the same size (sourceware bug 14581; libtorch asks for 64-byte alignment), so a loop that
+/// allocates and frees the same large tensors while small allocations come and go between them leaves
+/// its freed blocks behind and grows the heap on every pass. <see cref="ReleaseFreed"/> hands the
+/// pages of such blocks back; long loops over large tensors call it (Monte Carlo EM does, once per
+/// evaluation).
+/// </para>
 /// </summary>
 public static class TensorMemory
 {
@@ -37,6 +43,14 @@ public static class TensorMemory
     /// set this to false before the first training step.
     /// </summary>
     public static bool AutoTune { get; set; } =
+        !string.Equals(Environment.GetEnvironmentVariable("PPL_TENSOR_MEMORY"), "default", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether Ppl's long loops over large tensors (Monte Carlo EM's evaluations) call <see cref="ReleaseFreed"/>
+    /// after each pass. On by default; <c>PPL_TENSOR_MEMORY=default</c> turns it off with <see cref="AutoTune"/>,
+    /// or set this to false to trade the memory for the time the releases take.
+    /// </summary>
+    public static bool AutoRelease { get; set; } =
         !string.Equals(Environment.GetEnvironmentVariable("PPL_TENSOR_MEMORY"), "default", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether <see cref="Tune"/> has taken effect in this process.</summary>
@@ -65,25 +79,58 @@ public static class TensorMemory
         }
     }
 
-    private static bool Apply()
+    /// <summary>Calls <see cref="ReleaseFreed"/> with its default budget when <see cref="AutoRelease"/> is on.</summary>
+    internal static void ReleaseFreedIfAllowed()
     {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var libc))
+        if (AutoRelease)
         {
-            return false;
+            ReleaseFreed();
         }
-
-        // gnu_get_libc_version exists only in glibc: another C library's mallopt may read the options differently
-        if (!NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _) || !NativeLibrary.TryGetExport(libc, "mallopt", out var address))
-        {
-            return false;
-        }
-
-        var mallopt = Marshal.GetDelegateForFunctionPointer<MallOpt>(address);
-        // the mapping threshold first: setting either option ends glibc's adaptive thresholds, and a
-        // trim threshold alone would leave the mapping threshold at 128 KiB, every tensor mapped afresh
-        return mallopt(MmapThresholdOption, MappedThresholdBytes) == 1 && mallopt(TrimThresholdOption, RetainedBytes) == 1;
     }
 
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int MallOpt(int option, int value);
+    private static bool Apply()
+    {
+        var glibc = GlibcMalloc.Process.Value;
+        // the mapping threshold first: setting either option ends glibc's adaptive thresholds, and a
+        // trim threshold alone would leave the mapping threshold at 128 KiB, every tensor mapped afresh
+        return glibc is not null && glibc.SetOption(MmapThresholdOption, MappedThresholdBytes) && glibc.SetOption(TrimThresholdOption, RetainedBytes);
+    }
+
+    /// <summary>
+    /// Gives the pages of freed memory that the C library holds inside its heaps back to the operating
+    /// system when more is free than <paramref name="keptBytes"/> — by default, than is in use or than
+    /// <see cref="RetainedBytes"/>, whichever is larger, so the heap's resident size stays within about twice
+    /// what is in use (glibc's <c>malloc_trim</c>; the blocks stay in its free lists and fault in afresh when
+    /// reused). Returns whether it did: false when less is free, and off Linux with glibc, where it does
+    /// nothing. Where glibc cannot report its free memory (before 2.33) it releases whatever is free.
+    /// </summary>
+    /// <remarks>
+    /// For a loop whose freed tensors the allocator does not reuse (see the class remarks), which otherwise
+    /// keeps every pass's blocks resident: the default run of the <c>deconfounder</c> example grew to
+    /// 11.3 GB in its two Monte Carlo EM rounds without it (docs/design/performance-under-load.md,
+    /// section 9). A release walks every free block, milliseconds to a tenth of a second on a heap of
+    /// gigabytes, so call it once per pass of a long loop, not per small step.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keptBytes"/> is negative.</exception>
+    public static bool ReleaseFreed(long? keptBytes = null)
+    {
+        if (keptBytes is { } kept)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(kept, nameof(keptBytes));
+        }
+
+        var glibc = GlibcMalloc.Process.Value;
+        if (glibc is null)
+        {
+            return false;
+        }
+
+        if (glibc.HeapBytes() is var (free, inUse) && free <= (keptBytes ?? Math.Max(RetainedBytes, inUse)))
+        {
+            return false;
+        }
+
+        glibc.Trim();
+        return true;
+    }
 }

@@ -11,6 +11,7 @@ public sealed class TensorMemoryTests
 {
     private const int Blocks = 8;
     private const int BlockBytes = 2 << 20;
+    private const int ReleasedBlockBytes = 8 << 20;
 
     [Fact]
     public void TuningTakesEffectExactlyOnLinuxWithGlibc()
@@ -52,26 +53,102 @@ public sealed class TensorMemoryTests
         Assert.True(held - before < BlockBytes, $"{(held - before) >> 20} MiB of the {Blocks} blocks were mapped separately");
     }
 
+    [Fact]
+    public unsafe void ReleaseFreedGivesBackThePagesOfAFreedBlockInsideTheHeap()
+    {
+        if (!HasGlibc())
+        {
+            Assert.False(TensorMemory.ReleaseFreed(0));
+            return;
+        }
+
+        Assert.True(TensorMemory.Tune()); // an 8 MiB block then comes from the heap, and freeing it keeps its pages
+        var (before, block, after) = BlockBetweenPins();
+        NativeMemory.Free((void*)block);
+        double residentAfterFree = ResidentShare(block, ReleasedBlockBytes);
+        Assert.True(TensorMemory.ReleaseFreed(0));
+        double residentAfterRelease = ResidentShare(block, ReleasedBlockBytes);
+        NativeMemory.Free((void*)before);
+        NativeMemory.Free((void*)after);
+
+        Assert.True(residentAfterFree > 0.9, $"only {residentAfterFree:P0} of the freed block's pages were still resident before the release");
+        Assert.True(residentAfterRelease < 0.1, $"{residentAfterRelease:P0} of the freed block's pages were still resident after the release");
+    }
+
+    [Fact]
+    public void ReleaseFreedReleasesNothingWithinItsBudget()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => TensorMemory.ReleaseFreed(-1));
+        if (GlibcMalloc.Process.Value?.Info() is not null)
+        {
+            Assert.True(TensorMemory.ReleaseFreed(0) || FreeHeapBytes() == 0);
+        }
+
+        Assert.False(TensorMemory.ReleaseFreed(long.MaxValue));
+    }
+
+    /// <summary>
+    /// An 8 MiB block with a small block allocated on either side of it, so that once freed it lies inside the
+    /// heap rather than at its top (which glibc trims by its own threshold). Allocations on other threads may
+    /// take the place after it; then it tries again.
+    /// </summary>
+    private static unsafe (nint Before, nint Block, nint After) BlockBetweenPins()
+    {
+        const int pin = 256 << 10;
+        var discarded = new List<nint>();
+        try
+        {
+            for (int attempt = 0; attempt < 8; attempt++)
+            {
+                nint before = (nint)NativeMemory.Alloc(pin);
+                nint block = (nint)NativeMemory.Alloc(ReleasedBlockBytes);
+                nint after = (nint)NativeMemory.Alloc(pin);
+                new Span<byte>((void*)block, ReleasedBlockBytes).Fill(1); // touch every page
+                long gap = after - block;
+                if (gap > 0 && gap < ReleasedBlockBytes + (64 << 10))
+                {
+                    return (before, block, after);
+                }
+
+                discarded.AddRange([before, block, after]);
+            }
+
+            throw new InvalidOperationException("no 8 MiB block with a neighbour right after it in 8 attempts");
+        }
+        finally
+        {
+            foreach (var pointer in discarded)
+            {
+                NativeMemory.Free((void*)pointer);
+            }
+        }
+    }
+
+    /// <summary>The share of the whole pages inside [start, start + bytes) that are resident (<c>mincore</c>).</summary>
+    private static unsafe double ResidentShare(nint start, int bytes)
+    {
+        long page = Environment.SystemPageSize;
+        long first = (start + page - 1) / page * page;
+        long end = (start + bytes) / page * page;
+        int pages = (int)((end - first) / page);
+        var flags = new byte[pages];
+        fixed (byte* vector = flags)
+        {
+            Assert.Equal(0, mincore((nint)first, (nuint)(end - first), vector));
+        }
+
+        return flags.Count(f => (f & 1) != 0) / (double)pages;
+    }
+
+    private static long FreeHeapBytes() => (long)Info().Fordblks;
+
+    [DllImport("libc.so.6", SetLastError = true)]
+    private static extern unsafe int mincore(nint address, nuint length, byte* vector);
+
     private static bool HasGlibc() =>
         OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var libc) && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _);
 
-    private static long MappedBytes() => (long)mallinfo2().Hblkhd;
+    private static long MappedBytes() => (long)Info().Hblkhd;
 
-    [DllImport("libc.so.6")]
-    private static extern MallInfo2 mallinfo2();
-
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct MallInfo2
-    {
-        public readonly nuint Arena;
-        public readonly nuint Ordblks;
-        public readonly nuint Smblks;
-        public readonly nuint Hblks;
-        public readonly nuint Hblkhd;
-        public readonly nuint Usmblks;
-        public readonly nuint Fsmblks;
-        public readonly nuint Uordblks;
-        public readonly nuint Fordblks;
-        public readonly nuint Keepcost;
-    }
+    private static GlibcMalloc.MallInfo2 Info() => GlibcMalloc.Process.Value?.Info() ?? throw new InvalidOperationException("glibc 2.33 or later is needed to read mallinfo2");
 }

@@ -35,7 +35,9 @@ public sealed record FactorFitOptions
     /// Rounds of Monte Carlo EM after SVI (see <see cref="FactorModelFitting.Fit"/>): each draws
     /// <see cref="EmProposals"/> importance draws of every unit's Z and moves θ's median and the model's
     /// parameters to the maximum of the importance-sampled marginal log-likelihood plus log p(θ). 0 (the
-    /// default) keeps SVI's estimate, whose loadings the ELBO shrinks towards 0.
+    /// default) keeps SVI's estimate, whose loadings the ELBO shrinks towards 0. Each evaluation of a
+    /// round ends with <see cref="TensorMemory.ReleaseFreed"/> while <see cref="TensorMemory.AutoRelease"/>
+    /// is on: on glibc before 2.39 the heap would otherwise grow by every evaluation's tensors.
     /// </summary>
     public int EmRounds { get; init; }
 
