@@ -63,12 +63,11 @@ public sealed class TensorMemoryTests
         }
 
         Assert.True(TensorMemory.Tune()); // an 8 MiB block then comes from the heap, and freeing it keeps its pages
-        var (before, block, after) = BlockBetweenPins();
+        var (block, after) = BlockWithNeighbourAfter();
         NativeMemory.Free((void*)block);
         double residentAfterFree = ResidentShare(block, ReleasedBlockBytes);
         Assert.True(TensorMemory.ReleaseFreed(0));
         double residentAfterRelease = ResidentShare(block, ReleasedBlockBytes);
-        NativeMemory.Free((void*)before);
         NativeMemory.Free((void*)after);
 
         Assert.True(residentAfterFree > 0.9, $"only {residentAfterFree:P0} of the freed block's pages were still resident before the release");
@@ -88,32 +87,31 @@ public sealed class TensorMemoryTests
     }
 
     /// <summary>
-    /// An 8 MiB block with a small block allocated on either side of it, so that once freed it lies inside the
-    /// heap rather than at its top (which glibc trims by its own threshold). Allocations on other threads may
-    /// take the place after it; then it tries again.
+    /// An 8 MiB block followed directly by another, so that once freed it lies inside the heap rather than at
+    /// its top (glibc trims a secondary arena's top by its own threshold only, and the test runs on a pool
+    /// thread). Either may come from a free block elsewhere in the heap instead; such pairs stay allocated
+    /// until a pair comes from the top, one after the other.
     /// </summary>
-    private static unsafe (nint Before, nint Block, nint After) BlockBetweenPins()
+    private static unsafe (nint Block, nint After) BlockWithNeighbourAfter()
     {
-        const int pin = 256 << 10;
         var discarded = new List<nint>();
         try
         {
-            for (int attempt = 0; attempt < 8; attempt++)
+            for (int attempt = 0; attempt < 16; attempt++)
             {
-                nint before = (nint)NativeMemory.Alloc(pin);
                 nint block = (nint)NativeMemory.Alloc(ReleasedBlockBytes);
-                nint after = (nint)NativeMemory.Alloc(pin);
+                nint after = (nint)NativeMemory.Alloc(ReleasedBlockBytes);
                 new Span<byte>((void*)block, ReleasedBlockBytes).Fill(1); // touch every page
                 long gap = after - block;
                 if (gap > 0 && gap < ReleasedBlockBytes + (64 << 10))
                 {
-                    return (before, block, after);
+                    return (block, after);
                 }
 
-                discarded.AddRange([before, block, after]);
+                discarded.AddRange([block, after]);
             }
 
-            throw new InvalidOperationException("no 8 MiB block with a neighbour right after it in 8 attempts");
+            throw new InvalidOperationException("no two 8 MiB blocks one right after the other in 16 attempts");
         }
         finally
         {
