@@ -39,13 +39,15 @@ internal sealed class GlibcMalloc
     /// and <c>uordblks</c>; blocks mapped on their own are not counted), or null without <c>mallinfo2</c>.
     /// </summary>
     public (long Free, long InUse)? HeapBytes() =>
-        Info() is { } info ? ((long)Math.Min((ulong)info.Fordblks, long.MaxValue), (long)Math.Min((ulong)info.Uordblks, long.MaxValue)) : null;
+        Info() is { } info ? (AsLong(info.Fordblks), AsLong(info.Uordblks)) : null;
 
     /// <summary>glibc's allocation statistics summed over every arena (<c>mallinfo2()</c>), or null before glibc 2.33.</summary>
     public MallInfo2? Info() => _mallinfo2?.Invoke();
 
     /// <summary><c>malloc_trim(0)</c>: the pages of every free block go back to the system.</summary>
     public void Trim() => _trim(0);
+
+    private static long AsLong(nuint bytes) => (long)Math.Min((ulong)bytes, long.MaxValue);
 
     private static GlibcMalloc? Bind()
     {

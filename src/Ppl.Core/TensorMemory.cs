@@ -35,6 +35,11 @@ public static class TensorMemory
     private const int TrimThresholdOption = -1; // M_TRIM_THRESHOLD in malloc.h
     private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD in malloc.h
     private static readonly Lock Gate = new();
+
+    /// <summary>Whether the environment asks for the C library's allocator untouched (<c>PPL_TENSOR_MEMORY=default</c>); read once, for both switches.</summary>
+    private static readonly bool LibraryDefaultsRequested =
+        string.Equals(Environment.GetEnvironmentVariable("PPL_TENSOR_MEMORY"), "default", StringComparison.OrdinalIgnoreCase);
+
     private static bool? _tuned;
 
     /// <summary>
@@ -42,16 +47,14 @@ public static class TensorMemory
     /// <c>PPL_TENSOR_MEMORY=default</c> turns it off for a process (the C library's defaults stay), or
     /// set this to false before the first training step.
     /// </summary>
-    public static bool AutoTune { get; set; } =
-        !string.Equals(Environment.GetEnvironmentVariable("PPL_TENSOR_MEMORY"), "default", StringComparison.OrdinalIgnoreCase);
+    public static bool AutoTune { get; set; } = !LibraryDefaultsRequested;
 
     /// <summary>
     /// Whether Ppl's long loops over large tensors (Monte Carlo EM's evaluations) call <see cref="ReleaseFreed"/>
     /// after each pass. On by default; <c>PPL_TENSOR_MEMORY=default</c> turns it off with <see cref="AutoTune"/>,
     /// or set this to false to trade the memory for the time the releases take.
     /// </summary>
-    public static bool AutoRelease { get; set; } =
-        !string.Equals(Environment.GetEnvironmentVariable("PPL_TENSOR_MEMORY"), "default", StringComparison.OrdinalIgnoreCase);
+    public static bool AutoRelease { get; set; } = !LibraryDefaultsRequested;
 
     /// <summary>Whether <see cref="Tune"/> has taken effect in this process.</summary>
     public static bool IsTuned => _tuned == true;
